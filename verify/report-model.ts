@@ -104,6 +104,12 @@ export interface RouteLedger {
   /** Number of lost comparisons and skipped requests on this route. */
   lost: number;
   skipped: number;
+  /**
+   * Lost comparisons where the baseline answered and the candidate did not
+   * (timeout, reset): counted apart because they are the candidate's fault.
+   * Any makes the route "not ready".
+   */
+  candidateFailures?: number;
   /** Candidate req/s divided by baseline req/s, from the bench when it ran. */
   qpsRatio?: number;
   latency?: { baseline: LatencyStats; candidate: LatencyStats };
@@ -138,6 +144,8 @@ export interface ReportTotals {
   differing: number;
   lost: number;
   skipped: number;
+  /** Sum of the routes' candidateFailures. */
+  candidateFailures?: number;
   /** matched / compared * 100 over all routes; 0 when nothing was compared. */
   parity: number;
   /** Candidate / baseline req/s over the whole mix, when the bench ran. */
@@ -194,9 +202,12 @@ export function parityOf(matched: number, compared: number): number {
   return Math.floor((matched / compared) * 10_000) / 100;
 }
 
-export function routeVerdict(route: Pick<RouteLedger, 'compared' | 'parity' | 'qpsRatio'>, thresholds: ReportThresholds): Verdict {
-  if (route.compared === 0) return 'not covered';
-  if (route.parity < thresholds.minParity) return 'not ready';
+export function routeVerdict(
+  route: Pick<RouteLedger, 'compared' | 'parity' | 'qpsRatio' | 'candidateFailures'>,
+  thresholds: ReportThresholds,
+): Verdict {
+  if (route.compared === 0 && !route.candidateFailures) return 'not covered';
+  if (route.parity < thresholds.minParity || (route.candidateFailures ?? 0) > 0) return 'not ready';
   if (thresholds.minQpsRatio !== undefined && route.qpsRatio !== undefined && route.qpsRatio < thresholds.minQpsRatio) {
     return 'not ready';
   }
@@ -212,6 +223,7 @@ export function computeTotals(routes: RouteLedger[], qpsRatio?: number): ReportT
     differing: 0,
     lost: 0,
     skipped: 0,
+    candidateFailures: 0,
     parity: 0,
     routes: { total: routes.length, ready: 0, notReady: 0, notCovered: 0 },
   };
@@ -221,6 +233,7 @@ export function computeTotals(routes: RouteLedger[], qpsRatio?: number): ReportT
     totals.matched += r.matched;
     totals.lost += r.lost;
     totals.skipped += r.skipped;
+    totals.candidateFailures = (totals.candidateFailures ?? 0) + (r.candidateFailures ?? 0);
     if (r.verdict === 'ready') totals.routes.ready++;
     else if (r.verdict === 'not ready') totals.routes.notReady++;
     else totals.routes.notCovered++;
@@ -239,6 +252,10 @@ export function computeOutcome(
 ): { outcome: 'pass' | 'fail'; failures: string[] } {
   const failures: string[] = [];
   for (const e of targetErrors) failures.push(`${e.side}: ${e.message}`);
+  const candidateFailures = totals.candidateFailures ?? 0;
+  if (candidateFailures > 0) {
+    failures.push(`the candidate failed to answer ${candidateFailures} request(s) the baseline answered`);
+  }
   if (totals.compared === 0) failures.push('no request could be compared');
   else if (totals.parity < thresholds.minParity) {
     failures.push(`parity ${totals.parity}% is below the minimum ${thresholds.minParity}%`);
