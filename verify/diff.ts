@@ -1,0 +1,163 @@
+/**
+ * Compares two HTTP answers: status, the chosen headers, and the body — JSON
+ * field by field with JSON-pointer-like paths, other text as a unified diff
+ * (the `diff` package), binaries by sha256. Used for both the A/A comparison
+ * (primary vs secondary: noise) and the A/B one (primary vs candidate).
+ */
+import { createHash } from 'node:crypto';
+import { createTwoFilesPatch } from 'diff';
+import type { DifferenceKind } from './report-model.js';
+import { looksLikeText } from './traffic.js';
+
+/** An answer as captured by the replayer; header names keep the server's spelling. */
+export interface Captured {
+  status: number;
+  /** Raw header pairs in order, names as sent. */
+  headers: Array<[string, string]>;
+  body: Buffer;
+}
+
+export interface RawDifference {
+  kind: DifferenceKind;
+  path: string;
+  primary?: unknown;
+  candidate?: unknown;
+  textDiff?: string;
+}
+
+export interface CompareOptions {
+  /** Lower-case names of the headers to compare. */
+  headers: readonly string[];
+  /** Compare the spelling of header names too (off once the `header-case` normaliser ran). */
+  headerNameCase: boolean;
+}
+
+/** Text bodies above this size are compared by hash: a line diff of megabytes costs more than it tells. */
+const MAX_TEXT_DIFF_BYTES = 256 * 1024;
+
+export function compareResponses(a: Captured, b: Captured, options: CompareOptions): RawDifference[] {
+  const out: RawDifference[] = [];
+  if (a.status !== b.status) out.push({ kind: 'status', path: '/status', primary: a.status, candidate: b.status });
+  compareHeaders(a, b, options, out);
+  if (!a.body.equals(b.body)) compareBodies(a, b, out);
+  return out;
+}
+
+/** Escapes one JSON pointer segment (RFC 6901): `~` -> `~0`, `/` -> `~1`. */
+export function pointerSegment(key: string | number): string {
+  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function headerLookup(headers: Array<[string, string]>, lowerName: string): { names: string[]; value: string } | undefined {
+  let names: string[] | undefined;
+  let values: string[] | undefined;
+  for (const [name, value] of headers) {
+    if (name.toLowerCase() !== lowerName) continue;
+    (names ??= []).push(name);
+    (values ??= []).push(value);
+  }
+  return names ? { names, value: values!.join(', ') } : undefined;
+}
+
+function compareHeaders(a: Captured, b: Captured, options: CompareOptions, out: RawDifference[]): void {
+  for (const name of options.headers) {
+    const ha = headerLookup(a.headers, name);
+    const hb = headerLookup(b.headers, name);
+    const path = `/headers/${pointerSegment(name)}`;
+    if (ha && !hb) out.push({ kind: 'header-missing', path, primary: ha.value });
+    else if (!ha && hb) out.push({ kind: 'header-extra', path, candidate: hb.value });
+    else if (ha && hb) {
+      if (ha.value !== hb.value) out.push({ kind: 'header', path, primary: ha.value, candidate: hb.value });
+      else if (options.headerNameCase && ha.names.join() !== hb.names.join()) {
+        out.push({ kind: 'header', path: `${path}/name`, primary: ha.names[0], candidate: hb.names[0] });
+      }
+    }
+  }
+}
+
+function contentType(c: Captured): string {
+  return headerLookup(c.headers, 'content-type')?.value.toLowerCase() ?? '';
+}
+
+const NOT_JSON = Symbol('not json');
+
+function parseJson(c: Captured): unknown {
+  const type = contentType(c);
+  const text = c.body.toString('utf8');
+  // Without a JSON content type, only a body that looks like an object or array is tried.
+  if (!type.includes('json') && !/^\s*[[{]/.test(text)) return NOT_JSON;
+  if (c.body.length === 0) return NOT_JSON;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+function compareBodies(a: Captured, b: Captured, out: RawDifference[]): void {
+  const ja = parseJson(a);
+  const jb = parseJson(b);
+  if (ja !== NOT_JSON && jb !== NOT_JSON) {
+    compareJson(ja, jb, '/body', out);
+    return;
+  }
+  if (ja !== NOT_JSON || jb !== NOT_JSON) {
+    out.push({ kind: 'body-format', path: '/body', primary: describeBody(a, ja), candidate: describeBody(b, jb) });
+    return;
+  }
+  const textual = looksLikeText(a.body) && looksLikeText(b.body);
+  if (textual && a.body.length <= MAX_TEXT_DIFF_BYTES && b.body.length <= MAX_TEXT_DIFF_BYTES) {
+    const ta = a.body.toString('utf8');
+    const tb = b.body.toString('utf8');
+    out.push({ kind: 'text', path: '/body', primary: ta, candidate: tb, textDiff: createTwoFilesPatch('primary', 'candidate', ta, tb) });
+    return;
+  }
+  out.push({ kind: 'binary', path: '/body', primary: sha256(a.body), candidate: sha256(b.body) });
+}
+
+function describeBody(c: Captured, parsed: unknown): unknown {
+  if (parsed !== NOT_JSON) return parsed;
+  return looksLikeText(c.body) && c.body.length <= MAX_TEXT_DIFF_BYTES ? c.body.toString('utf8') : sha256(c.body);
+}
+
+export function sha256(bytes: Buffer): string {
+  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+export function compareJson(a: unknown, b: unknown, path: string, out: RawDifference[]): void {
+  const ta = jsonType(a);
+  const tb = jsonType(b);
+  if (ta !== tb) {
+    out.push({ kind: 'type', path, primary: a, candidate: b });
+    return;
+  }
+  if (ta === 'array') {
+    const xa = a as unknown[];
+    const xb = b as unknown[];
+    const common = Math.min(xa.length, xb.length);
+    for (let i = 0; i < common; i++) compareJson(xa[i], xb[i], `${path}/${i}`, out);
+    for (let i = common; i < xa.length; i++) out.push({ kind: 'missing', path: `${path}/${i}`, primary: xa[i] });
+    for (let i = common; i < xb.length; i++) out.push({ kind: 'extra', path: `${path}/${i}`, candidate: xb[i] });
+    return;
+  }
+  if (ta === 'object') {
+    const oa = a as Record<string, unknown>;
+    const ob = b as Record<string, unknown>;
+    for (const key of Object.keys(oa)) {
+      const p = `${path}/${pointerSegment(key)}`;
+      if (!Object.hasOwn(ob, key)) out.push({ kind: 'missing', path: p, primary: oa[key] });
+      else compareJson(oa[key], ob[key], p, out);
+    }
+    for (const key of Object.keys(ob)) {
+      if (!Object.hasOwn(oa, key)) out.push({ kind: 'extra', path: `${path}/${pointerSegment(key)}`, candidate: ob[key] });
+    }
+    return;
+  }
+  if (a !== b) out.push({ kind: 'value', path, primary: a, candidate: b });
+}

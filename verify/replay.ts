@@ -1,0 +1,131 @@
+/**
+ * Sends recorded requests to a target and captures the answers, with a
+ * per-request timeout and an abort signal, over keep-alive connections. Also
+ * the bounded worker pool that drives a replay at a set concurrency.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Captured } from './diff.js';
+import type { LostReason } from './report-model.js';
+import { bodyBytes, type TrafficRequest } from './traffic.js';
+
+/** Methods replayed without --allow-writes: RFC 9110 safe methods. */
+export const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** Headers that describe one hop, not the request; the client sets its own. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'content-length',
+  'expect',
+]);
+
+export type ReplayOutcome = { ok: true; response: Captured } | { ok: false; reason: LostReason; message: string };
+
+export class ReplayClient {
+  private readonly agent: http.Agent;
+  private readonly url: URL;
+  private readonly transport: typeof http | typeof https;
+
+  constructor(
+    origin: string,
+    private readonly timeoutMs: number,
+    maxSockets: number,
+  ) {
+    this.url = new URL(origin);
+    this.transport = this.url.protocol === 'https:' ? https : http;
+    const AgentClass = this.url.protocol === 'https:' ? https.Agent : http.Agent;
+    this.agent = new AgentClass({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  }
+
+  send(request: TrafficRequest, signal?: AbortSignal): Promise<ReplayOutcome> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (outcome: ReplayOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      };
+      const body = bodyBytes(request);
+      const headers = replayHeaders(request, body.length);
+      const req = this.transport.request({
+        protocol: this.url.protocol,
+        hostname: this.url.hostname,
+        port: this.url.port,
+        method: request.method,
+        path: request.url,
+        headers,
+        agent: this.agent,
+      });
+      const timer = setTimeout(() => {
+        finish({ ok: false, reason: 'timeout', message: `no answer within ${this.timeoutMs} ms` });
+        req.destroy();
+      }, this.timeoutMs);
+      const onAbort = () => {
+        finish({ ok: false, reason: 'target-exited', message: String(signal?.reason ?? 'aborted') });
+        req.destroy();
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, reason: 'connection', message: err.code ?? err.message }));
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, reason: 'connection', message: err.code ?? err.message }));
+        res.on('aborted', () => finish({ ok: false, reason: 'connection', message: 'response aborted' }));
+        res.on('end', () => {
+          const pairs: Array<[string, string]> = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
+          finish({ ok: true, response: { status: res.statusCode ?? 0, headers: pairs, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) } });
+        });
+      });
+      req.end(body.length > 0 ? body : undefined);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function replayHeaders(request: TrafficRequest, bodyLength: number): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!HOP_BY_HOP.has(name.toLowerCase())) out[name] = value;
+  }
+  if (bodyLength > 0 || !SAFE_METHODS.has(request.method)) out['content-length'] = bodyLength;
+  return out;
+}
+
+/**
+ * Runs `work` over `items` with at most `concurrency` in flight; pulls lazily,
+ * so an unbounded stream is read only as fast as it is processed.
+ */
+export async function runPool<T>(items: AsyncIterable<T>, concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]();
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined) {
+      const next = await iterator.next();
+      if (next.done) return;
+      try {
+        await work(next.value);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  if (failure !== undefined) {
+    await iterator.return?.(undefined);
+    throw failure;
+  }
+}

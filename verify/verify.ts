@@ -1,0 +1,333 @@
+/**
+ * `verify()`: the whole run. Reads the traffic once to learn route templates
+ * and count it, starts both targets, replays each request of this shard to
+ * the baseline twice (primary, secondary) and to the candidate, compares
+ * with noise cancelled, optionally benches, stops the targets and returns
+ * the report. A target that dies mid-run ends the replay at once: what was
+ * not sent is listed as lost, so the run never hangs.
+ */
+import { debuglog } from 'node:util';
+import { compareResponses, type CompareOptions } from './diff.js';
+import { VerifyErrors } from './errors.js';
+import { Ledger, type RouteRef } from './ledger.js';
+import { DEFAULT_NOISE_THRESHOLDS, RuleSet, loadRules, validateRules, type NoiseRules, type NoiseThresholds } from './noise.js';
+import { buildNormaliser } from './normalise.js';
+import { readTraffic, type TrafficFormat } from './read-traffic.js';
+import { createRedactor, type RedactOptions } from './redact.js';
+import { ReplayClient, SAFE_METHODS, runPool, type ReplayOutcome } from './replay.js';
+import { REPORT_VERSION, finaliseReport, type BenchSummary, type Report, type ReportRequest, type TrafficError } from './report-model.js';
+import { RouteMatcher, loadRoutes, pathOf, type RouteSpec } from './route-template.js';
+import { inShard, parseShard, type Shard } from './shard.js';
+import { startTarget, type Target } from './targets.js';
+import type { Exchange, TrafficEntry } from './traffic.js';
+
+const debug = debuglog('expressway:verify');
+
+/** Headers compared when none are chosen: the ones clients act on. */
+export const DEFAULT_COMPARED_HEADERS = ['content-type', 'location', 'cache-control', 'content-encoding'];
+
+export interface BenchOptions {
+  durationSeconds?: number;
+  rounds?: number;
+  connections?: number;
+}
+
+export interface VerifyProgress {
+  phase: 'reading' | 'starting' | 'replaying' | 'bench' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface VerifyOptions {
+  /** URL (`http://127.0.0.1:3000`) or a shell command started with `PORT` set. */
+  baseline: string;
+  candidate: string;
+  /** Traffic file: NDJSON, HAR 1.2 or GoReplay (detected). */
+  traffic: string;
+  trafficFormat?: TrafficFormat;
+  /** Routes file path, or the routes themselves. */
+  routes?: string | RouteSpec[];
+  /** Noise rules file path, or the rules themselves. */
+  rules?: string | NoiseRules;
+  /** Normaliser names (see normalise.ts) or `all`. */
+  normalise?: string[];
+  /** Headers to compare (any case). Default DEFAULT_COMPARED_HEADERS. */
+  headers?: string[];
+  /** Replay non-idempotent methods (POST, PUT, PATCH, DELETE, ...). Default false. */
+  allowWrites?: boolean;
+  /** Percent. Default 100. */
+  minParity?: number;
+  minQpsRatio?: number;
+  /** Run the bench (verify/bench.ts) after the replay and fold its QPS ratios into the ledger. */
+  bench?: boolean | BenchOptions;
+  /** `i/n` or `{ index, count }`. */
+  shard?: string | Shard;
+  /** Requests in flight (each one is three HTTP requests). Default 32. */
+  concurrency?: number;
+  /** Per-request timeout in ms. Default 10,000. */
+  timeoutMs?: number;
+  /** Startup timeout for command targets, ms. Default 30,000. */
+  startTimeoutMs?: number;
+  /** Where command targets' logs go. Default `.expressway/verify`. */
+  outDir?: string;
+  /** Fail on the first malformed traffic entry instead of reporting it and going on. */
+  strict?: boolean;
+  /** Redaction of values in the report; `false` keeps them. */
+  redact?: RedactOptions | false;
+  noise?: Partial<NoiseThresholds>;
+  onProgress?: (progress: VerifyProgress) => void;
+  onTrafficError?: (error: TrafficError) => void;
+}
+
+interface Prepared {
+  format: TrafficFormat;
+  matcher: RouteMatcher;
+  /** Valid entries in this shard. */
+  total: number;
+  trafficErrors: TrafficError[];
+  malformed: number;
+}
+
+export async function verify(options: VerifyOptions): Promise<Report> {
+  const startedAt = new Date();
+  const shard = options.shard === undefined ? undefined : typeof options.shard === 'string' ? parseShard(options.shard) : parseShard(`${options.shard.index}/${options.shard.count}`);
+  const normaliser = buildNormaliser(options.normalise ?? []);
+  const rules = await resolveRules(options.rules);
+  const declared = typeof options.routes === 'string' ? await loadRoutes(options.routes) : (options.routes ?? []);
+  const redactor = createRedactor(options.redact ?? {});
+  const headers = (options.headers ?? DEFAULT_COMPARED_HEADERS).map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const compareOptions: CompareOptions = { headers, headerNameCase: !normaliser.names.includes('header-case') };
+  const thresholds = { minParity: options.minParity ?? 100, ...(options.minQpsRatio !== undefined ? { minQpsRatio: options.minQpsRatio } : {}) };
+  const concurrency = Math.max(1, options.concurrency ?? 32);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const outDir = options.outDir ?? '.expressway/verify';
+
+  options.onProgress?.({ phase: 'reading', done: 0, total: 0 });
+  const prepared = await prepare(options, declared, shard);
+
+  options.onProgress?.({ phase: 'starting', done: 0, total: prepared.total });
+  const [baseline, candidate] = await startBoth(options, outDir);
+
+  const ledger = new Ledger({ rules, redactor, noise: { ...DEFAULT_NOISE_THRESHOLDS, ...options.noise } });
+  ledger.declare(declared);
+  const targetErrors: Report['targetErrors'] = [];
+  const abort = new AbortController();
+  for (const t of [baseline, candidate]) {
+    t.onDeath((reason) => {
+      targetErrors.push({ side: t.side, message: VerifyErrors.EXW_ERR_VERIFY_TARGET_EXITED(t.side, reason).message, ...(t.log ? { log: t.log } : {}) });
+      abort.abort(`${t.side} target died`);
+    });
+  }
+  const clients = {
+    baseline: new ReplayClient(baseline.origin, timeoutMs, concurrency * 2),
+    candidate: new ReplayClient(candidate.origin, timeoutMs, concurrency),
+  };
+  const benchSamples: BenchRequest[] = [];
+  let done = 0;
+  let bench: BenchSummary | undefined;
+  try {
+    const { entries } = await readTraffic(options.traffic, prepared.format);
+    await runPool(shardEntries(entries, shard), concurrency, async (entry) => {
+      if (!entry.exchange) return;
+      const x = entry.exchange;
+      const route = routeRef(prepared.matcher, x);
+      const request: ReportRequest = { id: x.id, method: x.request.method, url: x.request.url };
+      ledger.sample(route);
+      if (!options.allowWrites && !SAFE_METHODS.has(x.request.method)) ledger.skip(request, route);
+      else if (abort.signal.aborted) ledger.lose(request, route, 'not-replayed', 'all', `not sent: ${String(abort.signal.reason)}`);
+      else {
+        if (options.bench && benchSamples.length < 1000) benchSamples.push(benchRequest(x, route.key));
+        await replayOne(x, request, route);
+      }
+      options.onProgress?.({ phase: 'replaying', done: ++done, total: prepared.total });
+    });
+
+    if (options.bench && !abort.signal.aborted && benchSamples.length > 0) {
+      options.onProgress?.({ phase: 'bench', done, total: prepared.total });
+      bench = await runBenchStep(options.bench, baseline.origin, candidate.origin, benchSamples);
+    }
+  } finally {
+    clients.baseline.close();
+    clients.candidate.close();
+    await Promise.all([baseline.stop(), candidate.stop()]);
+  }
+
+  async function replayOne(x: Exchange, request: ReportRequest, route: RouteRef): Promise<void> {
+    const [primary, secondary, cand] = await Promise.all([
+      clients.baseline.send(x.request, abort.signal),
+      clients.baseline.send(x.request, abort.signal),
+      clients.candidate.send(x.request, abort.signal),
+    ]);
+    const failed = firstFailure(primary, secondary, cand);
+    if (failed) {
+      if (failed.outcome.reason === 'connection') {
+        // A refused connection may mean the target is gone: find out, so the rest is not sent into the void.
+        await Promise.all([baseline.checkAlive(), candidate.checkAlive()]);
+      }
+      ledger.lose(request, route, failed.outcome.reason, failed.side, failed.outcome.message);
+      return;
+    }
+    const p = normaliser.apply((primary as Extract<ReplayOutcome, { ok: true }>).response);
+    const s = normaliser.apply((secondary as Extract<ReplayOutcome, { ok: true }>).response);
+    const c = normaliser.apply((cand as Extract<ReplayOutcome, { ok: true }>).response);
+    ledger.compared(request, route, compareResponses(p, s, compareOptions), compareResponses(p, c, compareOptions));
+  }
+
+  const { routes, differences } = ledger.finish();
+  if (bench) foldBench(routes, bench, prepared.matcher);
+  const finishedAt = new Date();
+  options.onProgress?.({ phase: 'done', done, total: prepared.total });
+  const report: Report = {
+    version: REPORT_VERSION,
+    tool: 'expressway',
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    baseline: { target: baseline.spec },
+    candidate: { target: candidate.spec },
+    traffic: { source: options.traffic, format: prepared.format, malformed: prepared.malformed },
+    ...(shard ? { shard } : {}),
+    thresholds,
+    normalisers: normaliser.names,
+    headers,
+    totals: undefined as unknown as Report['totals'], // computed by finaliseReport
+    routes,
+    differences,
+    lost: ledger.lost,
+    skipped: ledger.skipped,
+    trafficErrors: prepared.trafficErrors,
+    ...(bench ? { bench } : {}),
+    targetErrors,
+    outcome: 'fail',
+    failures: [],
+  };
+  return finaliseReport(report);
+}
+
+function firstFailure(primary: ReplayOutcome, secondary: ReplayOutcome, candidate: ReplayOutcome) {
+  // The candidate's failure is the interesting one only when the baseline answered.
+  if (!primary.ok) return { side: 'primary' as const, outcome: primary };
+  if (!secondary.ok) return { side: 'secondary' as const, outcome: secondary };
+  if (!candidate.ok) return { side: 'candidate' as const, outcome: candidate };
+  return undefined;
+}
+
+async function resolveRules(rules: VerifyOptions['rules']): Promise<RuleSet> {
+  if (rules === undefined) return new RuleSet();
+  if (typeof rules === 'string') return loadRules(rules);
+  return new RuleSet(validateRules(rules).rules);
+}
+
+function routeRef(matcher: RouteMatcher, x: Exchange): RouteRef {
+  const m = matcher.match(x.request.method, x.request.url);
+  return { key: m.key, method: m.method, template: m.template };
+}
+
+async function* shardEntries(entries: AsyncIterable<TrafficEntry>, shard: Shard | undefined): AsyncGenerator<TrafficEntry> {
+  for await (const e of entries) if (!shard || inShard(e.seq, shard)) yield e;
+}
+
+/** First pass: validates the traffic, learns route templates from all of it, counts this shard. */
+async function prepare(options: VerifyOptions, declared: RouteSpec[], shard: Shard | undefined): Promise<Prepared> {
+  const { format, entries } = await readTraffic(options.traffic, options.trafficFormat);
+  const paths = new Set<string>();
+  const trafficErrors: TrafficError[] = [];
+  let total = 0;
+  let valid = 0;
+  let malformed = 0;
+  for await (const e of entries) {
+    const mine = !shard || inShard(e.seq, shard);
+    if (e.error) {
+      if (options.strict) throw e.error;
+      if (!mine) continue;
+      malformed++;
+      const err = { line: e.line, message: e.error.message };
+      options.onTrafficError?.(err);
+      if (trafficErrors.length < 1000) trafficErrors.push(err);
+      continue;
+    }
+    valid++;
+    paths.add(pathOf(e.exchange.request.url));
+    if (mine) total++;
+  }
+  if (valid === 0) throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_EMPTY(options.traffic);
+  const matcher = new RouteMatcher(declared);
+  matcher.learn(paths);
+  debug('traffic %s: %s format, %d entries in this shard, %d malformed, %d distinct paths', options.traffic, format, total, malformed, paths.size);
+  return { format, matcher, total, trafficErrors, malformed };
+}
+
+async function startBoth(options: VerifyOptions, outDir: string): Promise<[Target, Target]> {
+  const common = { outDir, ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}) };
+  const results = await Promise.allSettled([
+    startTarget(options.baseline, { side: 'baseline', ...common }),
+    startTarget(options.candidate, { side: 'candidate', ...common }),
+  ]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<Target>).value) as [Target, Target];
+}
+
+interface BenchRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string | string[]>;
+  body?: string;
+  /** Our route key, so the bench can report per route in the ledger's terms. */
+  route: string;
+}
+
+function benchRequest(x: Exchange, route: string): BenchRequest {
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(x.request.headers)) if (!['host', 'content-length', 'connection'].includes(k.toLowerCase())) headers[k] = v;
+  return {
+    method: x.request.method,
+    path: x.request.url,
+    headers,
+    ...(x.request.body !== undefined ? { body: x.request.bodyEncoding === 'base64' ? Buffer.from(x.request.body, 'base64').toString('latin1') : x.request.body } : {}),
+    route,
+  };
+}
+
+interface BenchModule {
+  runBench(options: {
+    baseline: string;
+    candidate: string;
+    requests: Array<{ method: string; path: string; headers?: Record<string, string | string[]>; body?: string }>;
+    durationSeconds: number;
+    rounds: number;
+    connections: number;
+  }): Promise<BenchSummary>;
+}
+
+async function runBenchStep(bench: true | BenchOptions, baseline: string, candidate: string, requests: BenchRequest[]): Promise<BenchSummary> {
+  const o = bench === true ? {} : bench;
+  // bench.ts belongs to another part of verify/ and loads autocannon: import it only when asked.
+  const specifier = './bench.js';
+  const mod = (await import(specifier)) as BenchModule;
+  return mod.runBench({
+    baseline,
+    candidate,
+    requests,
+    durationSeconds: o.durationSeconds ?? 5,
+    rounds: o.rounds ?? 2,
+    connections: o.connections ?? 10,
+  });
+}
+
+function foldBench(routes: Report['routes'], bench: BenchSummary, matcher: RouteMatcher): void {
+  const byKey = new Map(routes.map((r) => [r.route, r]));
+  for (const pr of bench.perRoute ?? []) {
+    let row = byKey.get(pr.route);
+    if (!row) {
+      const [method, path] = pr.route.includes(' ') ? (pr.route.split(' ', 2) as [string, string]) : ['GET', pr.route];
+      row = byKey.get(matcher.match(method, path).key) ?? routes.find((r) => r.template === path);
+    }
+    if (!row) continue;
+    row.qpsRatio = pr.ratio;
+    row.latency = { baseline: pr.baseline, candidate: pr.candidate };
+  }
+}
