@@ -1,0 +1,155 @@
+/**
+ * The HTTP plumbing of the shadow proxy: which headers cross a hop, and a
+ * bounded, timed request whose answer is buffered (for the mirror and for
+ * cutover answers that may still fall back to the primary).
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+/** Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection and never cross the proxy. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+export interface Target {
+  url: URL;
+  /** `host[:port]` as the Host header for this target. */
+  host: string;
+  agent: http.Agent;
+  request: typeof http.request;
+}
+
+export function createTarget(raw: string, maxSockets: number): Target {
+  const url = new URL(raw);
+  const isHttps = url.protocol === 'https:';
+  const agent = isHttps
+    ? new https.Agent({ keepAlive: true, maxSockets })
+    : new http.Agent({ keepAlive: true, maxSockets });
+  return { url, host: url.host, agent, request: isHttps ? https.request : http.request };
+}
+
+/** The path to send upstream: the target's base path (without trailing slash) + the client's request target. */
+export function upstreamPath(target: Target, url: string): string {
+  const base = target.url.pathname.endsWith('/') ? target.url.pathname.slice(0, -1) : target.url.pathname;
+  return base + url;
+}
+
+/**
+ * Request headers for a target, as a flat raw list (case and duplicates kept):
+ * hop-by-hop headers dropped and Host set to the target.
+ */
+export function forwardRequestHeaders(rawHeaders: string[], target: Target): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const lower = rawHeaders[i]!.toLowerCase();
+    if (lower === 'host' || HOP_BY_HOP.has(lower)) continue;
+    out.push(rawHeaders[i]!, rawHeaders[i + 1]!);
+  }
+  out.push('host', target.host);
+  return out;
+}
+
+/** Response headers for the client, flat raw list: everything except hop-by-hop (Node frames the body itself). */
+export function forwardResponseHeaders(rawHeaders: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (HOP_BY_HOP.has(rawHeaders[i]!.toLowerCase())) continue;
+    out.push(rawHeaders[i]!, rawHeaders[i + 1]!);
+  }
+  return out;
+}
+
+export interface BufferedResponse {
+  status: number;
+  statusMessage: string;
+  rawHeaders: string[];
+  body: Buffer;
+}
+
+export type UpstreamFailure = 'timeout' | 'connection' | 'too-large';
+
+export class UpstreamError extends Error {
+  constructor(
+    readonly reason: UpstreamFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BufferedRequest {
+  method: string;
+  url: string;
+  rawHeaders: string[];
+  body: Buffer | undefined;
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+/**
+ * Sends one request and buffers the whole answer. Rejects with an
+ * UpstreamError on refusal, reset, the deadline (one timer for the whole
+ * exchange, so a server that trickles bytes still ends in time) or a body
+ * above `maxBytes`.
+ */
+export function requestBuffered(target: Target, r: BufferedRequest): Promise<BufferedResponse> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (reason: UpstreamFailure, message: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      upstream.destroy();
+      reject(new UpstreamError(reason, message));
+    };
+    const upstream = target.request({
+      protocol: target.url.protocol,
+      hostname: target.url.hostname,
+      port: target.url.port,
+      method: r.method,
+      path: upstreamPath(target, r.url),
+      headers: forwardRequestHeaders(r.rawHeaders, target) as unknown as http.OutgoingHttpHeaders,
+      agent: target.agent,
+    });
+    const timer = setTimeout(() => fail('timeout', `no complete answer within ${r.timeoutMs} ms`), r.timeoutMs);
+    upstream.on('error', (err) => fail('connection', err.message));
+    upstream.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > r.maxBytes) return fail('too-large', `answer larger than ${r.maxBytes} bytes`);
+        chunks.push(chunk);
+      });
+      res.on('error', (err) => fail('connection', err.message));
+      res.on('aborted', () => fail('connection', 'answer aborted'));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', rawHeaders: res.rawHeaders, body: Buffer.concat(chunks, size) });
+      });
+    });
+    upstream.end(r.body);
+  });
+}
+
+/** Lower-cased header map from a flat raw list; repeated headers become arrays. */
+export function headerMapOf(rawHeaders: string[]): Record<string, string | string[]> {
+  const map: Record<string, string | string[]> = {};
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    const value = rawHeaders[i + 1]!;
+    const prev = map[name];
+    map[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return map;
+}

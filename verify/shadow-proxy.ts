@@ -1,0 +1,505 @@
+/**
+ * The shadow proxy: a live reverse proxy whose clients always get the
+ * primary's answer, streamed byte for byte, while safe requests are mirrored
+ * to the candidate off the hot path and the two answers compared.
+ *
+ * Hot path: one upstream request, `pipe()` both ways, a `data` listener that
+ * copies chunks for the comparison (bounded). The mirror runs after the
+ * primary answer ended, through a bounded queue with a fixed number of
+ * workers and a deadline per request, so a slow, hanging or dead candidate
+ * costs the client nothing: jobs are dropped and counted instead.
+ *
+ * Progressive cutover answers chosen routes (or a percentage of requests)
+ * from the candidate. For safe methods the candidate answer is buffered
+ * first, so a 5xx, reset or timeout falls back to the primary before a byte
+ * reaches the client.
+ */
+import http from 'node:http';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { debuglog } from 'node:util';
+import { createRedactor, type RedactOptions, type Redactor } from './redact.js';
+import type { Report, ReportRequest } from './report-model.js';
+import { RouteMatcher, type RouteSpec } from './route-template.js';
+import { createComparer, headerPairs, type ComparedAnswer, type ShadowComparer } from './shadow-compare.js';
+import { ShadowErrors } from './shadow-errors.js';
+import {
+  UpstreamError,
+  createTarget,
+  forwardRequestHeaders,
+  forwardResponseHeaders,
+  requestBuffered,
+  upstreamPath,
+  type Target,
+} from './shadow-forward.js';
+import { createMirrorQueue, type MirrorQueue } from './shadow-queue.js';
+import { createRouteSelection, pathOf, type RouteSelection } from './shadow-routes.js';
+import { ShadowStats, type ServedBy, type ShadowSnapshot } from './shadow-stats.js';
+import { writeFileAtomic } from './report-write.js';
+
+const debug = debuglog('expressway:shadow');
+
+/** Methods that do not change server state (RFC 9110 9.2.1): the only ones mirrored and fallen back by default. */
+export const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+
+export interface ShadowOptions {
+  /** The service clients are answered from (http:// or https:// URL). */
+  primary: string;
+  /** The service under test. */
+  candidate: string;
+  /** Listen address; default 127.0.0.1 and port 0 (any free port). */
+  host?: string;
+  port?: number;
+  /** Methods mirrored to the candidate; default GET, HEAD, OPTIONS. */
+  methods?: string[];
+  /** Mirror jobs that may wait; beyond it new ones are dropped and counted. Default 1000. */
+  queueSize?: number;
+  /** Mirror requests in flight at once. Default 16. */
+  concurrency?: number;
+  /** Deadline of one mirror request, in ms. Default 10000. */
+  mirrorTimeoutMs?: number;
+  /** Routes answered by the candidate: `GET /users/{id}`, `/users/{id}`, ... */
+  cutoverRoutes?: string[];
+  /** Percentage (0..100) of requests with a mirrored method answered by the candidate. Default 0. */
+  cutoverPercent?: number;
+  /** Deadline for a cutover answer before falling back to the primary, in ms. Default 5000. */
+  cutoverTimeoutMs?: number;
+  /** Largest cutover answer buffered for fallback; a larger one falls back. Default 8 MiB. */
+  maxCutoverBytes?: number;
+  /** Largest answer (and request body) copied for comparison; larger ones are not compared. Default 4 MiB. */
+  maxCompareBytes?: number;
+  /** Path of the JSON stats endpoint (answered by the proxy, never forwarded); `false` disables it. */
+  statsPath?: string | false;
+  /** Headers compared besides status and body. Default content-type. */
+  headers?: string[];
+  /** Route templates for grouping and for the ledger (runtime syntax); id-like segments are inferred otherwise. */
+  routes?: RouteSpec[];
+  /** NDJSON log of every answer with the side that served it. */
+  logFile?: string;
+  /** Where stop() writes the final report (JSON, report-model). */
+  reportFile?: string;
+  /** Parity threshold recorded in the report. Default 100. */
+  minParity?: number;
+  /** Redaction of values stored in the report and the log; `false` to keep them. */
+  redact?: RedactOptions | false;
+  /** Replaces the comparison of two answers. */
+  compare?: ShadowComparer;
+  /** Source of randomness for cutover percentages (tests pass a deterministic one). */
+  random?: () => number;
+  /** How long stop() lets queued mirror jobs finish. Default 3000 ms. */
+  drainTimeoutMs?: number;
+}
+
+export interface ShadowProxy {
+  url: string;
+  port: number;
+  stats(): ShadowSnapshot;
+  report(): Report;
+  /** Stops listening, lets the mirror drain, closes the log, writes and returns the final report. */
+  stop(): Promise<Report>;
+}
+
+interface MirrorJob {
+  route: string;
+  request: ReportRequest;
+  method: string;
+  url: string;
+  rawHeaders: string[];
+  body: Buffer | undefined;
+  primary: ComparedAnswer;
+}
+
+interface LogEntry {
+  ts: string;
+  method: string;
+  url: string;
+  route: string;
+  status: number;
+  servedBy: ServedBy;
+  durationMs: number;
+  fallbackReason?: string;
+}
+
+interface Resolved {
+  primary: Target;
+  candidate: Target;
+  mirrored: Set<string>;
+  queueSize: number;
+  concurrency: number;
+  mirrorTimeoutMs: number;
+  cutover: RouteSelection;
+  cutoverPercent: number;
+  cutoverTimeoutMs: number;
+  maxCutoverBytes: number;
+  maxCompareBytes: number;
+  statsPath: string | false;
+  headers: string[];
+  redactor: Redactor;
+  random: () => number;
+}
+
+function resolveOptions(o: ShadowOptions): Resolved {
+  const target = (name: string, raw: string, maxSockets: number) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw ShadowErrors.EXW_ERR_SHADOW_TARGET(name, raw);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw ShadowErrors.EXW_ERR_SHADOW_TARGET(name, raw);
+    return createTarget(raw, maxSockets);
+  };
+  const positive = (name: string, value: number | undefined, fallback: number) => {
+    const v = value ?? fallback;
+    if (!Number.isFinite(v) || v <= 0) throw ShadowErrors.EXW_ERR_SHADOW_OPTION(name, `expected a positive number, got ${String(value)}`);
+    return v;
+  };
+  const percent = o.cutoverPercent ?? 0;
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+    throw ShadowErrors.EXW_ERR_SHADOW_OPTION('cutoverPercent', `expected 0..100, got ${String(o.cutoverPercent)}`);
+  }
+  const methods = (o.methods ?? [...SAFE_METHODS]).map((m) => m.trim().toUpperCase()).filter(Boolean);
+  for (const m of methods) {
+    if (!/^[A-Z]+$/.test(m)) throw ShadowErrors.EXW_ERR_SHADOW_OPTION('methods', `"${m}" is not an HTTP method`);
+  }
+  let cutover: RouteSelection;
+  try {
+    cutover = createRouteSelection(o.cutoverRoutes ?? []);
+  } catch (err) {
+    throw ShadowErrors.EXW_ERR_SHADOW_CUTOVER_ROUTES('option', (err as Error).message);
+  }
+  const statsPath = o.statsPath === undefined ? '/__expressway/stats' : o.statsPath;
+  if (statsPath !== false && !statsPath.startsWith('/')) throw ShadowErrors.EXW_ERR_SHADOW_OPTION('statsPath', `"${statsPath}" must start with "/"`);
+  const concurrency = positive('concurrency', o.concurrency, 16);
+  return {
+    // The primary is the hot path: no socket cap, keep-alive.
+    primary: target('primary', o.primary, Infinity),
+    candidate: target('candidate', o.candidate, concurrency + 16),
+    mirrored: new Set(methods),
+    queueSize: positive('queueSize', o.queueSize, 1000),
+    concurrency,
+    mirrorTimeoutMs: positive('mirrorTimeoutMs', o.mirrorTimeoutMs, 10_000),
+    cutover,
+    cutoverPercent: percent,
+    cutoverTimeoutMs: positive('cutoverTimeoutMs', o.cutoverTimeoutMs, 5_000),
+    maxCutoverBytes: positive('maxCutoverBytes', o.maxCutoverBytes, 8 * 1024 * 1024),
+    maxCompareBytes: positive('maxCompareBytes', o.maxCompareBytes, 4 * 1024 * 1024),
+    statsPath,
+    headers: (o.headers ?? ['content-type']).map((h) => h.toLowerCase()),
+    redactor: createRedactor(o.redact ?? {}),
+    random: o.random ?? Math.random,
+  };
+}
+
+export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> {
+  const cfg = resolveOptions(options);
+  const stats = new ShadowStats();
+  const compare = options.compare ?? createComparer(cfg.headers, cfg.redactor);
+  const matcher = new RouteMatcher(options.routes ?? []);
+  const routeCache = new Map<string, string>();
+  const log: WriteStream | undefined = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  log?.on('error', (err) => debug('log write failed: %s', err.message));
+
+  const routeOf = (method: string, url: string): string => {
+    // Inference builds a small trie per path; the cache keeps that off the hot path for repeated paths.
+    const cacheKey = `${method} ${pathOf(url)}`;
+    let key = routeCache.get(cacheKey);
+    if (key === undefined) {
+      key = matcher.match(method, url).key;
+      if (routeCache.size >= 10_000) routeCache.clear();
+      routeCache.set(cacheKey, key);
+    }
+    return key;
+  };
+
+  const queue: MirrorQueue<MirrorJob> = createMirrorQueue({ capacity: cfg.queueSize, concurrency: cfg.concurrency, run: runMirror });
+
+  async function runMirror(job: MirrorJob): Promise<void> {
+    try {
+      const answer = await requestBuffered(cfg.candidate, {
+        method: job.method,
+        url: job.url,
+        rawHeaders: job.rawHeaders,
+        body: job.body,
+        timeoutMs: cfg.mirrorTimeoutMs,
+        maxBytes: cfg.maxCompareBytes,
+      });
+      if (answer.status >= 500) stats.candidateErrors.status5xx++;
+      const diffs = compare(job.primary, { status: answer.status, headers: headerPairs(answer.rawHeaders), body: answer.body });
+      stats.compared(job.route, job.request, diffs);
+    } catch (err) {
+      const reason = err instanceof UpstreamError ? err.reason : 'connection';
+      if (reason === 'timeout') stats.candidateErrors.timeout++;
+      else if (reason === 'connection') stats.candidateErrors.connection++;
+      stats.lost(job.route, job.request, reason === 'timeout' ? 'timeout' : reason === 'connection' ? 'connection' : 'not-replayed', (err as Error).message);
+    }
+  }
+
+  const writeLog = (req: http.IncomingMessage, route: string, status: number, servedBy: ServedBy, started: number, fallbackReason?: string) => {
+    if (!log) return;
+    const entry: LogEntry = {
+      ts: new Date().toISOString(),
+      method: req.method ?? 'GET',
+      url: cfg.redactor.url(req.url ?? '/'),
+      route,
+      status,
+      servedBy,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    };
+    if (fallbackReason) entry.fallbackReason = fallbackReason;
+    log.write(JSON.stringify(entry) + '\n');
+  };
+
+  const mirrorSkipped = (route: string, req: http.IncomingMessage, id: string) => {
+    stats.skipped(route, { id, method: req.method ?? 'GET', url: cfg.redactor.url(req.url ?? '/') });
+  };
+
+  /**
+   * Streams a request to `target` and its answer to the client. `body` is the
+   * already-read request body (fallback); otherwise the client's stream is piped.
+   * When `tee` is set, the exchange is copied (bounded) and handed to it at the end.
+   */
+  function streamThrough(
+    target: Target,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: Buffer | undefined,
+    tee: ((answer: ComparedAnswer | undefined, requestBody: Buffer | undefined) => void) | undefined,
+    done: (status: number) => void,
+  ): void {
+    const upstream = target.request({
+      protocol: target.url.protocol,
+      hostname: target.url.hostname,
+      port: target.url.port,
+      method: req.method,
+      path: upstreamPath(target, req.url ?? '/'),
+      headers: forwardRequestHeaders(req.rawHeaders, target) as unknown as http.OutgoingHttpHeaders,
+      agent: target.agent,
+    });
+    let requestCopy: Buffer[] | undefined;
+    let requestSize = 0;
+    let tooLarge = false;
+    if (body !== undefined) upstream.end(body);
+    else {
+      if (tee) {
+        requestCopy = [];
+        req.on('data', (chunk: Buffer) => {
+          requestSize += chunk.length;
+          if (requestSize > cfg.maxCompareBytes) tooLarge = true;
+          else requestCopy!.push(chunk);
+        });
+      }
+      req.pipe(upstream);
+    }
+    upstream.on('response', (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardResponseHeaders(answer.rawHeaders));
+      let copy: Buffer[] | undefined = tee ? [] : undefined;
+      let size = 0;
+      if (copy) {
+        answer.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > cfg.maxCompareBytes) {
+            tooLarge = true;
+            copy = undefined;
+          } else copy?.push(chunk);
+        });
+      }
+      answer.pipe(res);
+      answer.on('end', () => {
+        done(answer.statusCode ?? 502);
+        if (!tee) return;
+        if (tooLarge || !copy) {
+          tee(undefined, undefined);
+          return;
+        }
+        const requestBody = body ?? (requestCopy && requestCopy.length > 0 ? Buffer.concat(requestCopy) : undefined);
+        tee({ status: answer.statusCode ?? 0, headers: headerPairs(answer.rawHeaders), body: Buffer.concat(copy, size) }, requestBody);
+      });
+      answer.on('error', () => res.destroy());
+    });
+    upstream.on('error', (err) => {
+      debug('%s %s upstream error: %s', req.method, req.url, err.message);
+      if (target === cfg.primary) stats.primaryErrors++;
+      if (!res.headersSent) {
+        res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`expressway shadow: upstream ${target.host} failed (${err.message})\n`);
+        done(502);
+      } else res.destroy();
+    });
+    // A client that goes away takes its upstream request with it.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+  }
+
+  function servePrimary(req: http.IncomingMessage, res: http.ServerResponse, route: string, started: number): void {
+    const method = req.method ?? 'GET';
+    const id = stats.nextId();
+    const mirror = cfg.mirrored.has(method);
+    if (!mirror) mirrorSkipped(route, req, id);
+    const url = req.url ?? '/';
+    const rawHeaders = req.rawHeaders;
+    streamThrough(
+      cfg.primary,
+      req,
+      res,
+      undefined,
+      mirror
+        ? (answer, body) => {
+            const request = { id, method, url: cfg.redactor.url(url) };
+            if (!answer) {
+              stats.lost(route, request, 'not-replayed', `larger than the comparison limit (${cfg.maxCompareBytes} bytes); not compared`);
+              return;
+            }
+            if (!queue.push({ route, request, method, url, rawHeaders, body, primary: answer })) {
+              stats.lost(route, request, 'not-replayed', 'mirror queue full; dropped');
+            }
+          }
+        : undefined,
+      (status) => {
+        stats.served(route, 'primary');
+        writeLog(req, route, status, 'primary', started);
+      },
+    );
+  }
+
+  function fallBack(req: http.IncomingMessage, res: http.ServerResponse, route: string, body: Buffer | undefined, started: number, reason: string): void {
+    debug('fallback to primary for %s %s: %s', req.method, req.url, reason);
+    streamThrough(cfg.primary, req, res, body ?? Buffer.alloc(0), undefined, (status) => {
+      stats.served(route, 'primary-fallback');
+      writeLog(req, route, status, 'primary-fallback', started, reason);
+    });
+  }
+
+  async function serveCandidate(req: http.IncomingMessage, res: http.ServerResponse, route: string, started: number): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (!(SAFE_METHODS as readonly string[]).includes(method)) {
+      // A write cannot be replayed to the primary once the candidate saw it: stream it, no fallback.
+      streamThrough(cfg.candidate, req, res, undefined, undefined, (status) => {
+        stats.served(route, 'candidate');
+        writeLog(req, route, status, 'candidate', started);
+      });
+      return;
+    }
+    let body: Buffer | undefined;
+    try {
+      body = await readBody(req, cfg.maxCutoverBytes);
+    } catch {
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('expressway shadow: request body too large\n');
+      return;
+    }
+    let reason: string;
+    try {
+      const answer = await requestBuffered(cfg.candidate, {
+        method,
+        url: req.url ?? '/',
+        rawHeaders: req.rawHeaders,
+        body,
+        timeoutMs: cfg.cutoverTimeoutMs,
+        maxBytes: cfg.maxCutoverBytes,
+      });
+      if (answer.status < 500) {
+        res.writeHead(answer.status, answer.statusMessage, forwardResponseHeaders(answer.rawHeaders));
+        res.end(answer.body);
+        stats.served(route, 'candidate');
+        writeLog(req, route, answer.status, 'candidate', started);
+        return;
+      }
+      stats.candidateErrors.status5xx++;
+      reason = `candidate answered ${answer.status}`;
+    } catch (err) {
+      const failure = err instanceof UpstreamError ? err.reason : 'connection';
+      if (failure === 'timeout') stats.candidateErrors.timeout++;
+      else if (failure === 'connection') stats.candidateErrors.connection++;
+      reason = `candidate ${failure}: ${(err as Error).message}`;
+    }
+    if (res.destroyed) return;
+    fallBack(req, res, route, body, started, reason);
+  }
+
+  function sendStats(res: http.ServerResponse): void {
+    const body = JSON.stringify(stats.snapshot(queue));
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  const selectsCutover = (method: string, url: string): boolean => {
+    if (cfg.cutover.selects(method, url)) return true;
+    return cfg.cutoverPercent > 0 && cfg.mirrored.has(method) && cfg.random() * 100 < cfg.cutoverPercent;
+  };
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    if (cfg.statsPath !== false && method === 'GET' && pathOf(url) === cfg.statsPath) return sendStats(res);
+    const route = routeOf(method, url);
+    if (selectsCutover(method, url)) {
+      void serveCandidate(req, res, route, started);
+      return;
+    }
+    servePrimary(req, res, route, started);
+  });
+  server.keepAliveTimeout = 5_000;
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(ShadowErrors.EXW_ERR_SHADOW_LISTEN(`${host}:${options.port ?? 0}`, err.message)));
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const listen = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const reportMeta = { primary: options.primary, candidate: options.candidate, listen, headers: cfg.headers, minParity: options.minParity ?? 100 };
+  let stopping: Promise<Report> | undefined;
+
+  const stop = (): Promise<Report> => {
+    stopping ??= (async () => {
+      await closeServer(server, 2_000);
+      const left = await queue.drain(options.drainTimeoutMs ?? 3_000);
+      for (const job of left) stats.lost(job.route, job.request, 'not-replayed', 'the proxy stopped before this mirror ran');
+      cfg.primary.agent.destroy();
+      cfg.candidate.agent.destroy();
+      if (log) await new Promise<void>((resolve) => log.end(resolve));
+      const report = stats.toReport(reportMeta);
+      if (options.reportFile) await writeFileAtomic(options.reportFile, JSON.stringify(report, null, 2) + '\n');
+      return report;
+    })();
+    return stopping;
+  };
+
+  return {
+    url: listen,
+    port,
+    stats: () => stats.snapshot(queue),
+    report: () => stats.toReport(reportMeta),
+    stop,
+  };
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        reject(new Error('body too large'));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+function closeServer(server: http.Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
