@@ -1,0 +1,28 @@
+/**
+ * Relative module specifiers to files, the way Node and bundlers find them:
+ * exact path, added extension, directory index, and the TypeScript habit of
+ * importing `./x.js` that is really `./x.ts`. Bare specifiers (packages) are
+ * not followed: Express code in node_modules is not ours to rewrite.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const JS_TO_TS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'], '.jsx': ['.tsx'] };
+
+export function resolveRelative(fromFile: string, specifier: string): string | null {
+  if (!specifier.startsWith('./') && !specifier.startsWith('../') && specifier !== '.' && specifier !== '..') return null;
+  const base = resolve(dirname(fromFile), specifier);
+  if (isFile(base)) return base;
+  for (const [js, tsExts] of Object.entries(JS_TO_TS)) {
+    if (!base.endsWith(js)) continue;
+    for (const ext of tsExts) if (isFile(base.slice(0, -js.length) + ext)) return base.slice(0, -js.length) + ext;
+  }
+  for (const ext of EXTENSIONS) if (isFile(base + ext)) return base + ext;
+  for (const ext of EXTENSIONS) if (isFile(join(base, 'index' + ext))) return join(base, 'index' + ext);
+  return null;
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}

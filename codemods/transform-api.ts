@@ -1,0 +1,84 @@
+/**
+ * What the runner calls per file, and how it finds it. The default is the
+ * project's own migrateSource; `--transform <module>` accepts either a module
+ * exporting `migrateSource` with the same shape, or any plain jscodeshift
+ * transform module (default export `(fileInfo, api, options)`), so
+ * third-party transforms run with our safety net (atomic writes, CRLF, BOM,
+ * parse failures reported).
+ */
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { MigrationEntry } from './transforms/context.js';
+import type { HandlerHint, TypeHint } from './project/hints.js';
+import { runnerErrors } from './runner-errors.js';
+
+export type { MigrationEntry };
+export type ParserName = 'babel' | 'tsx' | 'ts' | 'flow';
+export const PARSERS: readonly ParserName[] = ['babel', 'tsx', 'ts', 'flow'];
+
+export interface TransformCallOptions {
+  path: string;
+  parser?: ParserName;
+  runtimeImport?: string;
+  compatImport?: string;
+  /** Functions in this file that the project pass proved are Express handlers, routers or router-receiving functions. */
+  handlerHints?: HandlerHint[];
+  /** Names in this file that the project pass traced to Express types (Request, Response, NextFunction, ...). */
+  typeHints?: TypeHint[];
+}
+
+export interface TransformResult {
+  output: string | null;
+  entries: MigrationEntry[];
+  handlers: { native: number; compat: number };
+}
+
+export type TransformFn = (source: string, options: TransformCallOptions) => TransformResult | Promise<TransformResult>;
+
+/** A module path (worker threads can load it) or a function (runs on the main thread). */
+export type TransformSpec = string | TransformFn;
+
+export const DEFAULT_TRANSFORM = new URL('./migrate-source.js', import.meta.url).href;
+
+export function transformUrl(spec: string | undefined, cwd: string): string {
+  if (spec === undefined) return DEFAULT_TRANSFORM;
+  if (/^(file|data|node):/.test(spec)) return spec;
+  return pathToFileURL(resolve(cwd, spec)).href;
+}
+
+export async function loadTransform(url: string): Promise<TransformFn> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    throw runnerErrors.EXW_ERR_CODEMOD_RUNNER_TRANSFORM(url, (err as Error).message.split('\n')[0]);
+  }
+  if (typeof mod.migrateSource === 'function') return mod.migrateSource as TransformFn;
+  const candidate = typeof mod.default === 'function' ? mod.default
+    : typeof (mod.default as { default?: unknown })?.default === 'function' ? (mod.default as { default: unknown }).default : null;
+  if (typeof candidate !== 'function') {
+    throw runnerErrors.EXW_ERR_CODEMOD_RUNNER_TRANSFORM(url, 'it exports neither migrateSource nor a default jscodeshift transform');
+  }
+  const declared = (mod.parser ?? (mod.default as { parser?: unknown })?.parser) as ParserName | undefined;
+  return adaptJscodeshift(candidate as JscodeshiftTransform, declared);
+}
+
+type JscodeshiftTransform = (file: { path: string; source: string }, api: unknown, options: Record<string, unknown>) => unknown;
+
+function adaptJscodeshift(transform: JscodeshiftTransform, declaredParser: ParserName | undefined): TransformFn {
+  return async (source, options) => {
+    const jscodeshift = (await import('jscodeshift')).default;
+    const j = jscodeshift.withParser(options.parser ?? declaredParser ?? parserFor(options.path));
+    const api = { j, jscodeshift: j, stats: () => undefined, report: () => undefined };
+    const out = await transform({ path: options.path, source }, api, { ...options });
+    return { output: typeof out === 'string' && out !== source ? out : null, entries: [], handlers: { native: 0, compat: 0 } };
+  };
+}
+
+/** The parser a file gets when none is forced: TypeScript by extension, babel otherwise. */
+export function parserFor(path: string): ParserName {
+  const ext = extname(path);
+  if (ext === '.tsx') return 'tsx';
+  if (ext === '.ts' || ext === '.mts' || ext === '.cts') return 'ts';
+  return 'babel';
+}
