@@ -1,0 +1,46 @@
+/**
+ * Bench requests from a traffic file: the recorded requests in order (their
+ * route mix), without hop-by-hop or framing headers (autocannon frames the
+ * body itself) and, unless writes are allowed, safe methods only.
+ */
+import { readTraffic } from './read-traffic.js';
+import { bodyBytes, type Exchange } from './traffic.js';
+import type { BenchRequest } from './bench.js';
+
+const DROPPED_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'te', 'upgrade', 'expect']);
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface BenchTraffic {
+  requests: BenchRequest[];
+  malformed: Array<{ line: number; message: string }>;
+  /** Writes left out because `allowWrites` was false. */
+  skippedWrites: number;
+}
+
+export async function benchRequestsFromTraffic(path: string, options: { allowWrites?: boolean } = {}): Promise<BenchTraffic> {
+  const { entries } = await readTraffic(path);
+  const out: BenchTraffic = { requests: [], malformed: [], skippedWrites: 0 };
+  for await (const entry of entries) {
+    if (entry.error) {
+      out.malformed.push({ line: entry.line, message: entry.error.message });
+      continue;
+    }
+    const method = entry.exchange.request.method.toUpperCase();
+    if (!SAFE.has(method) && !options.allowWrites) {
+      out.skippedWrites++;
+      continue;
+    }
+    out.requests.push(toBenchRequest(entry.exchange));
+  }
+  return out;
+}
+
+function toBenchRequest(x: Exchange): BenchRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(x.request.headers)) {
+    if (DROPPED_HEADERS.has(name.toLowerCase())) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const body = bodyBytes(x.request);
+  return { method: x.request.method, path: x.request.url, headers, ...(body.length > 0 ? { body } : {}) };
+}
