@@ -76,9 +76,15 @@ function ruleAppliesTo(pattern: string, routeKey: string): boolean {
   const space = routeKey.indexOf(' ');
   const method = routeKey.slice(0, space);
   const template = routeKey.slice(space + 1);
-  if (p.startsWith('/')) return p === template;
+  if (p.startsWith('/')) return sameTemplate(p, template);
   const [m = '', t = ''] = p.split(/\s+/);
-  return (m === '*' || m.toUpperCase() === method) && t === template;
+  return (m === '*' || m.toUpperCase() === method) && sameTemplate(t, template);
+}
+
+/** Parameter names do not matter: `/users/{id}`, `/users/{userId}` and `/users/:id` are one route. */
+function sameTemplate(a: string, b: string): boolean {
+  const shape = (t: string) => t.replace(/\{[^}]*\}|:[A-Za-z_$][\w$]*\??/g, '{}');
+  return shape(a) === shape(b);
 }
 
 function ruleMatchers(rule: NoiseRule): Matcher[] {

@@ -6,6 +6,7 @@
  * the report. A target that dies mid-run ends the replay at once: what was
  * not sent is listed as lost, so the run never hangs.
  */
+import { setMaxListeners } from 'node:events';
 import { debuglog } from 'node:util';
 import { compareResponses, type CompareOptions } from './diff.js';
 import { VerifyErrors } from './errors.js';
@@ -112,6 +113,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   ledger.declare(declared);
   const targetErrors: Report['targetErrors'] = [];
   const abort = new AbortController();
+  // Every request in flight listens on this one signal.
+  setMaxListeners(Infinity, abort.signal);
   for (const t of [baseline, candidate]) {
     t.onDeath((reason) => {
       targetErrors.push({ side: t.side, message: VerifyErrors.EXW_ERR_VERIFY_TARGET_EXITED(t.side, reason).message, ...(t.log ? { log: t.log } : {}) });

@@ -1,6 +1,156 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
+import { EXIT_FAILURE, UsageError } from '../exit.js';
 
-// Owned by the issue that builds `expressway verify`; replaced there.
+interface VerifyFlags {
+  baseline: string;
+  candidate: string;
+  traffic: string;
+  routes?: string;
+  rules?: string;
+  normalise?: string;
+  headers?: string;
+  allowWrites?: boolean;
+  minParity: string;
+  minQpsRatio?: string;
+  bench?: boolean;
+  benchDuration: string;
+  benchRounds: string;
+  benchConnections: string;
+  shard?: string;
+  concurrency: string;
+  timeout: string;
+  startTimeout: string;
+  out: string;
+  json?: string;
+  html?: string;
+  junit?: string;
+  strict?: boolean;
+  redact: boolean;
+  redactHeader?: string;
+  redactField?: string;
+  quiet?: boolean;
+}
+
+/** Verify errors that mean "cannot run" (exit 2) rather than "ran and found failures" (exit 1). */
+const INPUT_ERRORS = /^EXW_ERR_VERIFY_(TRAFFIC_|TARGET_START|TARGET_INVALID|RULES|ROUTES|NORMALISER|SHARD|REPORT_VERSION)/;
+
 export function registerVerify(program: Command): void {
-  void program;
+  program
+    .command('verify')
+    .description('Replay traffic to the baseline (twice) and the candidate, compare with noise cancelled, and gate on parity and QPS.')
+    .requiredOption('--baseline <url|command>', 'the current app: a URL, or a command started with PORT set')
+    .requiredOption('--candidate <url|command>', 'the new app: a URL, or a command started with PORT set')
+    .requiredOption('--traffic <file>', 'traffic: NDJSON (expressway record), HAR 1.2 or GoReplay')
+    .option('--routes <file>', 'route templates (JSON array or one "METHOD /path" per line); else inferred')
+    .option('--rules <file>', 'noise rules (JSON), see docs/verify.md')
+    .option('--normalise <list>', 'normalisers: x-powered-by,etag,date,header-case,charset or all')
+    .option('--headers <list>', 'headers to compare', 'content-type,location,cache-control,content-encoding')
+    .option('--allow-writes', 'also replay POST, PUT, PATCH, DELETE and other non-safe methods')
+    .option('--min-parity <percent>', 'minimum parity for exit 0', '100')
+    .option('--min-qps-ratio <ratio>', 'minimum candidate/baseline req/s ratio (needs --bench)')
+    .option('--bench', 'run the bench after the replay and include QPS ratios in the verdict')
+    .option('--bench-duration <seconds>', 'seconds per bench round and side', '5')
+    .option('--bench-rounds <n>', 'bench rounds (A, B, A, B, ...)', '2')
+    .option('--bench-connections <n>', 'bench connections', '10')
+    .option('--shard <i/n>', 'replay only shard i of n (deterministic split)')
+    .option('--concurrency <n>', 'requests in flight', '32')
+    .option('--timeout <ms>', 'per-request timeout', '10000')
+    .option('--start-timeout <ms>', 'how long a command target may take to answer on its port', '30000')
+    .option('--out <dir>', 'directory for the report and target logs', '.expressway/verify')
+    .option('--json <file>', 'JSON report (default <out>/report.json)')
+    .option('--html <file>', 'HTML report')
+    .option('--junit <file>', 'JUnit XML report')
+    .option('--strict', 'fail on the first malformed traffic entry')
+    .option('--no-redact', 'keep secret values in the report')
+    .option('--redact-header <list>', 'more headers to redact')
+    .option('--redact-field <list>', 'more JSON fields / query parameters to redact')
+    .option('--quiet', 'no progress bar and no summary')
+    .action(async (flags: VerifyFlags) => {
+      const { verify } = await import('../../verify/verify.js');
+      const { writeReports, terminalSummary } = await import('../../verify/report-output.js');
+      const { DEFAULT_REDACT_FIELDS, DEFAULT_REDACT_HEADERS } = await import('../../verify/redact.js');
+      const progress = flags.quiet ? undefined : await progressBar();
+      let report;
+      try {
+        report = await verify({
+          baseline: flags.baseline,
+          candidate: flags.candidate,
+          traffic: flags.traffic,
+          ...(flags.routes ? { routes: flags.routes } : {}),
+          ...(flags.rules ? { rules: flags.rules } : {}),
+          normalise: list(flags.normalise),
+          headers: list(flags.headers),
+          allowWrites: flags.allowWrites === true,
+          minParity: number('--min-parity', flags.minParity, 0, 100),
+          ...(flags.minQpsRatio !== undefined ? { minQpsRatio: number('--min-qps-ratio', flags.minQpsRatio, 0) } : {}),
+          ...(flags.bench
+            ? {
+                bench: {
+                  durationSeconds: number('--bench-duration', flags.benchDuration, 1),
+                  rounds: number('--bench-rounds', flags.benchRounds, 1),
+                  connections: number('--bench-connections', flags.benchConnections, 1),
+                },
+              }
+            : {}),
+          ...(flags.shard ? { shard: flags.shard } : {}),
+          concurrency: number('--concurrency', flags.concurrency, 1),
+          timeoutMs: number('--timeout', flags.timeout, 1),
+          startTimeoutMs: number('--start-timeout', flags.startTimeout, 1),
+          outDir: flags.out,
+          strict: flags.strict === true,
+          redact: flags.redact
+            ? { headers: [...DEFAULT_REDACT_HEADERS, ...list(flags.redactHeader)], fields: [...DEFAULT_REDACT_FIELDS, ...list(flags.redactField)] }
+            : false,
+          onTrafficError: (e) => process.stderr.write(`expressway verify: traffic line ${e.line}: ${e.message}\n`),
+          ...(progress ? { onProgress: progress.update } : {}),
+        });
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code && INPUT_ERRORS.test(code)) throw new UsageError((err as Error).message);
+        throw err;
+      } finally {
+        progress?.stop();
+      }
+      const outputs = { json: flags.json ?? join(flags.out, 'report.json'), html: flags.html, junit: flags.junit };
+      const { written, unavailable } = await writeReports(report, outputs);
+      if (!flags.quiet) process.stdout.write(await terminalSummary(report));
+      for (const f of unavailable) process.stderr.write(`expressway verify: ${f} not written: its renderer is not available in this build\n`);
+      if (!flags.quiet) process.stdout.write(`report: ${written.join(', ')}\n`);
+      if (report.outcome === 'fail') process.exitCode = EXIT_FAILURE;
+    });
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function number(flag: string, value: string, min: number, max = Infinity): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number${max < Infinity ? ` from ${min} to ${max}` : ` >= ${min}`}, got "${value}"`);
+  return n;
+}
+
+/** A progress bar on a terminal; nothing when stderr is not a TTY (CI logs stay clean). */
+async function progressBar(): Promise<{ update: (p: { phase: string; done: number; total: number }) => void; stop: () => void } | undefined> {
+  if (!process.stderr.isTTY) return undefined;
+  const { default: cliProgress } = await import('cli-progress');
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'verify {phase} [{bar}] {value}/{total} requests', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update: (p) => {
+      if (!started) {
+        bar.start(p.total, p.done, { phase: p.phase });
+        started = true;
+      }
+      bar.setTotal(p.total);
+      bar.update(p.done, { phase: p.phase });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
 }

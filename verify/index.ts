@@ -1,0 +1,33 @@
+/**
+ * `expressway/verify`: record traffic, replay it against a baseline and a
+ * candidate, compare with noise cancelled, and report. The shadow proxy,
+ * bench and report renderers have their own modules in this folder.
+ */
+export { verify, DEFAULT_COMPARED_HEADERS, type VerifyOptions, type VerifyProgress, type BenchOptions } from './verify.js';
+export { startRecorder, recordTraffic, type Recorder, type RecorderOptions } from './record-proxy.js';
+export {
+  TRAFFIC_VERSION,
+  TrafficWriter,
+  readNdjson,
+  parseTrafficLine,
+  bodyBytes,
+  encodeBody,
+  type Exchange,
+  type TrafficRequest,
+  type TrafficResponse,
+  type TrafficEntry,
+  type HeaderMap,
+} from './traffic.js';
+export { readTraffic, detectTrafficFormat, type TrafficFormat } from './read-traffic.js';
+export { readHar } from './import-har.js';
+export { readGoReplay } from './import-goreplay.js';
+export { createRedactor, REDACTED, DEFAULT_REDACT_HEADERS, DEFAULT_REDACT_FIELDS, type Redactor, type RedactOptions } from './redact.js';
+export { compareResponses, compareJson, type Captured, type RawDifference, type CompareOptions } from './diff.js';
+export { buildNormaliser, NORMALISER_NAMES, type NormaliserName } from './normalise.js';
+export { RuleSet, loadRules, validateRules, RouteNoiseStats, DEFAULT_NOISE_THRESHOLDS, type NoiseRule, type NoiseRules, type NoiseThresholds } from './noise.js';
+export { RouteMatcher, inferTemplates, loadRoutes, looksLikeId, type RouteSpec } from './route-template.js';
+export { startTarget, freePort, type Target, type TargetSide } from './targets.js';
+export { parseShard, inShard, type Shard } from './shard.js';
+export { writeReports, terminalSummary, plainSummary, type ReportOutputs } from './report-output.js';
+export * from './report-model.js';
+export { VerifyErrors } from './errors.js';
