@@ -277,48 +277,43 @@ async function startBoth(options: VerifyOptions, outDir: string): Promise<[Targe
 interface BenchRequest {
   method: string;
   path: string;
-  headers?: Record<string, string | string[]>;
-  body?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
   /** Our route key, so the bench can report per route in the ledger's terms. */
   route: string;
 }
 
 function benchRequest(x: Exchange, route: string): BenchRequest {
-  const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(x.request.headers)) if (!['host', 'content-length', 'connection'].includes(k.toLowerCase())) headers[k] = v;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(x.request.headers)) {
+    if (!['host', 'content-length', 'connection', 'transfer-encoding'].includes(k.toLowerCase())) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
   return {
     method: x.request.method,
     path: x.request.url,
     headers,
-    ...(x.request.body !== undefined ? { body: x.request.bodyEncoding === 'base64' ? Buffer.from(x.request.body, 'base64').toString('latin1') : x.request.body } : {}),
+    ...(x.request.body !== undefined ? { body: x.request.bodyEncoding === 'base64' ? Buffer.from(x.request.body, 'base64') : x.request.body } : {}),
     route,
   };
 }
 
-interface BenchModule {
-  runBench(options: {
-    baseline: string;
-    candidate: string;
-    requests: Array<{ method: string; path: string; headers?: Record<string, string | string[]>; body?: string }>;
-    durationSeconds: number;
-    rounds: number;
-    connections: number;
-  }): Promise<BenchSummary>;
-}
-
-async function runBenchStep(bench: true | BenchOptions, baseline: string, candidate: string, requests: BenchRequest[]): Promise<BenchSummary> {
+async function runBenchStep(bench: true | BenchOptions, baseline: string, candidate: string, samples: BenchRequest[]): Promise<BenchSummary> {
   const o = bench === true ? {} : bench;
-  // bench.ts belongs to another part of verify/ and loads autocannon: import it only when asked.
-  const specifier = './bench.js';
-  const mod = (await import(specifier)) as BenchModule;
-  return mod.runBench({
+  // bench.ts loads autocannon: import it only when asked.
+  const { runBench } = await import('./bench.js');
+  // Hand the bench our route keys, so its per-route figures land on our ledger rows.
+  const routes = new Map<string, RouteSpec>();
+  for (const r of samples) routes.set(r.route, { method: r.route.slice(0, r.route.indexOf(' ')), template: r.route.slice(r.route.indexOf(' ') + 1) });
+  const result = await runBench({
     baseline,
     candidate,
-    requests,
+    requests: samples.map(({ method, path, headers, body }) => ({ method, path, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) })),
+    routes: [...routes.values()],
     durationSeconds: o.durationSeconds ?? 5,
     rounds: o.rounds ?? 2,
     connections: o.connections ?? 10,
   });
+  return { ratio: result.ratio, baseline: result.baseline, candidate: result.candidate, perRoute: result.perRoute };
 }
 
 function foldBench(routes: Report['routes'], bench: BenchSummary, matcher: RouteMatcher): void {
