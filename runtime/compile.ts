@@ -1,0 +1,59 @@
+/**
+ * Builds each route's plan once, before the first request (Fastify's
+ * per-route hook arrays): global middleware, the path-scoped middleware
+ * whose prefix can match the route, then route-level middleware and the
+ * handler. Arrays are null when empty; a scope stays attached only when a
+ * param decides per request whether the prefix matches (path-scope.ts).
+ */
+import type { Handler, Plan } from './core.js';
+import type { PathScope } from './path-scope.js';
+
+export interface MiddlewareEntry {
+  scope: PathScope | null;
+  fn: Handler<any, any>;
+}
+
+function select(entries: readonly MiddlewareEntry[], pattern: string | null, fns: Handler<any, any>[], scopes: Array<PathScope | null>): boolean {
+  let scoped = false;
+  for (const { scope, fn } of entries) {
+    if (scope === null) {
+      fns.push(fn);
+      scopes.push(null);
+      continue;
+    }
+    const fit = pattern === null ? 'maybe' : scope.fit(pattern);
+    if (fit === 'never') continue;
+    fns.push(fn);
+    scopes.push(fit === 'always' ? null : scope);
+    if (fit === 'maybe') scoped = true;
+  }
+  return scoped;
+}
+
+/**
+ * `pattern` null builds the fallback plan (404/405): every path-scoped
+ * middleware is then checked against the request path.
+ */
+export function buildPlan(
+  pattern: string | null,
+  request: readonly MiddlewareEntry[],
+  response: readonly MiddlewareEntry[],
+  routeFns: readonly Handler<any, any>[],
+): Plan {
+  const steps: Handler<any, any>[] = [];
+  const scopes: Array<PathScope | null> = [];
+  const requestScoped = select(request, pattern, steps, scopes);
+  for (const fn of routeFns) {
+    steps.push(fn);
+    scopes.push(null);
+  }
+  const responseFns: Handler<any, any>[] = [];
+  const responseScopes: Array<PathScope | null> = [];
+  const responseScoped = select(response, pattern, responseFns, responseScopes);
+  return {
+    steps,
+    scopes: requestScoped ? scopes : null,
+    response: responseFns.length === 0 ? null : responseFns,
+    responseScopes: responseScoped ? responseScopes : null,
+  };
+}

@@ -1,0 +1,303 @@
+/**
+ * The per-request runner: request middleware -> route -> response
+ * middleware -> write, over a plan compiled before the first request
+ * (compile.ts). There is no `next`: each function runs to completion, and
+ * the runner only awaits when a function returns a thenable, so a route
+ * with synchronous functions completes without allocating a promise.
+ *
+ * Errors thrown or rejected anywhere go to the panic hooks (request errors,
+ * i.e. coded 4xx from body readers, paths and the HTTP parser, go to the
+ * request-error hooks); whatever happens, the request gets an answer or its
+ * socket is destroyed, and nothing escapes to crash the process.
+ */
+import { STATUS_CODES } from 'node:http';
+import { debuglog } from 'node:util';
+import { BODY_NONE, type Context } from './context.js';
+import type { ErrorHook, Handler } from './core.js';
+import { rejectUpgrade } from './websocket.js';
+import { writeHeadOnly, writeResponse } from './write.js';
+
+const debug = debuglog('expressway:runtime');
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** Entry point: runs the whole pipeline of a Context whose plan is set. */
+export function runPipeline(ctx: Context<any, any>): void {
+  const pending = runRequestSteps(ctx, 0);
+  if (pending !== undefined) pending.then(undefined, lastResort);
+}
+
+function runRequestSteps(ctx: Context<any, any>, from: number): Promise<void> | undefined {
+  const plan = ctx._plan!;
+  const steps = plan.steps;
+  const scopes = plan.scopes;
+  for (let i = from; i < steps.length; i++) {
+    if (ctx.aborted) break;
+    if (scopes !== null) {
+      const scope = scopes[i];
+      if (scope != null && !scope.matches(ctx.path)) continue;
+    }
+    let result: unknown;
+    try {
+      result = steps[i]!(ctx);
+    } catch (err) {
+      return handleError(ctx, err, false);
+    }
+    if (isThenable(result)) return continueRequestSteps(ctx, result, i + 1);
+  }
+  return respond(ctx);
+}
+
+async function continueRequestSteps(ctx: Context<any, any>, pending: PromiseLike<unknown>, from: number): Promise<void> {
+  try {
+    await pending;
+  } catch (err) {
+    return handleError(ctx, err, false);
+  }
+  const { steps, scopes } = ctx._plan!;
+  for (let i = from; i < steps.length; i++) {
+    if (ctx.aborted) break;
+    if (scopes !== null) {
+      const scope = scopes[i];
+      if (scope != null && !scope.matches(ctx.path)) continue;
+    }
+    try {
+      const result = steps[i]!(ctx);
+      if (isThenable(result)) await result;
+    } catch (err) {
+      return handleError(ctx, err, false);
+    }
+  }
+  return respond(ctx);
+}
+
+/** Response middleware (unless commitHead already ran them), then the write. */
+function respond(ctx: Context<any, any>): Promise<void> | undefined {
+  if (ctx._res === null) return finishUpgrade(ctx);
+  if (!ctx._responseRan && ctx._plan!.response !== null) {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = runResponseSteps(ctx);
+    } catch (err) {
+      return handleError(ctx, err, true);
+    }
+    if (pending !== undefined) return pending.then(() => safeWrite(ctx), (err: unknown) => handleError(ctx, err, true));
+  }
+  ctx._markResponseRan();
+  safeWrite(ctx);
+  return undefined;
+}
+
+/** Runs response middleware; throws synchronously or returns a promise when one of them is async. */
+function runResponseSteps(ctx: Context<any, any>): Promise<void> | undefined {
+  ctx._markResponseRan();
+  const { response, responseScopes } = ctx._plan!;
+  if (response === null) return undefined;
+  for (let i = 0; i < response.length; i++) {
+    if (responseScopes !== null) {
+      const scope = responseScopes[i];
+      if (scope != null && !scope.matches(ctx.path)) continue;
+    }
+    const result = response[i]!(ctx);
+    if (isThenable(result)) return continueResponseSteps(ctx, result, response, i + 1);
+  }
+  return undefined;
+}
+
+async function continueResponseSteps(ctx: Context<any, any>, pending: PromiseLike<unknown>, response: Handler<any, any>[], from: number): Promise<void> {
+  await pending;
+  const scopes = ctx._plan!.responseScopes;
+  for (let i = from; i < response.length; i++) {
+    if (scopes !== null) {
+      const scope = scopes[i];
+      if (scope != null && !scope.matches(ctx.path)) continue;
+    }
+    const result = response[i]!(ctx);
+    if (isThenable(result)) await result;
+  }
+}
+
+/** ctx.commitHead(): response middleware once, then the head. */
+export async function commitHead(ctx: Context<any, any>): Promise<void> {
+  if (!ctx._responseRan) {
+    const pending = runResponseSteps(ctx);
+    if (pending !== undefined) await pending;
+  }
+  writeHeadOnly(ctx);
+}
+
+function safeWrite(ctx: Context<any, any>): void {
+  try {
+    writeResponse(ctx);
+  } catch (err) {
+    // Invalid header name, a value node refuses...: answer 500 if still possible.
+    reportError(ctx, err);
+    const res = ctx._res!;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    resetResponse(ctx);
+    defaultErrorResponse(ctx, 500, undefined);
+    try {
+      writeResponse(ctx);
+    } catch {
+      res.destroy();
+    }
+  }
+}
+
+// ------------------------------------------------------------------ errors
+
+/** Status an error maps to: its status/statusCode when it is a 4xx/5xx, else 500. */
+export function statusOf(err: unknown): number {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { status?: unknown; statusCode?: unknown };
+    const status = typeof e.status === 'number' ? e.status : e.statusCode;
+    if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599) return status;
+  }
+  return 500;
+}
+
+/** Coded 4xx from the runtime itself (parse errors, limits, timeouts): the request-error hooks handle them. */
+export function isRequestError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('EXW_ERR_') && statusOf(err) < 500 &&
+    (code.startsWith('EXW_ERR_BODY_') || code.startsWith('EXW_ERR_PATH_') || code.startsWith('EXW_ERR_HTTP_'));
+}
+
+function resetResponse(ctx: Context<any, any>): void {
+  ctx._body = undefined;
+  ctx._kind = BODY_NONE;
+  ctx._type = null;
+  ctx.removeHeader('content-type');
+  ctx.removeHeader('content-length');
+}
+
+/**
+ * The default error answer, Fastify's shape: `{ statusCode, error, message, code? }`.
+ * Messages of 4xx errors are shown (they describe the request), 5xx never
+ * (no stack, no internals).
+ */
+export function defaultErrorResponse(ctx: Context<any, any>, status: number, err: unknown): void {
+  const error = STATUS_CODES[status] ?? 'Error';
+  const body: Record<string, unknown> = { statusCode: status, error, message: error };
+  if (status < 500 && err instanceof Error) {
+    body.message = err.message;
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') body.code = code;
+  }
+  ctx.status = status;
+  ctx.json(body);
+}
+
+/** Sends a request that failed before its pipeline started (bad path, parser error) to the hooks. */
+export function failRequest(ctx: Context<any, any>, err: unknown): void {
+  handleError(ctx, err, false).then(undefined, lastResort);
+}
+
+async function handleError(ctx: Context<any, any>, err: unknown, fromResponse: boolean): Promise<void> {
+  ctx.error = err;
+  const core = ctx._core;
+  const requestError = isRequestError(err);
+  const hooks: ErrorHook<any>[] = requestError ? core.requestErrorHooks : core.panicHooks;
+  if (!requestError && hooks.length === 0) reportError(ctx, err);
+  const res = ctx._res;
+  if (res !== null && (res.headersSent || res.writableEnded)) {
+    // Too late for another status: let the hooks observe, then cut the response.
+    await runHooks(ctx, hooks, err);
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  resetResponse(ctx);
+  ctx._status = statusOf(err);
+  let hooksFailed = !(await runHooks(ctx, hooks, err));
+  if (!hooksFailed && !fromResponse && !ctx._responseRan && ctx._res !== null && !ctx._res.writableEnded) {
+    try {
+      const pending = runResponseSteps(ctx);
+      if (pending !== undefined) await pending;
+    } catch (responseErr) {
+      reportError(ctx, responseErr);
+      hooksFailed = true;
+    }
+  }
+  if (hooksFailed) {
+    resetResponse(ctx);
+    defaultErrorResponse(ctx, 500, undefined);
+  } else if (ctx._kind === BODY_NONE && ctx._status >= 400) {
+    // Hooks that only log leave the body empty: give the default answer for the status they chose.
+    defaultErrorResponse(ctx, ctx._status, err);
+  }
+  ctx._markResponseRan();
+  if (ctx._res === null) {
+    finishUpgrade(ctx);
+    return;
+  }
+  safeWrite(ctx);
+}
+
+/** Runs hooks in order; false when one of them threw (the answer becomes a plain 500). */
+async function runHooks(ctx: Context<any, any>, hooks: ErrorHook<any>[], err: unknown): Promise<boolean> {
+  for (const hook of hooks) {
+    try {
+      const result = hook(ctx, err);
+      if (isThenable(result)) await result;
+    } catch (hookErr) {
+      reportError(ctx, hookErr);
+      return false;
+    }
+  }
+  return true;
+}
+
+function reportError(ctx: Context<any, any>, err: unknown): void {
+  debug('%s %s failed: %s', ctx.method, ctx.url, err instanceof Error ? (err.stack ?? err.message) : String(err));
+  if (ctx._core.options.logErrors && statusOf(err) >= 500) {
+    console.error(`[expressway] ${ctx.method} ${ctx.url} failed:`, err);
+  }
+}
+
+function lastResort(err: unknown): void {
+  // Every path above catches its own errors; reaching here is a runtime bug.
+  console.error('[expressway] internal error in the request pipeline:', err);
+}
+
+// ---------------------------------------------------------------- upgrades
+
+/** After the pipeline of an upgrade request: if the route did not accept it, refuse with the chosen status. */
+function finishUpgrade(ctx: Context<any, any>): undefined {
+  if (ctx._upgraded) return undefined;
+  const socket = ctx._socket!;
+  let status = ctx._status;
+  if (status < 400) status = ctx.error === undefined ? 426 : 500;
+  const headers: Record<string, string> = {};
+  if (ctx._headers !== null) {
+    for (const name of Object.keys(ctx._headers)) {
+      const value = ctx._headers[name]!;
+      if (name === 'content-type' || name === 'content-length') continue;
+      headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+  }
+  let body: string | undefined;
+  if (ctx._kind !== BODY_NONE) {
+    body = typeof ctx._body === 'string' ? ctx._body : JSON.stringify(ctx._body);
+    headers['content-type'] = String(ctx._headers?.['content-type'] ?? ctx._type ?? 'text/plain; charset=utf-8');
+  }
+  try {
+    rejectUpgrade(socket, status, headers, body);
+  } catch {
+    socket.destroy();
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------- 404 / 405 routes
+
+/** Default last step when no route matched. */
+export function defaultNotFound(ctx: Context<any, any>): void {
+  ctx.status = 404;
+  ctx.json({ statusCode: 404, error: 'Not Found', message: `Route ${ctx.method} ${ctx.path} not found` });
+}

@@ -1,0 +1,141 @@
+/**
+ * Registration methods shared by Server and Router (get/post/.../route,
+ * requestMiddleware, responseMiddleware, mount), and Router itself: a group
+ * of routes and middleware, like express.Router, that `mount(prefix, router)`
+ * flattens into the server's route tree. Routes and middleware added to a
+ * router after it was mounted reach the server too.
+ */
+import { runtimeErrors } from './codes.js';
+import type { DefaultState, Handler } from './core.js';
+import type { PathParams } from './path-params.js';
+
+/** One registration, with its path already joined to the mount prefixes. */
+export type Registration =
+  | { kind: 'route'; method: string; pattern: string; fns: Handler<any, any>[] }
+  | { kind: 'request'; prefix: string | null; fn: Handler<any, any> }
+  | { kind: 'response'; prefix: string | null; fn: Handler<any, any> };
+
+/** Joins a mount prefix and a path: ('/api', '/users') -> '/api/users', ('/api', '/') -> '/api'. */
+export function joinPath(prefix: string, path: string): string {
+  const base = prefix.replace(/\/+$/, '');
+  if (path === '/' || path === '') return base === '' ? '/' : base;
+  return base + path;
+}
+
+function checkPath(what: string, path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path.charCodeAt(0) !== 47) {
+    throw runtimeErrors.EXW_ERR_REGISTER_INVALID_PREFIX(String(path), `${what} paths must start with '/'`);
+  }
+}
+
+function checkFunctions(what: string, fns: unknown[]): asserts fns is Handler<any, any>[] {
+  if (fns.length === 0) throw runtimeErrors.EXW_ERR_REGISTER_NOT_FUNCTION(what, 'nothing');
+  for (const fn of fns) {
+    if (typeof fn !== 'function') throw runtimeErrors.EXW_ERR_REGISTER_NOT_FUNCTION(what, fn === null ? 'null' : typeof fn);
+  }
+}
+
+type RouteFns<S extends object, P extends string> = Array<Handler<S, PathParams<P>>>;
+
+export abstract class Registry<S extends object = DefaultState> {
+  /** @internal Receives every registration of this registry (and of routers mounted on it). */
+  protected abstract register(reg: Registration): void;
+
+  /**
+   * Request middleware: `requestMiddleware(fn)` runs for every request,
+   * `requestMiddleware('/admin', fn)` for `/admin` and below (segment-aware),
+   * in registration order, before route-level middleware and the route.
+   */
+  requestMiddleware(fn: Handler<S>): this;
+  requestMiddleware(prefix: string, ...fns: Handler<S>[]): this;
+  requestMiddleware(first: string | Handler<S>, ...rest: Handler<S>[]): this {
+    return this.middleware('request', first, rest);
+  }
+
+  /** Response middleware: run after the route (or abort), may change status, headers and body. */
+  responseMiddleware(fn: Handler<S>): this;
+  responseMiddleware(prefix: string, ...fns: Handler<S>[]): this;
+  responseMiddleware(first: string | Handler<S>, ...rest: Handler<S>[]): this {
+    return this.middleware('response', first, rest);
+  }
+
+  private middleware(kind: 'request' | 'response', first: unknown, rest: unknown[]): this {
+    const what = `${kind}Middleware`;
+    const prefix = typeof first === 'string' ? first : null;
+    const fns = typeof first === 'string' ? rest : [first, ...rest];
+    if (prefix !== null) checkPath(what, prefix);
+    checkFunctions(what, fns);
+    for (const fn of fns) this.register({ kind, prefix, fn });
+    return this;
+  }
+
+  /** Registers `fns` (route-level middleware, then the handler) for `method` on `pattern`. */
+  on<P extends string>(method: string, pattern: P, ...fns: RouteFns<S, P>): this {
+    checkPath('route', pattern);
+    checkFunctions(`${method.toLowerCase()}('${pattern}')`, fns);
+    this.register({ kind: 'route', method: method.toUpperCase(), pattern, fns });
+    return this;
+  }
+
+  get<P extends string>(pattern: P, ...fns: RouteFns<S, P>): this {
+    return this.on('GET', pattern, ...fns);
+  }
+  post<P extends string>(pattern: P, ...fns: RouteFns<S, P>): this {
+    return this.on('POST', pattern, ...fns);
+  }
+  put<P extends string>(pattern: P, ...fns: RouteFns<S, P>): this {
+    return this.on('PUT', pattern, ...fns);
+  }
+  patch<P extends string>(pattern: P, ...fns: RouteFns<S, P>): this {
+    return this.on('PATCH', pattern, ...fns);
+  }
+  delete<P extends string>(pattern: P, ...fns: RouteFns<S, P>): this {
+    return this.on('DELETE', pattern, ...fns);
+  }
+  head<P extends string>(pattern: P, ...fns: RouteFns<S, P>): this {
+    return this.on('HEAD', pattern, ...fns);
+  }
+  options<P extends string>(pattern: P, ...fns: RouteFns<S, P>): this {
+    return this.on('OPTIONS', pattern, ...fns);
+  }
+  /** Every method (same as route()). */
+  all<P extends string>(pattern: P, ...fns: RouteFns<S, P>): this {
+    return this.on('*', pattern, ...fns);
+  }
+  /** Method-agnostic route; a regex in the last segment (`{path:.+}`) swallows the rest of the path. */
+  route<P extends string>(pattern: P, ...fns: RouteFns<S, P>): this {
+    return this.on('*', pattern, ...fns);
+  }
+
+  /** Mounts a Router's routes and middleware under `prefix`, like app.use(prefix, router). */
+  mount(prefix: string, router: Router<S>): this {
+    checkPath('mount', prefix);
+    if (!(router instanceof Router)) throw runtimeErrors.EXW_ERR_REGISTER_NOT_FUNCTION('mount', 'something that is not a Router');
+    if ((router as unknown) === this) throw runtimeErrors.EXW_ERR_REGISTER_INVALID_PREFIX(prefix, 'a router cannot be mounted on itself');
+    router._mountOn(prefix, (reg) => this.register(reg));
+    return this;
+  }
+}
+
+/** A group of routes and middleware, mounted with `server.mount(prefix, router)` (like express.Router). */
+export class Router<S extends object = DefaultState> extends Registry<S> {
+  private readonly log: Registration[] = [];
+  private readonly targets: Array<(reg: Registration) => void> = [];
+
+  protected register(reg: Registration): void {
+    this.log.push(reg);
+    for (const target of this.targets) target(reg);
+  }
+
+  /** @internal Replays what was registered so far under `prefix`, and forwards what comes later. */
+  _mountOn(prefix: string, target: (reg: Registration) => void): void {
+    const forward = (reg: Registration) => target(prefixed(prefix, reg));
+    for (const reg of this.log) forward(reg);
+    this.targets.push(forward);
+  }
+}
+
+function prefixed(prefix: string, reg: Registration): Registration {
+  if (reg.kind === 'route') return { ...reg, pattern: joinPath(prefix, reg.pattern) };
+  return { ...reg, prefix: joinPath(prefix, reg.prefix ?? '/') };
+}

@@ -1,0 +1,238 @@
+/**
+ * The Server: configuration, registration (routes, middleware, hooks), and
+ * the node entry points: `handler` (a plain request listener, so
+ * `http.createServer(server.handler)` and `supertest(server.handler)` work),
+ * `upgradeHandler` (WebSocket upgrades, routed like requests) and
+ * `clientErrorHandler` (what node's HTTP parser rejects: 400/408/431).
+ */
+import { IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { runtimeErrors } from './codes.js';
+import { buildPlan, type MiddlewareEntry } from './compile.js';
+import { Context } from './context.js';
+import type { Core, DefaultState, ErrorHook, Handler, Params, Plan } from './core.js';
+import type { ClusterHandle } from './cluster.js';
+import type { ListenOptions, RunningServer } from './listen.js';
+import { decodeParam, normalizePath, rawPathOf } from './normalize-path.js';
+import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
+import { PathScope } from './path-scope.js';
+import { defaultNotFound, failRequest, runPipeline } from './pipeline.js';
+import { Registry, type Registration } from './router-group.js';
+import { RouteTree } from './router.js';
+import { WebSocketRegistry } from './websocket.js';
+
+interface RouteValue {
+  pattern: string;
+  fns: Handler<any, any>[];
+  plan: Plan | null;
+}
+
+const EMPTY_PARAMS: Params = Object.freeze(Object.create(null) as Params);
+
+function methodNotAllowed(ctx: Context<any, any>): void {
+  ctx.status = 405;
+  ctx.json({ statusCode: 405, error: 'Method Not Allowed', message: `Method ${ctx.method} is not allowed on ${ctx.path}` });
+}
+
+function ignoreSocketError(): void {
+  // An upgrade or parser-error socket may reset at any time; the close path cleans up.
+}
+
+export class Server<S extends object = DefaultState> extends Registry<S> {
+  /** The resolved options (defaults applied). */
+  readonly config: ResolvedOptions;
+  /** @internal */ readonly _core: Core;
+  private readonly tree: RouteTree<RouteValue>;
+  private readonly routeValues: RouteValue[] = [];
+  private readonly requestEntries: MiddlewareEntry[] = [];
+  private readonly responseEntries: MiddlewareEntry[] = [];
+  private notFoundFns: Handler<any, any>[] = [defaultNotFound];
+  private dirty = true;
+  private notFoundPlan!: Plan;
+  private methodNotAllowedPlan!: Plan;
+  /** Plan for requests that failed before routing: only unscoped response middleware apply. */
+  private errorPlan!: Plan;
+  /** @internal Set while a listen() handle is open. */
+  _listening = false;
+
+  constructor(options: ServerOptions = {}) {
+    super();
+    this.config = resolveOptions(options);
+    this._core = {
+      options: this.config,
+      panicHooks: [],
+      requestErrorHooks: [],
+      websockets: new WebSocketRegistry(),
+      draining: false,
+    };
+    this.tree = new RouteTree<RouteValue>({
+      caseSensitive: this.config.caseSensitive,
+      ignoreTrailingSlash: this.config.ignoreTrailingSlash,
+    });
+  }
+
+  protected register(reg: Registration): void {
+    this.dirty = true;
+    if (reg.kind === 'route') {
+      const value: RouteValue = { pattern: reg.pattern, fns: reg.fns, plan: null };
+      this.tree.add(reg.method, reg.pattern, value); // duplicate or invalid patterns throw here
+      this.routeValues.push(value);
+      return;
+    }
+    const scope = reg.prefix === null || reg.prefix === '/' ? null : new PathScope(reg.prefix, this.config.caseSensitive);
+    (reg.kind === 'request' ? this.requestEntries : this.responseEntries).push({ scope, fn: reg.fn });
+  }
+
+  /** Receives any error thrown or rejected in middleware, routes or response middleware; ctx.error is set. */
+  panicHook(hook: ErrorHook<S>): this {
+    if (typeof hook !== 'function') throw runtimeErrors.EXW_ERR_REGISTER_NOT_FUNCTION('panicHook', typeof hook);
+    this._core.panicHooks.push(hook);
+    return this;
+  }
+
+  /** Receives request errors: bad paths, body parse errors and limits, parser errors, timeouts (400/408/413/415/431). */
+  requestErrorHook(hook: ErrorHook<S>): this {
+    if (typeof hook !== 'function') throw runtimeErrors.EXW_ERR_REGISTER_NOT_FUNCTION('requestErrorHook', typeof hook);
+    this._core.requestErrorHooks.push(hook);
+    return this;
+  }
+
+  /** Replaces the default 404 answer. Request middleware still run before it. */
+  notFound(...fns: Handler<S>[]): this {
+    for (const fn of fns) if (typeof fn !== 'function') throw runtimeErrors.EXW_ERR_REGISTER_NOT_FUNCTION('notFound', typeof fn);
+    if (fns.length === 0) throw runtimeErrors.EXW_ERR_REGISTER_NOT_FUNCTION('notFound', 'nothing');
+    this.notFoundFns = fns;
+    this.dirty = true;
+    return this;
+  }
+
+  /** Registered routes, in registration order. */
+  routes(): Array<{ method: string; pattern: string }> {
+    return this.tree.routes().map(({ method, pattern }) => ({ method, pattern }));
+  }
+
+  /** Builds every plan; runs before the first request after any registration. */
+  compile(): void {
+    const req = this.requestEntries;
+    const res = this.responseEntries;
+    for (const value of this.routeValues) value.plan = buildPlan(value.pattern, req, res, value.fns);
+    this.notFoundPlan = buildPlan(null, req, res, this.notFoundFns);
+    this.methodNotAllowedPlan = buildPlan(null, req, res, [methodNotAllowed]);
+    this.errorPlan = buildPlan(null, [], res.filter((e) => e.scope === null), []);
+    this.dirty = false;
+  }
+
+  /** A node request listener: `http.createServer(server.handler)`. */
+  readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (this.dirty) this.compile();
+    const ctx = new Context<S>(this._core, req, res);
+    if (this.resolve(ctx)) runPipeline(ctx);
+  };
+
+  /** A node 'upgrade' listener: routes the upgrade, runs request middleware, then the route may call ctx.upgrade(). */
+  readonly upgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', ignoreSocketError);
+    if (this.dirty) this.compile();
+    const ctx = new Context<S>(this._core, req, null, socket, head);
+    if (this._core.draining) {
+      ctx._plan = this.errorPlan;
+      ctx.status = 503;
+      runPipeline(ctx);
+      return;
+    }
+    if (this.resolve(ctx)) runPipeline(ctx);
+  };
+
+  /**
+   * A node 'clientError' listener: the parser rejected the request (bad
+   * request line, headers over maxHeaderSize, a timeout). The request-error
+   * hooks see it, the client gets a proper 4xx, then the socket closes.
+   */
+  readonly clientErrorHandler = (err: Error & { code?: string }, socket: Duplex): void => {
+    socket.on('error', ignoreSocketError);
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    if (this.dirty) this.compile();
+    const req = new IncomingMessage(socket as Socket);
+    req.method = 'GET';
+    req.url = '/';
+    const ctx = new Context<S>(this._core, req, null, socket, null);
+    ctx._plan = this.errorPlan;
+    failRequest(ctx, this.clientErrorOf(err));
+  };
+
+  private clientErrorOf(err: Error & { code?: string }): Error {
+    switch (err.code) {
+      case 'HPE_HEADER_OVERFLOW':
+        return runtimeErrors.EXW_ERR_HTTP_HEADERS_TOO_LARGE(this.config.maxHeaderSize);
+      case 'ERR_HTTP_REQUEST_TIMEOUT':
+      case 'HPE_HEADER_TIMEOUT':
+        return runtimeErrors.EXW_ERR_HTTP_TIMEOUT(err.code);
+      default:
+        return runtimeErrors.EXW_ERR_HTTP_BAD_REQUEST(err.code ?? err.message);
+    }
+  }
+
+  /** Normalises the path and finds the plan; false when the request already failed. */
+  private resolve(ctx: Context<S>): boolean {
+    let path: string;
+    try {
+      path = normalizePath(rawPathOf(ctx.url));
+    } catch (err) {
+      ctx._plan = this.errorPlan;
+      failRequest(ctx, err);
+      return false;
+    }
+    ctx.path = path;
+    const match = this.tree.find(ctx.method, path);
+    if (match.kind === 'found') {
+      const params = match.params;
+      // Only %2F and %25 are still encoded in a normalised path.
+      if (path.indexOf('%') !== -1) for (const key in params) params[key] = decodeParam(params[key]!);
+      ctx.params = params;
+      ctx.routePattern = match.pattern;
+      ctx._plan = match.value.plan;
+      return true;
+    }
+    ctx.params = EMPTY_PARAMS;
+    if (match.kind === 'method-not-allowed') {
+      ctx.setHeader('allow', match.allowed.join(', '));
+      ctx._plan = this.methodNotAllowedPlan;
+    } else {
+      ctx._plan = this.notFoundPlan;
+    }
+    return true;
+  }
+
+  /** Installs handler, upgradeHandler, clientErrorHandler and the timeouts on an existing http.Server. */
+  attach(httpServer: HttpServer): HttpServer {
+    const o = this.config;
+    httpServer.on('request', this.handler);
+    httpServer.on('upgrade', this.upgradeHandler);
+    httpServer.on('clientError', this.clientErrorHandler);
+    httpServer.keepAliveTimeout = o.keepAliveTimeout;
+    httpServer.headersTimeout = o.headersTimeout;
+    httpServer.requestTimeout = o.requestTimeout;
+    return httpServer;
+  }
+
+  /**
+   * Starts listening. Returns a handle whose close() drains gracefully.
+   * With `workers: n` the primary forks n cluster workers running the same
+   * script (each calls listen too and serves), and returns a ClusterHandle.
+   */
+  listen(options: ListenOptions & { workers: number }): Promise<ClusterHandle | RunningServer>;
+  listen(options?: ListenOptions): Promise<RunningServer>;
+  async listen(options: ListenOptions = {}): Promise<RunningServer | ClusterHandle> {
+    if (options.workers !== undefined) {
+      const { listenCluster } = await import('./cluster.js');
+      return listenCluster(this, options);
+    }
+    const { listen } = await import('./listen.js');
+    return listen(this, options);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Turns the Context's response builder into bytes, once, after response
+ * middleware. The common case (a JSON or text body, no stream) is a single
+ * res.writeHead + res.end with Content-Length.
+ */
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
+import { debuglog } from 'node:util';
+import { BODY_BYTES, BODY_JSON, BODY_NONE, BODY_STREAM, BODY_TEXT, type Context, type HeaderValue } from './context.js';
+
+const debug = debuglog('expressway:runtime');
+
+function noBodyStatus(status: number): boolean {
+  return status === 204 || status === 304 || status < 200;
+}
+
+/** Headers to write: the builder's object itself (the response is final now), or a fresh one. */
+function headersFor(ctx: Context<any, any>): Record<string, HeaderValue> {
+  return (ctx._headers ??= Object.create(null) as Record<string, HeaderValue>);
+}
+
+/** Writes status, headers and body, unless someone else already committed or ended the response. */
+export function writeResponse(ctx: Context<any, any>): void {
+  const res = ctx._res!;
+  if (res.headersSent || res.writableEnded) {
+    // Committed through commitHead() with a stream body still to send (ctx.stream + commitHead).
+    if (ctx._kind === BODY_STREAM && !res.writableEnded && !res.destroyed) pipeBody(ctx, res);
+    return;
+  }
+  if (ctx._closeAfter || ctx._core.draining) res.shouldKeepAlive = false;
+  const status = ctx._status;
+  const kind = ctx._kind;
+  if (kind === BODY_STREAM) {
+    const headers = headersFor(ctx);
+    if (headers['content-type'] === undefined) headers['content-type'] = 'application/octet-stream';
+    res.writeHead(status, headers as OutgoingHttpHeaders);
+    if (noBodyStatus(status) || ctx.method === 'HEAD') {
+      (ctx._body as Readable).destroy();
+      res.end();
+    } else {
+      pipeBody(ctx, res);
+    }
+    return;
+  }
+  let payload: string | Uint8Array;
+  if (kind === BODY_JSON) payload = JSON.stringify(ctx._body) ?? '';
+  else if (kind === BODY_TEXT) payload = ctx._body as string;
+  else if (kind === BODY_BYTES) payload = ctx._body as Uint8Array;
+  else payload = '';
+  if (noBodyStatus(status)) {
+    const headers = ctx._headers;
+    if (headers !== null) {
+      delete headers['content-length'];
+      delete headers['content-type'];
+    }
+    res.writeHead(status, (headers ?? undefined) as OutgoingHttpHeaders | undefined);
+    res.end();
+    return;
+  }
+  const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+  const headers = ctx._headers;
+  if (headers === null) {
+    // Shortcut: nothing set by the handler, one literal object for node.
+    res.writeHead(status, kind === BODY_NONE ? { 'content-length': 0 } : { 'content-type': ctx._type ?? defaultType(kind), 'content-length': length });
+  } else {
+    if (kind !== BODY_NONE && headers['content-type'] === undefined) headers['content-type'] = ctx._type ?? defaultType(kind);
+    headers['content-length'] = length;
+    res.writeHead(status, headers as OutgoingHttpHeaders);
+  }
+  res.end(payload);
+}
+
+function defaultType(kind: number): string {
+  if (kind === BODY_JSON) return 'application/json; charset=utf-8';
+  if (kind === BODY_TEXT) return 'text/plain; charset=utf-8';
+  return 'application/octet-stream';
+}
+
+function pipeBody(ctx: Context<any, any>, res: ServerResponse): void {
+  const body = ctx._body as Readable;
+  // Mark it piped so a second writeResponse (commitHead then the pipeline) does not pipe twice.
+  ctx._kind = BODY_NONE;
+  pipeline(body, res, onStreamDone);
+}
+
+function onStreamDone(err: Error | null | undefined): void {
+  // pipeline destroyed both ends already; the client sees a cut-off response.
+  if (err) debug('response stream ended with %s', err.message);
+}
+
+/** Writes the head only: status and headers from the builder, no Content-Length unless set. */
+export function writeHeadOnly(ctx: Context<any, any>): void {
+  const res = ctx._res!;
+  if (res.headersSent) return;
+  if (ctx._closeAfter || ctx._core.draining) res.shouldKeepAlive = false;
+  const headers = headersFor(ctx);
+  if (headers['content-type'] === undefined && ctx._type !== null) headers['content-type'] = ctx._type;
+  res.writeHead(ctx._status, headers as OutgoingHttpHeaders);
+}
