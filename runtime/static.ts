@@ -171,7 +171,8 @@ export function serveStatic(root: string, opts: ServeStaticOptions = {}): (ctx: 
       ctx.abort();
       return;
     }
-    if (fallthrough) return;
+    // 412/416 are about a file that exists: answer them even with fallthrough.
+    if (fallthrough && !ANSWER_STATUSES.has(outcome.status)) return;
     await answerAndAbort(ctx, outcome.status, outcome.headers);
   };
 }

@@ -38,8 +38,15 @@ export type WebSocketMessage = string | Buffer;
 export type WebSocketSendable = string | Buffer | ArrayBuffer | Uint8Array;
 
 export interface WebSocketCloseInfo {
+  /** The code from the peer's close frame; 1005 when it sent none, 1006 when the connection dropped without one. */
   code: number;
   reason: string;
+  /**
+   * The protocol error that made this side close, if any: an oversized
+   * message (`err.code` 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', close code 1009
+   * sent to the peer), invalid UTF-8, a bad frame.
+   */
+  error?: Error;
 }
 
 export interface AcceptWebSocketOptions {
@@ -136,16 +143,17 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
     private readonly maxQueued: number,
   ) {
     this.raw = ws;
+    let protocolError: Error | undefined;
+    // A protocol error (oversized message, invalid UTF-8) is followed by
+    // 'close'; keep it for `closed` instead of letting it become uncaught.
+    ws.on('error', (err: Error) => (protocolError ??= err));
     this.closed = new Promise((resolve) => {
       ws.once('close', (code: number, reason: Buffer) => {
         this.finishIteration();
-        resolve({ code, reason: reason.toString('utf8') });
+        resolve(protocolError ? { code, reason: reason.toString('utf8'), error: protocolError } : { code, reason: reason.toString('utf8') });
       });
     });
     ws.on('message', (data: RawData, isBinary: boolean) => this.receive(isBinary ? toBuffer(data) : toBuffer(data).toString('utf8')));
-    // A protocol error (oversized message, invalid UTF-8) is followed by
-    // 'close' with the matching code; keep it from becoming an uncaught error.
-    ws.on('error', () => {});
   }
 
   [Symbol.asyncIterator](): AsyncIterator<WebSocketMessage> {
