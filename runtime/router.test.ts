@@ -485,7 +485,15 @@ describe('routes()', () => {
 // by the registration order of their first route.
 
 type RefSeg = { kind: 'static'; text: string } | { kind: 'param'; name: string } | { kind: 'digits'; name: string } | { kind: 'tail'; name: string };
-type RefRoute = { method: string; pattern: string; segs: RefSeg[]; value: string; index: number };
+type RefRoute = {
+  method: string;
+  pattern: string;
+  segs: RefSeg[];
+  value: string;
+  /** Canonical pattern (param names dropped) and the index of the first route registered with it. */
+  key: string;
+  firstOfKey: number;
+};
 
 const RANK = { static: 0, param: 1, digits: 2, tail: 3 } as const;
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
@@ -506,7 +514,7 @@ function canonical(segs: RefSeg[]): string {
 }
 
 /** Rank vector of a route for a path, or null when it does not match. */
-function refMatch(route: RefRoute, parts: string[], tailOrder: (route: RefRoute) => number): { ranks: number[]; params: Record<string, string> } | null {
+function refMatch(route: RefRoute, parts: string[]): { ranks: number[]; params: Record<string, string> } | null {
   const ranks: number[] = [];
   const params: Record<string, string> = {};
   for (let i = 0; i < route.segs.length; i++) {
@@ -515,7 +523,7 @@ function refMatch(route: RefRoute, parts: string[], tailOrder: (route: RefRoute)
       const rest = parts.slice(i).join('/');
       if (i >= parts.length || !(seg.kind === 'tail' ? /^.+$/ : /^\d+$/).test(rest)) return null;
       params[seg.name] = rest;
-      ranks.push(RANK.tail + tailOrder(route) / 1e6);
+      ranks.push(RANK.tail + route.firstOfKey / 1e6);
       return { ranks, params };
     }
     const part = parts[i];
@@ -538,16 +546,10 @@ function refFind(routes: RefRoute[], method: string, path: string): unknown {
   const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   const parts = trimmed.slice(1).split('/');
   const byLeaf = new Map<string, { ranks: number[]; params: Map<string, Record<string, string>>; routes: Map<string, RefRoute> }>();
-  const firstTail = new Map<string, number>();
   for (const route of routes) {
-    const key = canonical(route.segs);
-    if (!firstTail.has(key)) firstTail.set(key, route.index);
-  }
-  const tailOrder = (route: RefRoute) => firstTail.get(canonical(route.segs))!;
-  for (const route of routes) {
-    const m = refMatch(route, parts, tailOrder);
+    const m = refMatch(route, parts);
     if (!m) continue;
-    const key = canonical(route.segs);
+    const key = route.key;
     const leaf = byLeaf.get(key) ?? { ranks: m.ranks, params: new Map(), routes: new Map() };
     leaf.routes.set(route.method, route);
     leaf.params.set(route.method, m.params);
@@ -604,7 +606,9 @@ describe('random table against a reference matcher', () => {
       }
       seen.add(key);
       tree.add(method, pattern, value);
-      routes.push({ method, pattern, segs, value, index: routes.length });
+      const shape = canonical(segs);
+      const firstOfKey = routes.find((r) => r.key === shape)?.firstOfKey ?? routes.length;
+      routes.push({ method, pattern, segs, value, key: shape, firstOfKey });
     }
 
     const paths: string[] = [];

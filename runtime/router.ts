@@ -346,11 +346,19 @@ function staticKey(parsed: ParsedPattern): string {
   return '/' + parsed.segments.map((s) => (s as { text: string }).text).join('/');
 }
 
+/** Allowed lists by method mask, built once per mask; callers get a copy they may keep or change. */
+const allowedByMask = new Map<number, readonly string[]>();
+
 function allowedMethods(mask: number): string[] {
-  const allowed: string[] = [];
-  for (const method of SORTED_METHODS) {
-    const bit = 1 << METHODS.indexOf(method);
-    if (mask & bit || (method === 'HEAD' && mask & (1 << GET))) allowed.push(method);
+  let allowed = allowedByMask.get(mask);
+  if (allowed === undefined) {
+    const list: string[] = [];
+    for (const method of SORTED_METHODS) {
+      const bit = 1 << METHODS.indexOf(method);
+      // HEAD is answered by GET routes, so it is allowed wherever GET is.
+      if (mask & bit || (method === 'HEAD' && mask & (1 << GET))) list.push(method);
+    }
+    allowedByMask.set(mask, (allowed = list));
   }
-  return allowed;
+  return allowed.slice();
 }
