@@ -1,0 +1,122 @@
+/**
+ * The app itself: `express()` -> `new Server()`, `express.Router()` ->
+ * `new Router()`, settings, `app.listen`, and what the module exports.
+ *
+ * Output convention (docs/codemod-rules.md, "What a migrated module
+ * exports"): a module that exported the Express app exports `app.handler`,
+ * a node request listener, which http.createServer and supertest accept as
+ * they accepted the app. A router module exports the runtime Router, which
+ * the app mounts with `app.mount`.
+ */
+import type { ASTPath } from 'jscodeshift';
+import { addEntry, type FileContext } from './context.js';
+import { isStringLiteral, parseStatement } from './ast-utils.js';
+import type { ReceiverState } from './registrations.js';
+import { LEGACY_APP } from './registrations.js';
+import { DROPPABLE_SETTINGS, settingKey, type ReceiverUse } from './receiver-uses.js';
+import { addTodoComment } from './todo-comments.js';
+
+/** Settings that map onto Server options. */
+const SETTING_OPTIONS: Record<string, string> = { 'trust proxy': 'trustProxy', 'case sensitive routing': 'caseSensitive' };
+
+/** Why a setting keeps the app on Express, or null when it translates. */
+export function settingBlocker(use: Extract<ReceiverUse, { kind: 'setting' }>): string | null {
+  const key = settingKey(use.args);
+  if (key === null) return `${use.method}() with a computed setting name`;
+  if (DROPPABLE_SETTINGS.has(key) && use.method === 'disable') return null;
+  if (SETTING_OPTIONS[key] && (use.method !== 'set' || isLiteralValue(use.args[1]))) return null;
+  return `app setting "${key}" has no runtime counterpart`;
+}
+
+function isLiteralValue(node: any): boolean {
+  return node && ['BooleanLiteral', 'NumericLiteral', 'StringLiteral', 'Literal'].includes(node.type);
+}
+
+export function rewriteDeclaration(fc: FileContext, state: ReceiverState): void {
+  const { j } = fc;
+  const r = state.receiver;
+  const options: any[] = [];
+  for (const use of state.uses) {
+    if (use.kind !== 'setting') continue;
+    const key = settingKey(use.args)!;
+    const option = SETTING_OPTIONS[key];
+    if (option) options.push(j.property('init', j.identifier(option), use.method === 'set' ? use.args[1] : j.booleanLiteral(use.method === 'enable')));
+    use.stmt.prune();
+  }
+  const cls = r.kind === 'app' ? 'Server' : 'Router';
+  fc.runtimeNames.add(cls);
+  const init = r.declarator.node.init as any;
+  if (r.kind === 'router' && init.arguments.length > 0) {
+    addEntry(fc, init, 'migrated', 'router-options', { reason: 'Router options dropped: params merge by mount, routing is case-insensitive and ignores trailing slashes by default' });
+  }
+  r.declarator.node.init = j.newExpression(j.identifier(cls), options.length ? [j.objectExpression(options)] : []);
+  addEntry(fc, r.declarator.node, 'migrated', r.kind === 'app' ? 'express-app' : 'express-router', { handler: r.name });
+  fc.changed = true;
+}
+
+/** `const legacyApp = express();` after the app, `app.notFound(mountExpress(legacyApp))` after its last registration. */
+export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName: string): void {
+  const { j } = fc;
+  const r = state.receiver;
+  const declStatement = r.declarator.parent as ASTPath<any>;
+  const decl = parseStatement(j, `const ${LEGACY_APP} = ${expressName}();`);
+  decl.comments = [j.commentLine(` expressway-todo: routes on ${LEGACY_APP} stay on Express until migrated; ${r.name} mounts it last`, true, false)];
+  declStatement.insertAfter(decl);
+  const regs = state.uses.filter((u) => u.kind === 'registration' || u.kind === 'route-chain') as Array<{ stmt: ASTPath<any> }>;
+  const last = regs.map((u) => u.stmt).sort((a, b) => (b.node.start ?? b.node.loc?.start.line ?? 0) - (a.node.start ?? a.node.loc?.start.line ?? 0))[0];
+  const mount = parseStatement(j, `${r.name}.notFound(mountExpress(${LEGACY_APP}));`);
+  last.insertAfter(mount);
+  fc.compatNames.add('mountExpress');
+}
+
+/** app.listen(port[, host][, cb]) -> app.listen({ port[, host] }).then(cb); when the http.Server is used, http.createServer(app.handler).listen(...). */
+export function rewriteListen(fc: FileContext, state: ReceiverState, use: Extract<ReceiverUse, { kind: 'listen' }>): void {
+  const { j } = fc;
+  const r = state.receiver;
+  const args = use.call.arguments as any[];
+  const cb = args.length && /Function|Identifier/.test(args.at(-1).type) && !(args.length === 1 && args[0].type === 'Identifier') ? args.at(-1) : null;
+  const rest = cb ? args.slice(0, -1) : args;
+  if (!use.statement || rest.length > 2 || rest.some((a) => a.type === 'ObjectExpression')) {
+    // Express's listen is http.createServer(app).listen(...arguments): keep that exactly when its return value is used.
+    fc.helperImports.set('http', 'node:http');
+    use.path.replace(j.callExpression(j.memberExpression(
+      j.callExpression(j.memberExpression(j.identifier('http'), j.identifier('createServer')), [j.memberExpression(j.identifier(r.name), j.identifier('handler'))]),
+      j.identifier('listen')), args));
+    addEntry(fc, use.call, 'migrated', 'listen-node-server', { reason: 'the http.Server returned by listen is used; served through app.handler' });
+    return;
+  }
+  const props = [j.property('init', j.identifier('port'), rest[0] ?? j.numericLiteral(0))];
+  if (rest[1]) props.push(j.property('init', j.identifier('host'), rest[1]));
+  if (rest[0]?.type === 'Identifier' && rest[0].name === 'port') (props[0] as any).shorthand = true;
+  if (rest[1]?.type === 'Identifier' && rest[1].name === 'host') (props[1] as any).shorthand = true;
+  let call: any = j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier('listen')), [j.objectExpression(props)]);
+  if (cb) call = j.callExpression(j.memberExpression(call, j.identifier('then')), [cb.type === 'Identifier' ? j.arrowFunctionExpression([], j.callExpression(cb, [])) : stripParams(cb)]);
+  use.path.replace(call);
+  addEntry(fc, use.call, 'migrated', 'listen', {});
+}
+
+/** Express calls the listen callback without arguments; keep it that way (a callback reading `err` must not get the running server). */
+function stripParams(fn: any): any {
+  return fn.params.length === 0 ? fn : { type: 'ArrowFunctionExpression', params: [], body: { type: 'CallExpression', callee: fn, arguments: [] }, expression: true };
+}
+
+/** module.exports = app -> module.exports = app.handler (apps only; routers export the runtime Router). */
+export function rewriteExport(fc: FileContext, state: ReceiverState, use: Extract<ReceiverUse, { kind: 'export' }>): void {
+  const { j } = fc;
+  const r = state.receiver;
+  if (r.kind !== 'app') return;
+  const handler = j.memberExpression(j.identifier(r.name), j.identifier('handler'));
+  const parent = use.path.parent.node;
+  if (parent.type === 'ExportSpecifier') {
+    addTodoComment(fc, use.path.parent.parent, `export { ${r.name} } now exports the runtime Server; consumers use ${r.name}.handler or ${r.name}.listen({ port })`);
+    addEntry(fc, parent, 'todo', 'export-app', { reason: 'named export of the app: consumers must use .handler' });
+    return;
+  }
+  if ((parent.type === 'Property' || parent.type === 'ObjectProperty') && parent.shorthand) {
+    parent.shorthand = false;
+    parent.value = handler;
+  } else use.path.replace(handler);
+  addEntry(fc, parent, 'migrated', 'export-app-handler', { reason: `${r.name}.handler is a node request listener (http.createServer, supertest)` });
+}
+
+export { isStringLiteral };

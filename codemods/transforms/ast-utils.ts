@@ -1,0 +1,141 @@
+/** Small AST helpers shared by the transforms (reference finding, tail position, cloning). */
+import type { ASTPath, JSCodeshift } from 'jscodeshift';
+
+export const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
+
+export function isFunctionNode(node: any): boolean {
+  return !!node && FUNCTION_TYPES.has(node.type);
+}
+
+/**
+ * Deep copy that keeps recast's `original`/`loc` links, so unchanged parts of
+ * a converted function are reprinted byte for byte (comments and formatting
+ * survive). Lets a handler be converted on a copy and dropped if it fails.
+ */
+export function cloneNode<T>(n: T): T {
+  if (Array.isArray(n)) return n.map(cloneNode) as unknown as T;
+  if (n && typeof n === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(n)) {
+      const v = (n as Record<string, unknown>)[k];
+      out[k] = k === 'loc' || k === 'original' || k === 'tokens' ? v : cloneNode(v);
+    }
+    // recast keeps `original` non-enumerable; it is what lets unchanged nodes reprint verbatim.
+    const original = (n as { original?: unknown }).original;
+    if (original) Object.defineProperty(out, 'original', { value: original, enumerable: false, writable: true, configurable: true });
+    return out as T;
+  }
+  return n;
+}
+
+/** An identifier path that reads a binding (not a property name, not an object key). */
+export function isReference(p: ASTPath): boolean {
+  const parent = p.parent?.node;
+  if (!parent) return true;
+  if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return false;
+  if ((parent.type === 'Property' || parent.type === 'ObjectProperty' || parent.type === 'ObjectMethod' || parent.type === 'ClassProperty' || parent.type === 'MethodDefinition')
+    && parent.key === p.node && !parent.computed && parent.value !== p.node) return false;
+  if (isFunctionNode(parent) && (parent.params as unknown[]).includes(p.node)) return false;
+  if (p.parent.name === 'params') return false;
+  if (parent.type === 'LabeledStatement' || parent.type === 'BreakStatement' || parent.type === 'ContinueStatement') return false;
+  if (parent.type === 'TSTypeReference' || parent.type === 'TSQualifiedName') return false;
+  return true;
+}
+
+/** References to the parameter `name` of the function at `fn` (shadowing respected). */
+export function refsOf(j: JSCodeshift, fn: ASTPath, name: string): ASTPath<any>[] {
+  const out: ASTPath<any>[] = [];
+  j(fn).find(j.Identifier, { name }).forEach((p) => {
+    if (!isReference(p)) return;
+    if (p.scope?.lookup(name) !== fn.scope) return;
+    out.push(p);
+  });
+  return out;
+}
+
+/** The nearest enclosing function path of `p` (excluding p itself). */
+export function enclosingFunction(p: ASTPath): ASTPath | null {
+  let cur = p.parent;
+  while (cur) {
+    if (isFunctionNode(cur.node)) return cur;
+    cur = cur.parent;
+  }
+  return null;
+}
+
+/** The statement path containing `p` (p itself when it is one). */
+export function enclosingStatement(p: ASTPath): ASTPath | null {
+  let cur: ASTPath | null = p;
+  while (cur) {
+    if (/Statement$|Declaration$/.test(cur.node.type) && cur.parent && (Array.isArray(cur.parent.node.body) || cur.parent.node.type === 'IfStatement' || cur.parent.node.type === 'SwitchCase' || /Statement$/.test(cur.parent.node.type))) return cur;
+    if (isFunctionNode(cur.node)) return null;
+    cur = cur.parent;
+  }
+  return null;
+}
+
+/**
+ * True when, once `stmt` completes normally, the function `fn` returns
+ * without running anything else: `stmt` is last in its block (hoisted
+ * function declarations aside), and that block is last all the way up.
+ */
+export function isTailPosition(stmt: ASTPath, fn: ASTPath): boolean {
+  let cur: ASTPath = stmt;
+  for (;;) {
+    const parent = cur.parent;
+    if (!parent) return false;
+    const pn = parent.node;
+    if (pn === fn.node) return true;
+    if (pn.type === 'BlockStatement' || pn.type === 'Program') {
+      const body = pn.body as any[];
+      const idx = body.indexOf(cur.node);
+      if (idx < 0) return false;
+      if (!body.slice(idx + 1).every((s) => s.type === 'FunctionDeclaration' || s.type === 'EmptyStatement')) return false;
+      if (parent.parent?.node === fn.node) return true;
+      cur = parent;
+      continue;
+    }
+    if (pn.type === 'IfStatement' && cur.node !== pn.test) { cur = parent; continue; }
+    if (pn.type === 'LabeledStatement') { cur = parent; continue; }
+    if (pn.type === 'TryStatement' && !pn.finalizer && cur.node === pn.block) { cur = parent; continue; }
+    if (pn.type === 'CatchClause') {
+      const tryPath = parent.parent;
+      if (tryPath?.node.finalizer) return false;
+      cur = tryPath!;
+      continue;
+    }
+    return false;
+  }
+}
+
+export function isStringLiteral(node: any): node is { value: string } {
+  return (node?.type === 'StringLiteral' || node?.type === 'Literal') && typeof node.value === 'string';
+}
+
+export function isNumberLiteral(node: any): node is { value: number } {
+  return (node?.type === 'NumericLiteral' || node?.type === 'Literal') && typeof node.value === 'number';
+}
+
+/** Every node under `node` (inclusive), not descending into nested functions when `stopAtFunctions`. */
+export function someNode(node: any, pred: (n: any) => boolean, stopAtFunctions = false, isRoot = true): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((n) => someNode(n, pred, stopAtFunctions, false));
+  if (typeof node.type !== 'string') return false;
+  if (pred(node)) return true;
+  if (stopAtFunctions && !isRoot && isFunctionNode(node)) return false;
+  for (const k of Object.keys(node)) {
+    if (k === 'loc' || k === 'original' || k === 'tokens' || k === 'comments' || k === 'leadingComments' || k === 'trailingComments' || k === 'typeAnnotation' || k === 'returnType') continue;
+    if (someNode(node[k], pred, stopAtFunctions, false)) return true;
+  }
+  return false;
+}
+
+/**
+ * Parses `code` with the file's parser and returns its first statement,
+ * detached from its source position so it prints as a fresh statement while
+ * its parts keep their compact layout (recast prints built objects multi-line).
+ */
+export function parseStatement(j: JSCodeshift, code: string): any {
+  const node = j(code).find(j.Program).get().node.body[0];
+  return { ...node, loc: null, start: undefined, end: undefined, comments: undefined };
+}

@@ -1,0 +1,37 @@
+/** What a handler conversion knows about where the handler is registered. */
+import type { FileContext } from './context.js';
+
+export type Role = 'route' | 'middleware' | 'error' | 'notFound';
+
+export interface HandlerEnv {
+  fc: FileContext;
+  role: Role;
+  /** 'app' when registered on an app at its root; 'router' or path-scoped use makes req.url/req.path relative in Express. */
+  relativeUrl: boolean;
+  /** Express params[N] -> runtime param name, from the route path. */
+  indexNames: Map<number, string>;
+  /** Custom request properties (req.user) that may be read from ctx.state: set by migrated code, or bridged by compat. */
+  stateReadable: Set<string>;
+  /** Name chosen for the context parameter. */
+  ctx: string;
+  /** True when the handler sets Content-Type itself before sending (res.send keeps it, as Express does). */
+  setsContentType: boolean;
+  /** Custom request properties this handler stores on ctx.state; committed only when the conversion succeeds. */
+  stateWrites: Set<string>;
+}
+
+/** Parses one expression in the file's own parser. */
+export function expr(env: HandlerEnv, code: string): any {
+  return env.fc.j.template.expression([code] as unknown as TemplateStringsArray);
+}
+
+export function stmt(env: HandlerEnv, code: string): any {
+  return env.fc.j.template.statement([code] as unknown as TemplateStringsArray);
+}
+
+/** Thrown inside a conversion to abandon it; the handler then stays on Express. */
+export class NotConvertible extends Error {}
+
+export function fail(reason: string): never {
+  throw new NotConvertible(reason);
+}

@@ -1,0 +1,81 @@
+/**
+ * What a function argument of app.get/app.use really is: an inline
+ * function, a function declared in this file and used only as a handler,
+ * an Express built-in, a router of this file, or code we cannot see.
+ */
+import type { ASTPath } from 'jscodeshift';
+import type { FileContext } from './context.js';
+import { expressMember, isRequireOf, type ExpressBinding, type Receiver } from './express-binding.js';
+import { isFunctionNode, isReference } from './ast-utils.js';
+
+export type FnRef =
+  | { kind: 'inline'; node: any }
+  | { kind: 'local'; name: string; fnNode: any; holder: ASTPath<any> }
+  | { kind: 'builtin'; name: 'json' | 'urlencoded' | 'static'; call: any }
+  | { kind: 'router'; receiver: Receiver }
+  | { kind: 'local-module'; name: string; specifier: string }
+  | { kind: 'foreign'; node: any };
+
+const BODY_PARSER = new Set(['body-parser']);
+
+export function resolveFnRef(fc: FileContext, b: ExpressBinding, argPath: ASTPath<any>, receivers: Receiver[], registrationCallees: Set<any>): FnRef {
+  const node = argPath.node;
+  if (isFunctionNode(node)) return { kind: 'inline', node };
+  if (node.type === 'CallExpression') {
+    const member = expressMember(b, node.callee) ?? bodyParserMember(fc, argPath, node.callee);
+    if (member === 'json' || member === 'urlencoded' || member === 'static') return { kind: 'builtin', name: member, call: node };
+    return { kind: 'foreign', node };
+  }
+  if (node.type !== 'Identifier') return { kind: 'foreign', node };
+  const receiver = receivers.find((r) => argPath.scope.lookup(node.name) === r.declarator.scope && r.name === node.name);
+  if (receiver) return { kind: 'router', receiver };
+  const scope = argPath.scope.lookup(node.name);
+  const binding = scope?.getBindings()[node.name]?.[0] as ASTPath<any> | undefined;
+  if (!binding) return { kind: 'foreign', node };
+  const holder = binding.parent;
+  const decl = holder.node;
+  if (decl.type === 'FunctionDeclaration' && decl.id === binding.node) {
+    return onlyUsedAsHandler(fc, node.name, scope, registrationCallees) ? { kind: 'local', name: node.name, fnNode: decl, holder } : { kind: 'foreign', node };
+  }
+  if (decl.type === 'VariableDeclarator' && decl.id === binding.node) {
+    if (isFunctionNode(decl.init) && holder.parent.node.kind === 'const') {
+      return onlyUsedAsHandler(fc, node.name, scope, registrationCallees) ? { kind: 'local', name: node.name, fnNode: decl.init, holder } : { kind: 'foreign', node };
+    }
+    const specifier = requiredSpecifier(decl.init);
+    if (specifier?.startsWith('.')) return { kind: 'local-module', name: node.name, specifier };
+  }
+  if (decl.type === 'ImportDefaultSpecifier' && String(holder.parent.node.source.value).startsWith('.')) {
+    return { kind: 'local-module', name: node.name, specifier: String(holder.parent.node.source.value) };
+  }
+  return { kind: 'foreign', node };
+}
+
+function requiredSpecifier(init: any): string | null {
+  if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' && init.arguments[0]?.type && typeof init.arguments[0].value === 'string') return init.arguments[0].value;
+  return null;
+}
+
+function bodyParserMember(fc: FileContext, at: ASTPath<any>, callee: any): string | null {
+  if (callee?.type !== 'MemberExpression' || callee.object.type !== 'Identifier' || callee.computed) return null;
+  const scope = at.scope.lookup(callee.object.name);
+  const binding = scope?.getBindings()[callee.object.name]?.[0] as ASTPath<any> | undefined;
+  const decl = binding?.parent.node;
+  const fromRequire = decl?.type === 'VariableDeclarator' && isRequireOf(fc, decl.init, BODY_PARSER);
+  const fromImport = decl?.type === 'ImportDefaultSpecifier' && BODY_PARSER.has(String(binding!.parent.parent.node.source.value));
+  return fromRequire || fromImport ? callee.property.name : null;
+}
+
+/** Every reference is an argument (or array element) of an app/router registration. */
+function onlyUsedAsHandler(fc: FileContext, name: string, scope: any, registrationCallees: Set<any>): boolean {
+  const { j, root } = fc;
+  let ok = true;
+  root.find(j.Identifier, { name }).forEach((p) => {
+    if (!ok || !isReference(p) || p.scope.lookup(name) !== scope) return;
+    const parent = p.parent.node;
+    if (parent.type === 'FunctionDeclaration' && parent.id === p.node) return;
+    if (parent.type === 'VariableDeclarator' && parent.id === p.node) return;
+    const call = parent.type === 'ArrayExpression' ? p.parent.parent.node : parent;
+    if (!(call.type === 'CallExpression' && registrationCallees.has(call.callee) && call.arguments.includes(parent.type === 'ArrayExpression' ? parent : p.node))) ok = false;
+  });
+  return ok;
+}

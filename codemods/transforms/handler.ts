@@ -1,0 +1,197 @@
+/**
+ * One Express handler `(req, res[, next])` / `(err, req, res, next)` ->
+ * `async (ctx)` / `async (ctx, err)`. Works on a copy of the function and
+ * gives the copy back only when every use of req, res and next was
+ * translated; otherwise the reason, and the original stays untouched.
+ */
+import type { ASTPath } from 'jscodeshift';
+import { cloneNode, enclosingFunction, isFunctionNode, isTailPosition, refsOf, someNode } from './ast-utils.js';
+import { inlineCallbacks, TRANSPARENT_FUNCTIONS } from './callback-inline.js';
+import type { FileContext } from './context.js';
+import { fail, NotConvertible, type HandlerEnv, type Role } from './handler-env.js';
+import { rewriteRequestRef } from './request-members.js';
+import { chainFrom, rewriteResponseValue, setsContentType, TERMINAL, translateChain } from './response-calls.js';
+import { checkSingleResponse } from './response-flow.js';
+
+export interface HandlerSite {
+  role: Role;
+  relativeUrl: boolean;
+  indexNames: Map<number, string>;
+  stateReadable: Set<string>;
+}
+
+export type HandlerResult =
+  | { ok: true; node: any; stateWrites: Set<string>; typed: boolean }
+  | { ok: false; reason: string };
+
+export function handlerParamCount(fn: any): number {
+  return fn.params.length;
+}
+
+/** True when `fn` looks like an Express handler for `role` by its parameter list. */
+export function hasHandlerShape(fn: any, role: Role): boolean {
+  if (!isFunctionNode(fn) || fn.generator) return false;
+  const n = fn.params.length;
+  return role === 'error' ? n === 4 : n >= 2 && n <= 3;
+}
+
+export function convertHandler(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult {
+  try {
+    return convert(fc, fnNode, site);
+  } catch (err) {
+    if (err instanceof NotConvertible) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
+function paramName(p: any, what: string): string {
+  if (p?.type !== 'Identifier') fail(`the ${what} parameter is destructured or defaulted`);
+  return p.name;
+}
+
+function pickContextName(fn: any): string {
+  for (const name of ['ctx', 'context', 'c']) {
+    if (!someNode(fn, (n) => n.type === 'Identifier' && n.name === name)) return name;
+  }
+  fail('no free name for the context parameter');
+}
+
+function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult {
+  const { j } = fc;
+  if (!hasHandlerShape(fnNode, site.role)) fail('not an Express handler signature');
+  const offset = site.role === 'error' ? 1 : 0;
+  const errParam = site.role === 'error' ? fnNode.params[0] : null;
+  const req = paramName(fnNode.params[offset], 'request');
+  const res = paramName(fnNode.params[offset + 1], 'response');
+  const next = fnNode.params[offset + 2] ? paramName(fnNode.params[offset + 2], 'next') : null;
+  if (someNode(fnNode.body, (n) => n.type === 'Identifier' && n.name === 'arguments', true)) fail('the handler reads `arguments`');
+
+  const clone = cloneNode(fnNode);
+  const program = j.program([clone.type === 'FunctionDeclaration' ? clone : j.expressionStatement(clone)]);
+  const fn = (j(program).find(j.Node) as any).filter((p: ASTPath) => p.node === clone).paths()[0] as ASTPath<any>;
+  const env: HandlerEnv = {
+    fc, role: site.role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable: site.stateReadable,
+    ctx: pickContextName(fnNode), setsContentType: false, stateWrites: new Set(),
+  };
+  const names = [req, res, ...(next ? [next] : [])];
+
+  inlineCallbacks(env, fn, names, next);
+  for (const name of names) {
+    for (const ref of refsOf(j, fn, name)) {
+      if (ownerFunction(ref) !== clone) fail(`${name} is used inside a nested function that cannot be awaited (a callback that is not Node-style, in a loop, or followed by more code)`);
+    }
+  }
+  env.setsContentType = refsOf(j, fn, res).some((r) => { const c = chainFrom(r); return !!c && setsContentType(c.calls); });
+
+  checkSingleResponse(clone.body, collectEvents(env, fn, res, next));
+  if (next) translateNextCalls(env, fn, next);
+  drain(env, fn, res, (ref) => translateResponseRef(env, fn, ref));
+  drain(env, fn, req, (ref) => rewriteRequestRef(env, ref));
+
+  const typed = !!fnNode.params[offset].typeAnnotation || /\.[mc]?tsx?$/.test(fc.options.path);
+  const ctxParam = j.identifier(env.ctx);
+  if (typed) (ctxParam as any).typeAnnotation = j.tsTypeAnnotation(j.tsTypeReference(j.identifier('Context')));
+  clone.params = errParam ? [ctxParam, errParam] : [ctxParam];
+  clone.async = true;
+  if (clone.returnType) clone.returnType = null;
+  return { ok: true, node: clone, stateWrites: env.stateWrites, typed };
+}
+
+function ownerFunction(ref: ASTPath): any {
+  let fn = enclosingFunction(ref);
+  while (fn && TRANSPARENT_FUNCTIONS.has(fn.node)) fn = enclosingFunction(fn);
+  return fn?.node;
+}
+
+/** Re-queries after every rewrite (paths go stale when nodes are replaced) until no reference is left. */
+function drain(env: HandlerEnv, fn: ASTPath<any>, name: string, rewrite: (ref: ASTPath<any>) => void): void {
+  for (let guard = 0; guard < 500; guard++) {
+    const refs = refsOf(env.fc.j, fn, name);
+    if (refs.length === 0) return;
+    const before = refs.length;
+    rewrite(refs[0]);
+    if (refsOf(env.fc.j, fn, name).length >= before) fail(`could not translate a use of ${name}`);
+  }
+  fail(`too many uses of ${name}`);
+}
+
+function collectEvents(env: HandlerEnv, fn: ASTPath<any>, res: string, next: string | null) {
+  const responds = new Set<any>();
+  const continues = new Set<any>();
+  for (const ref of refsOf(env.fc.j, fn, res)) {
+    const chain = chainFrom(ref);
+    if (chain && chain.calls.some((c) => TERMINAL.has(c.name))) responds.add(chain.top.node);
+  }
+  if (next) {
+    for (const ref of refsOf(env.fc.j, fn, next)) {
+      const call = ref.parent.node;
+      if (call.type !== 'CallExpression' || call.callee !== ref.node) fail('next is passed as a value');
+      const [arg] = call.arguments;
+      if (arg && (arg.type === 'StringLiteral' || arg.type === 'Literal') && (arg.value === 'route' || arg.value === 'router')) fail(`next('${arg.value}') skips to another route`);
+      if (!arg) continues.add(call);
+    }
+  }
+  return { responds, continues };
+}
+
+type Container = { kind: 'statement' | 'return' | 'arrow'; path: ASTPath<any> };
+
+/** Where an expression sits: its own statement, a return, or an arrow body. Anything else keeps the handler on Express. */
+function containerOf(fn: ASTPath<any>, top: ASTPath<any>, what: string): Container {
+  const parent = top.parent;
+  if (parent.node.type === 'ExpressionStatement') return { kind: 'statement', path: parent };
+  if (parent.node.type === 'ReturnStatement' && parent.node.argument === top.node) return { kind: 'return', path: parent };
+  if (parent.node === fn.node && fn.node.body === top.node) return { kind: 'arrow', path: parent };
+  if (parent.node.type === 'AwaitExpression' && parent.parent.node.type === 'ExpressionStatement') return { kind: 'statement', path: parent.parent };
+  fail(`${what} is used inside an expression`);
+}
+
+/** Puts `statements` where the container was. */
+function replaceContainer(env: HandlerEnv, fn: ASTPath<any>, c: Container, statements: any[]): void {
+  const { j } = env.fc;
+  if (c.kind === 'arrow') {
+    const only = statements.length === 1 && statements[0].type === 'ExpressionStatement' ? statements[0].expression : null;
+    fn.node.body = only ?? j.blockStatement(statements);
+    return;
+  }
+  if (c.kind === 'return' && !isTailPosition(c.path, fn)) statements = [...statements, j.returnStatement(null)];
+  const inList = Array.isArray(c.path.parent.node.body) || c.path.parent.node.type === 'SwitchCase';
+  if (statements.length === 0) {
+    if (inList) c.path.prune();
+    else c.path.replace(j.blockStatement([]));
+  } else if (inList || statements.length === 1) c.path.replace(...statements);
+  else c.path.replace(j.blockStatement(statements));
+}
+
+function translateNextCalls(env: HandlerEnv, fn: ASTPath<any>, next: string): void {
+  const { j } = env.fc;
+  drain(env, fn, next, (ref) => {
+    const call = ref.parent;
+    const c = containerOf(fn, call, 'next()');
+    const [arg] = call.node.arguments;
+    if (!arg) {
+      if (env.role === 'route') fail('next() in a route handler falls through to later routes');
+      if (env.role !== 'middleware') fail('next() in an error or not-found handler delegates to Express');
+      if (c.kind === 'statement' && !isTailPosition(c.path, fn)) fail('work after next()');
+      replaceContainer(env, fn, c.kind === 'return' ? c : c, []);
+      return;
+    }
+    if (env.role === 'error') fail('next(err) in an error handler delegates to the next Express error handler');
+    replaceContainer(env, fn, c.kind === 'return' ? { kind: 'statement', path: c.path } : c, [j.throwStatement(arg)]);
+  });
+}
+
+function translateResponseRef(env: HandlerEnv, fn: ASTPath<any>, ref: ASTPath<any>): void {
+  const { j } = env.fc;
+  const member = ref.parent;
+  if (member?.node.type !== 'MemberExpression' || member.node.object !== ref.node || member.node.computed) fail('the response object is passed around as a value');
+  if (rewriteResponseValue(env, member)) return;
+  const chain = chainFrom(ref);
+  if (!chain) fail(`res.${member.node.property.name} has no runtime counterpart`);
+  const c = containerOf(fn, chain.top, `res.${chain.calls[0].name}()`);
+  const { statements, terminal } = translateChain(env, chain.calls);
+  if (terminal && env.role === 'middleware') {
+    statements.push(j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('abort')), [])));
+  }
+  replaceContainer(env, fn, c, statements);
+}

@@ -1,0 +1,99 @@
+/**
+ * The per-file migration, in order: prove the Express binding, classify
+ * every app/router, translate registrations (routers first, so apps know
+ * which routers moved), reshape the app (declaration, legacy app, listen,
+ * exports), then imports once. Files that do not involve Express, or where
+ * nothing could move, come back unchanged.
+ */
+import { addEntry, type FileContext } from './context.js';
+import { findExpressBinding, findReceivers, isAppFactoryCall, isRouterFactoryCall, type Receiver } from './express-binding.js';
+import { collectUses, type ReceiverUse } from './receiver-uses.js';
+import { migrateRegistrations, type ReceiverState, type Shared } from './registrations.js';
+import { addLegacyApp, rewriteDeclaration, rewriteExport, rewriteListen, settingBlocker } from './app-shape.js';
+import { rewriteImports } from './imports.js';
+import { addTodoComment } from './todo-comments.js';
+
+export function runPipeline(fc: FileContext): void {
+  const b = findExpressBinding(fc);
+  if (!b) return;
+  const receivers = findReceivers(fc, b);
+  const states = new Map<Receiver, ReceiverState>();
+  for (const r of receivers) states.set(r, { receiver: r, uses: collectUses(fc, r), staysExpress: null, legacyCount: 0, notFound: false });
+  const registrationCallees = new Set<any>();
+  for (const s of states.values()) {
+    s.staysExpress = firstBlocker(s, receivers);
+    for (const u of s.uses) collectCallees(u, registrationCallees);
+  }
+  // A router mounted by an app that stays on Express must stay an Express router.
+  for (const s of states.values()) {
+    if (s.receiver.kind !== 'router' || s.staysExpress) continue;
+    const mountedBy = s.uses.filter((u) => u.kind === 'mounted').map((u) => receiverOfMount(u, receivers));
+    const host = mountedBy.map((r) => r && states.get(r)).find((h) => h?.staysExpress);
+    if (host) s.staysExpress = `mounted by ${host.receiver.name}, which stays on Express`;
+  }
+  const shared: Shared = { fc, b, receivers, states, registrationCallees, converted: new Map(), viaCompat: false };
+  const ordered = [...states.values()].sort((x, y) => (x.receiver.kind === y.receiver.kind ? 0 : x.receiver.kind === 'router' ? -1 : 1));
+  for (const s of ordered) if (!s.staysExpress) migrateRegistrations(shared, s);
+  const expressName = [...b.moduleNames][0];
+  for (const s of ordered) {
+    if (s.staysExpress) {
+      reportStaysExpress(fc, s);
+      continue;
+    }
+    rewriteDeclaration(fc, s);
+    if (s.legacyCount > 0) {
+      if (expressName) addLegacyApp(fc, s, expressName);
+    }
+    for (const u of s.uses) {
+      if (u.kind === 'listen') rewriteListen(fc, s, u);
+      else if (u.kind === 'export') rewriteExport(fc, s, u);
+    }
+  }
+  reportUnboundApps(fc, b);
+  if (fc.changed) rewriteImports(fc, b);
+}
+
+function firstBlocker(s: ReceiverState, receivers: Receiver[]): string | null {
+  for (const u of s.uses) {
+    if (u.kind === 'unknown') return u.reason;
+    if (u.kind === 'setting') {
+      const blocker = settingBlocker(u);
+      if (blocker) return blocker;
+    }
+    if (u.kind === 'mounted' && (s.receiver.kind !== 'router' || !receiverOfMount(u, receivers))) return `${s.receiver.name} is mounted by code outside this file's apps`;
+    if (u.kind === 'export' && s.receiver.kind === 'app' && u.path.parent.node.type === 'ExportSpecifier') continue;
+  }
+  return null;
+}
+
+function receiverOfMount(u: Extract<ReceiverUse, { kind: 'mounted' }>, receivers: Receiver[]): Receiver | null {
+  const callee = u.path.parent.node.callee;
+  if (callee.object?.type !== 'Identifier') return null;
+  return receivers.find((r) => r.name === callee.object.name && u.path.scope.lookup(r.name) === r.declarator.scope) ?? null;
+}
+
+function collectCallees(u: ReceiverUse, into: Set<any>): void {
+  if (u.kind === 'registration') into.add(u.call.callee);
+  if (u.kind === 'route-chain') {
+    let cur = u.stmt.node.expression;
+    while (cur?.type === 'CallExpression') { into.add(cur.callee); cur = cur.callee.object; }
+  }
+}
+
+function reportStaysExpress(fc: FileContext, s: ReceiverState): void {
+  const handlerCount = s.uses.filter((u) => u.kind === 'registration' || u.kind === 'route-chain').length;
+  addTodoComment(fc, s.receiver.declarator.parent, `${s.receiver.name} stays on Express: ${s.staysExpress}`);
+  addEntry(fc, s.receiver.declarator.node, 'compat', s.receiver.kind === 'app' ? 'app-stays-express' : 'router-stays-express', { reason: s.staysExpress!, handler: s.receiver.name });
+  fc.handlers.compat += handlerCount;
+}
+
+/** `module.exports = express()` and friends: not provably one variable, so reported instead of rewritten. */
+function reportUnboundApps(fc: FileContext, b: ReturnType<typeof findExpressBinding> & object): void {
+  const { j, root } = fc;
+  root.find(j.CallExpression).forEach((p) => {
+    if (!isAppFactoryCall(b, p.node) && !isRouterFactoryCall(b, p.node)) return;
+    if (p.parent.node.type === 'VariableDeclarator' && p.parent.node.id.type === 'Identifier') return;
+    if (p.parent.node.type === 'NewExpression') return;
+    addEntry(fc, p.node, 'todo', 'unbound-express-app', { reason: 'express()/Router() not assigned to a const: not migrated' });
+  });
+}

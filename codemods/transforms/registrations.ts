@@ -1,0 +1,385 @@
+/**
+ * app/router registrations -> runtime registrations.
+ *
+ *   app.get('/users/:id', auth, handler)  -> app.get('/users/{id}', auth', handler')
+ *   app.route('/x').get(a).post(b)        -> app.get('/x', a'); app.post('/x', b')
+ *   app.use(fn)                           -> app.requestMiddleware(fn')
+ *   app.use('/api', router)               -> app.mount('/api', router)
+ *   app.use(cors())                       -> app.requestMiddleware(fromExpress(cors()))
+ *   app.use(express.json())               -> app.requestMiddleware(jsonBody())
+ *   app.use((err, req, res, next) => ..)  -> app.panicHook(async (ctx, err) => ..)
+ *   trailing app.use((req, res) => 404)   -> app.notFound(async (ctx) => ..)
+ *
+ * A registration that cannot be translated moves, unchanged, to a legacy
+ * Express app that the runtime app mounts last with mountExpress (apps), or
+ * keeps its whole router on Express (routers), with an expressway-todo comment.
+ */
+import type { ASTPath } from 'jscodeshift';
+import { addEntry, type FileContext } from './context.js';
+import type { ExpressBinding, Receiver } from './express-binding.js';
+import { convertHandler, hasHandlerShape, type HandlerResult } from './handler.js';
+import type { Role } from './handler-env.js';
+import { resolveFnRef, type FnRef } from './handler-refs.js';
+import { isStringLiteral, someNode } from './ast-utils.js';
+import { convertRegexPath, convertStringPath, type PathResult } from './route-path.js';
+import type { ReceiverUse } from './receiver-uses.js';
+import { addTodoComment } from './todo-comments.js';
+
+export const LEGACY_APP = 'legacyApp';
+
+export interface ReceiverState {
+  receiver: Receiver;
+  uses: ReceiverUse[];
+  /** Why the receiver stays on Express as a whole; null when it is migrated. */
+  staysExpress: string | null;
+  /** Registrations moved to the legacy Express app. */
+  legacyCount: number;
+  notFound: boolean;
+}
+
+interface Shared {
+  fc: FileContext;
+  b: ExpressBinding;
+  receivers: Receiver[];
+  states: Map<Receiver, ReceiverState>;
+  registrationCallees: Set<any>;
+  converted: Map<any, { role: Role; result: HandlerResult; applied?: boolean }>;
+  /** True once third-party middleware runs through fromExpress on an app of this file (the state bridge applies). */
+  viaCompat: boolean;
+}
+
+type Planned = { apply: () => void; handlers: number; entries: Array<() => void> };
+type Legacy = { legacy: string; handlers: number };
+type Plan = Planned | Legacy;
+
+const isLegacy = (p: Plan): p is Legacy => 'legacy' in p;
+
+/** Plans every registration of `state.receiver`; applies them when the receiver can move. */
+export function migrateRegistrations(shared: Shared, state: ReceiverState): void {
+  const { fc } = shared;
+  const r = state.receiver;
+  const regs = state.uses.filter((u): u is Extract<ReceiverUse, { kind: 'registration' | 'route-chain' }> => u.kind === 'registration' || u.kind === 'route-chain')
+    .sort((a, b) => (a.stmt.node.start ?? 0) - (b.stmt.node.start ?? 0));
+  const lastRoute = regs.reduce((acc, u, i) => (u.kind === 'route-chain' || u.method !== 'use' ? i : acc), -1);
+  let interleaved: string | null = null;
+  const plans: Array<{ use: (typeof regs)[number]; plan: Plan }> = [];
+  regs.forEach((use, i) => {
+    let plan: Plan;
+    if (interleaved) plan = { legacy: interleaved, handlers: countOwnHandlers(use) };
+    else if (use.kind === 'route-chain') plan = planRouteChain(shared, r, use);
+    else if (use.method === 'use') {
+      plan = planUse(shared, r, use, { afterRoutes: i > lastRoute, routesBefore: regs.slice(0, i).some((u) => u.kind === 'route-chain' || u.method !== 'use') });
+      if (!isLegacy(plan) && (plan as { interleaved?: boolean }).interleaved) {
+        interleaved = 'middleware registered between routes (Express runs it only for the routes after it)';
+        plan = { legacy: interleaved, handlers: countOwnHandlers(use) };
+      }
+    } else plan = planRoute(shared, r, use);
+    plans.push({ use, plan });
+  });
+
+  const legacy = plans.filter((p) => isLegacy(p.plan));
+  if (legacy.length > 0 && r.kind === 'router') {
+    const first = legacy[0].plan as Legacy;
+    state.staysExpress = `router has a route that stays on Express (${first.legacy})`;
+    for (const p of plans) {
+      const reason = isLegacy(p.plan) ? p.plan.legacy : state.staysExpress;
+      if (isLegacy(p.plan)) addTodoComment(fc, p.use.stmt, reason);
+      addEntry(fc, p.use.stmt.node, 'compat', 'router-stays-express', { reason, handler: describe(r, p.use) });
+      fc.handlers.compat += isLegacy(p.plan) ? p.plan.handlers : (p.plan as Planned).handlers;
+    }
+    return;
+  }
+  // A legacy app answers last, so its own 404 handler must stay with it.
+  for (const p of plans) {
+    if (isLegacy(p.plan)) {
+      moveToLegacy(fc, r, p.use, p.plan.legacy);
+      fc.handlers.compat += p.plan.handlers;
+      state.legacyCount++;
+      continue;
+    }
+    const planned = p.plan as Planned & { notFound?: boolean };
+    if (planned.notFound && legacy.length > 0) {
+      moveToLegacy(fc, r, p.use, 'the not-found handler stays with the legacy Express app, which answers last');
+      fc.handlers.compat += planned.handlers;
+      state.legacyCount++;
+      continue;
+    }
+    planned.apply();
+    planned.entries.forEach((e) => e());
+    fc.handlers.native += planned.handlers;
+    fc.changed = true;
+  }
+}
+
+function describe(r: Receiver, use: ReceiverUse): string {
+  if (use.kind === 'route-chain') return `${r.name}.route(${pathText(use.path)})`;
+  if (use.kind === 'registration') return `${r.name}.${use.method}(${use.args[0] && isStringLiteral(use.args[0]) ? `'${use.args[0].value}'` : ''})`;
+  return r.name;
+}
+
+function pathText(node: any): string {
+  return isStringLiteral(node) ? `'${node.value}'` : node?.type === 'RegExpLiteral' ? `/${node.pattern}/` : '…';
+}
+
+function countOwnHandlers(use: ReceiverUse): number {
+  const args = use.kind === 'route-chain' ? use.methods.flatMap((m) => m.args) : use.kind === 'registration' ? use.args : [];
+  return args.flatMap((a: any) => (a.type === 'ArrayExpression' ? a.elements : [a])).filter((a: any) => a && (a.type === 'Identifier' || /Function/.test(a.type))).length;
+}
+
+function moveToLegacy(fc: FileContext, r: Receiver, use: ReceiverUse & { stmt: ASTPath<any> }, reason: string): void {
+  const { j } = fc;
+  j(use.stmt).find(j.Identifier, { name: r.name }).filter((p) => p.parent.node.type === 'MemberExpression' && p.parent.node.object === p.node)
+    .forEach((p) => { p.replace(j.identifier(LEGACY_APP)); });
+  addTodoComment(fc, use.stmt, reason);
+  addEntry(fc, use.stmt.node, 'compat', 'legacy-express-app', { reason, handler: describe({ ...r, name: LEGACY_APP }, use) });
+  fc.changed = true;
+}
+
+/* ---------------------------------------------------------------- paths */
+
+function convertPathNode(node: any): PathResult {
+  if (isStringLiteral(node)) return convertStringPath(node.value);
+  if (node?.type === 'RegExpLiteral') return convertRegexPath(node.pattern, node.flags ?? '');
+  if (node?.type === 'Literal' && node.regex) return convertRegexPath(node.regex.pattern, node.regex.flags ?? '');
+  if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return convertStringPath(node.quasis[0].value.cooked);
+  return { ok: false, reason: 'the route path is computed at run time' };
+}
+
+/* --------------------------------------------------------------- routes */
+
+function flatten(args: any[]): any[] {
+  return args.flatMap((a) => (a?.type === 'ArrayExpression' ? a.elements : [a]));
+}
+
+/** Paths to the function arguments of a call, arrays flattened. */
+function fnArgPaths(callPath: ASTPath<any>, from: number): ASTPath<any>[] {
+  const out: ASTPath<any>[] = [];
+  const args = callPath.get('arguments');
+  for (let i = from; i < callPath.node.arguments.length; i++) {
+    const a = args.get(i);
+    if (a.node.type === 'ArrayExpression') a.node.elements.forEach((_: any, k: number) => out.push(a.get('elements', k)));
+    else out.push(a);
+  }
+  return out;
+}
+
+interface FnPlan { node: any; apply: () => void; own: boolean; entries: Array<() => void>; viaCompat?: string }
+
+function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, site: { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string> }): FnPlan | string {
+  const { fc } = shared;
+  const ref = resolveFnRef(fc, shared.b, argPath, shared.receivers, shared.registrationCallees);
+  // Readable from ctx.state: what migrated code stored there, and what compat's state bridge carries (req.user, req.session).
+  const bridged = shared.viaCompat ? ['user', 'session'] : [];
+  const stateReadable = new Set([...fc.stateProps, ...(site.written ?? []), ...bridged]);
+  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable };
+  if (ref.kind === 'inline' || ref.kind === 'local') {
+    const fnNode = ref.kind === 'inline' ? ref.node : ref.fnNode;
+    if (!hasHandlerShape(fnNode, role)) return `${ref.kind === 'local' ? ref.name : 'the function'} does not have the (req, res, next) shape`;
+    const memo = shared.converted.get(fnNode);
+    if (memo && memo.role !== role) return `${ref.kind === 'local' ? ref.name : 'handler'} is used both as ${memo.role} and ${role}`;
+    const result = memo?.result ?? convertHandler(fc, fnNode, handlerSite);
+    const slot = memo ?? { role, result };
+    if (!memo) shared.converted.set(fnNode, slot);
+    if (!result.ok) return result.reason;
+    result.stateWrites.forEach((w) => site.written?.add(w));
+    const handlerName = ref.kind === 'local' ? ref.name : site.label;
+    const entries = [() => addEntry(fc, fnNode, 'migrated', `${role}-handler`, { handler: handlerName })];
+    const commit = () => {
+      result.stateWrites.forEach((s) => fc.stateProps.add(s));
+      if (result.typed) fc.runtimeTypeNames.add('Context');
+    };
+    if (ref.kind === 'inline') return { node: result.node, own: true, entries, apply: commit };
+    return {
+      node: argPath.node, own: true, entries,
+      apply: () => {
+        commit();
+        if (slot.applied) return;
+        slot.applied = true;
+        if (ref.holder.node.type === 'FunctionDeclaration') ref.holder.replace(result.node);
+        else {
+          ref.holder.node.init = result.node;
+          // `const h: RequestHandler = ...`: the Express type no longer describes the function.
+          if (ref.holder.node.id.typeAnnotation) ref.holder.node.id.typeAnnotation = null;
+        }
+      },
+    };
+  }
+  if (ref.kind === 'builtin') {
+    const name = ref.name === 'json' ? 'jsonBody' : ref.name === 'urlencoded' ? 'formBody' : 'serveStatic';
+    const { j } = fc;
+    return {
+      node: j.callExpression(j.identifier(name), ref.call.arguments), own: false, entries: [],
+      apply: () => { fc.runtimeNames.add(name); },
+    };
+  }
+  if (role === 'middleware') {
+    const { j } = fc;
+    const what = fc.j(argPath.node).toSource().split('\n')[0].slice(0, 60);
+    return {
+      node: j.callExpression(j.identifier('fromExpress'), [argPath.node]), own: false,
+      viaCompat: what,
+      entries: [() => addEntry(fc, argPath.node, 'compat', 'third-party-middleware', { reason: `${what} runs through fromExpress`, handler: what })],
+      apply: () => { fc.compatNames.add('fromExpress'); },
+    };
+    // Planned in registration order: later handlers may read what this middleware puts on req.user/req.session.
+    if (r.kind === 'app') shared.viaCompat = true;
+  }
+  return ref.kind === 'local-module' ? `handler ${ref.name} comes from ${ref.specifier}` : 'the handler is defined outside this file';
+}
+
+function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'registration' }>): Plan {
+  const { fc } = shared;
+  const { j } = fc;
+  const handlers = countOwnHandlers(use);
+  const callPath = use.stmt.get('expression');
+  const path = convertPathNode(use.args[0]);
+  if (!path.ok) return { legacy: path.reason, handlers };
+  const fnPaths = fnArgPaths(callPath, 1);
+  if (fnPaths.length === 0) return { legacy: 'route without handlers', handlers };
+  const label = `${use.method.toUpperCase()} ${pathText(use.args[0])}`;
+  const fns: FnPlan[] = [];
+  const written = new Set<string>();
+  for (const [k, p] of fnPaths.entries()) {
+    const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written });
+    if (typeof plan === 'string') return { legacy: plan, handlers };
+    fns.push(plan);
+  }
+  const method = use.method === 'del' ? 'delete' : use.method;
+  return {
+    handlers,
+    entries: fns.flatMap((f) => f.entries),
+    apply: () => {
+      fns.forEach((f) => f.apply());
+      const call = use.stmt.node.expression;
+      call.callee.property = j.identifier(method);
+      const fnNodes = fns.map((f) => f.node);
+      if (path.paths.length === 1) {
+        call.arguments = [j.stringLiteral(path.paths[0]), ...fnNodes];
+        return;
+      }
+      // `:id?` -> the same handlers on both paths.
+      call.arguments = [j.identifier('path'), ...fnNodes];
+      const loop = j.forOfStatement(j.variableDeclaration('const', [j.variableDeclarator(j.identifier('path'))]),
+        j.arrayExpression(path.paths.map((s) => j.stringLiteral(s))), j.expressionStatement(call));
+      (loop as any).comments = use.stmt.node.comments;
+      use.stmt.replace(loop);
+    },
+  };
+}
+
+function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'route-chain' }>): Plan {
+  const { fc } = shared;
+  const { j } = fc;
+  const handlers = countOwnHandlers(use);
+  const path = convertPathNode(use.path);
+  if (!path.ok) return { legacy: path.reason, handlers };
+  if (path.paths.length > 1) return { legacy: 'optional parameter in app.route()', handlers };
+  // Walk the chain's call paths from the route() call outwards.
+  const calls: ASTPath<any>[] = [];
+  let cur = use.stmt.get('expression');
+  while (cur.node.callee.type === 'MemberExpression' && cur.node.callee.property.name !== 'route') {
+    calls.unshift(cur);
+    cur = cur.get('callee', 'object');
+  }
+  const methods: Array<{ method: string; fns: FnPlan[] }> = [];
+  for (const callPath of calls) {
+    const method = callPath.node.callee.property.name;
+    const fnPaths = fnArgPaths(callPath, 0);
+    const fns: FnPlan[] = [];
+    for (const [k, p] of fnPaths.entries()) {
+      const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label: `${method.toUpperCase()} ${pathText(use.path)}` });
+      if (typeof plan === 'string') return { legacy: plan, handlers };
+      fns.push(plan);
+    }
+    methods.push({ method: method === 'del' ? 'delete' : method, fns });
+  }
+  return {
+    handlers,
+    entries: methods.flatMap((m) => m.fns.flatMap((f) => f.entries)),
+    apply: () => {
+      const statements = methods.map((m) => {
+        m.fns.forEach((f) => f.apply());
+        return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier(m.method)), [j.stringLiteral(path.paths[0]), ...m.fns.map((f) => f.node)]));
+      });
+      (statements[0] as any).comments = use.stmt.node.comments;
+      use.stmt.replace(...statements);
+    },
+  };
+}
+
+/* ------------------------------------------------------------------ use */
+
+function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'registration' }>, where: { afterRoutes: boolean; routesBefore: boolean }): Plan & { interleaved?: boolean; notFound?: boolean } {
+  const { fc } = shared;
+  const { j } = fc;
+  const handlers = countOwnHandlers(use);
+  const hasPath = isStringLiteral(use.args[0]) || use.args[0]?.type === 'TemplateLiteral' || use.args[0]?.type === 'RegExpLiteral';
+  if (hasPath && !isStringLiteral(use.args[0])) return { legacy: 'app.use with a computed or regex path', handlers };
+  const prefix = hasPath ? use.args[0].value as string : null;
+  if (prefix !== null && /[:*?+()]/.test(prefix)) return { legacy: `app.use path "${prefix}" has parameters or patterns`, handlers };
+  const callPath = use.stmt.get('expression');
+  const fnPaths = fnArgPaths(callPath, hasPath ? 1 : 0);
+  const scopedPrefix = prefix && prefix !== '/' ? prefix : null;
+  type Out = { method: string; args: any[] };
+  const outs: Out[] = [];
+  const fns: FnPlan[] = [];
+  let notFound = false;
+  let plainMiddleware = false;
+  for (const p of fnPaths) {
+    const ref: FnRef = resolveFnRef(fc, shared.b, p, shared.receivers, shared.registrationCallees);
+    if (ref.kind === 'router') {
+      const st = shared.states.get(ref.receiver);
+      if (st?.staysExpress) return { legacy: `router ${ref.receiver.name} stays on Express (${st.staysExpress})`, handlers };
+      outs.push({ method: 'mount', args: [j.stringLiteral(prefix ?? '/'), p.node] });
+      continue;
+    }
+    if (ref.kind === 'local-module' && scopedPrefix && /rout|api/i.test(`${ref.name} ${ref.specifier}`)) {
+      // A routes module mounted under a prefix: migrated alongside, it exports a runtime Router (docs/codemod-rules.md).
+      outs.push({ method: 'mount', args: [j.stringLiteral(prefix!), p.node] });
+      fns.push({ node: p.node, own: false, apply: () => {}, entries: [() => addEntry(fc, p.node, 'migrated', 'mount-router-module', { handler: ref.name, reason: `assumes ${ref.specifier} exports a runtime Router (migrated in the same run)` })] });
+      continue;
+    }
+    const fnNode = ref.kind === 'inline' ? ref.node : ref.kind === 'local' ? ref.fnNode : null;
+    if (fnNode && fnNode.params.length === 4) {
+      if (prefix) return { legacy: 'path-scoped error middleware', handlers };
+      const plan = planFn(shared, r, p, 'error', { relativeUrl: false, indexNames: new Map(), label: 'error handler' });
+      if (typeof plan === 'string') return { legacy: plan, handlers };
+      fns.push(plan);
+      outs.push({ method: 'panicHook', args: [plan.node] });
+      continue;
+    }
+    const isTrailing404 = !!fnNode && r.kind === 'app' && !prefix && fnPaths.length === 1 && where.afterRoutes && where.routesBefore && responds404(fnNode);
+    const role: Role = isTrailing404 ? 'notFound' : 'middleware';
+    const plan = planFn(shared, r, p, role, { relativeUrl: !!scopedPrefix || r.kind === 'router', indexNames: new Map(), label: isTrailing404 ? 'not found' : 'middleware', written: fc.stateProps });
+    if (typeof plan === 'string') return { legacy: plan, handlers };
+    fns.push(plan);
+    if (isTrailing404) { notFound = true; outs.push({ method: 'notFound', args: [plan.node] }); continue; }
+    plainMiddleware = true;
+    outs.push({ method: 'requestMiddleware', args: scopedPrefix ? [j.stringLiteral(scopedPrefix), plan.node] : [plan.node] });
+  }
+  return {
+    handlers,
+    notFound,
+    interleaved: plainMiddleware && where.routesBefore,
+    entries: fns.flatMap((f) => f.entries),
+    apply: () => {
+      fns.forEach((f) => f.apply());
+      const statements = outs.map((o) => j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier(o.method)), o.args)));
+      if (statements.length === 1) {
+        const call = use.stmt.node.expression;
+        call.callee.property = j.identifier(outs[0].method);
+        call.arguments = outs[0].args;
+        return;
+      }
+      (statements[0] as any).comments = use.stmt.node.comments;
+      use.stmt.replace(...statements);
+    },
+  };
+}
+
+/** A last-registered `use` that answers 404: Express's usual not-found handler. */
+function responds404(fn: any): boolean {
+  return fn.params.length >= 2 && someNode(fn.body, (n) => (n.type === 'NumericLiteral' || n.type === 'Literal') && n.value === 404);
+}
+
+export type { Shared };

@@ -1,0 +1,109 @@
+/**
+ * `req.*` -> Context, one line per Express member (STYLE.md #11). A member
+ * not in the table keeps the handler on Express.
+ */
+import type { ASTPath } from 'jscodeshift';
+import { expr, fail, type HandlerEnv } from './handler-env.js';
+import { isStringLiteral } from './ast-utils.js';
+
+type Rewrite = (env: HandlerEnv, member: ASTPath<any>) => void;
+
+const replaceWith = (code: (ctx: string) => string): Rewrite => (env, member) => {
+  member.replace(expr(env, code(env.ctx)));
+};
+
+/** Only when the handler sees the full URL: Express strips the mount path from req.url/req.path in routers and scoped use. */
+const absoluteOnly = (code: (ctx: string) => string, name: string): Rewrite => (env, member) => {
+  if (env.relativeUrl) fail(`req.${name} is relative to the mount path inside a router or path-scoped middleware`);
+  replaceWith(code)(env, member);
+};
+
+const callWithHelper = (pkg: string, local: string, code: (ctx: string, helper: string, args: string) => string): Rewrite => (env, member) => {
+  const call = member.parent;
+  if (call.node.type !== 'CallExpression' || call.node.callee !== member.node) fail(`req.${member.node.property.name} used without calling it`);
+  env.fc.helperImports.set(local, pkg);
+  const args = call.node.arguments.map((a: any) => env.fc.j(a).toSource()).join(', ');
+  call.replace(expr(env, code(env.ctx, local, args)));
+};
+
+const headerCall: Rewrite = (env, member) => {
+  const call = member.parent;
+  if (call.node.type !== 'CallExpression' || call.node.callee !== member.node) fail('req.get/req.header used without calling it');
+  member.replace(env.fc.j.memberExpression(env.fc.j.identifier(env.ctx), env.fc.j.identifier('header')));
+};
+
+/** Express `req.params[0]` is the `*` or regex capture; the runtime names it. */
+const params: Rewrite = (env, member) => {
+  const outer = member.parent;
+  if (outer.node.type === 'MemberExpression' && outer.node.object === member.node && outer.node.computed) {
+    const key = outer.node.property;
+    if (key.type === 'NumericLiteral' || (key.type === 'Literal' && typeof key.value === 'number')) {
+      const name = env.indexNames.get(key.value);
+      if (!name) fail(`req.params[${key.value}] has no counterpart in the runtime path`);
+      outer.replace(expr(env, `${env.ctx}.params.${name}`));
+      return;
+    }
+  }
+  replaceWith((c) => `${c}.params`)(env, member);
+};
+
+const signedCookies: Rewrite = (env, member) => {
+  const outer = member.parent;
+  if (outer.node.type !== 'MemberExpression' || outer.node.object !== member.node) fail('req.signedCookies used as a whole object');
+  const key = outer.node.computed ? outer.node.property : env.fc.j.stringLiteral(outer.node.property.name);
+  if (outer.node.computed && !isStringLiteral(key) && key.type !== 'Identifier') fail('req.signedCookies with a computed key');
+  outer.replace(env.fc.j.callExpression(env.fc.j.memberExpression(env.fc.j.identifier(env.ctx), env.fc.j.identifier('signedCookie')), [key]));
+};
+
+export const REQUEST_MEMBERS: Record<string, Rewrite> = {
+  params,
+  query: replaceWith((c) => `${c}.query`),
+  body: replaceWith((c) => `${c}.requestBody`),
+  headers: replaceWith((c) => `${c}.headers`),
+  get: headerCall,
+  header: headerCall,
+  cookies: replaceWith((c) => `${c}.cookies`),
+  signedCookies,
+  ip: replaceWith((c) => `${c}.ip`),
+  method: replaceWith((c) => `${c}.method`),
+  path: absoluteOnly((c) => `${c}.path`, 'path'),
+  url: absoluteOnly((c) => `${c}.url`, 'url'),
+  originalUrl: replaceWith((c) => `${c}.url`),
+  hostname: replaceWith((c) => `${c}.host.replace(/:\\d+$/, '')`),
+  host: replaceWith((c) => `${c}.host`),
+  protocol: replaceWith((c) => `${c}.protocol`),
+  secure: replaceWith((c) => `(${c}.protocol === 'https')`),
+  xhr: replaceWith((c) => `(String(${c}.header('x-requested-with') ?? '').toLowerCase() === 'xmlhttprequest')`),
+  is: callWithHelper('type-is', 'typeis', (c, h, args) => `${h}(${c}.req, [${args}].flat())`),
+  accepts: callWithHelper('accepts', 'accepts', (c, h, args) => `${h}(${c}.req).types(${args})`),
+  acceptsCharsets: callWithHelper('accepts', 'accepts', (c, h, args) => `${h}(${c}.req).charsets(${args})`),
+  acceptsEncodings: callWithHelper('accepts', 'accepts', (c, h, args) => `${h}(${c}.req).encodings(${args})`),
+  acceptsLanguages: callWithHelper('accepts', 'accepts', (c, h, args) => `${h}(${c}.req).languages(${args})`),
+};
+
+/** Members that are Express internals or streaming: the handler stays on Express. */
+const UNSUPPORTED = new Set(['app', 'res', 'next', 'route', 'baseUrl', 'fresh', 'stale', 'subdomains', 'ips', 'on', 'once', 'pipe', 'socket', 'connection', 'range', 'param', 'read', 'setEncoding', 'resume', 'pause', 'unpipe']);
+
+export function rewriteRequestRef(env: HandlerEnv, ref: ASTPath<any>): void {
+  const member = ref.parent;
+  if (member?.node.type !== 'MemberExpression' || member.node.object !== ref.node) fail(`the request object is passed around as a value`);
+  if (member.node.computed) fail('req accessed with a computed key');
+  const name = member.node.property.name as string;
+  const rewrite = REQUEST_MEMBERS[name];
+  if (rewrite) return rewrite(env, member);
+  if (UNSUPPORTED.has(name)) fail(`req.${name} has no runtime counterpart`);
+  rewriteCustomProperty(env, member, name);
+}
+
+/** `req.user = x` in migrated middleware -> ctx.state.user; reads only where the value provably lands in ctx.state. */
+function rewriteCustomProperty(env: HandlerEnv, member: ASTPath<any>, name: string): void {
+  const parent = member.parent.node;
+  const isWrite = parent.type === 'AssignmentExpression' && parent.left === member.node;
+  if (isWrite) {
+    if (env.role !== 'middleware') fail(`req.${name} is assigned outside middleware`);
+    env.stateWrites.add(name);
+  } else if (!env.stateReadable.has(name)) {
+    fail(`req.${name} is set outside migrated code`);
+  }
+  member.replace(expr(env, `${env.ctx}.state.${name}`));
+}
