@@ -4,11 +4,13 @@
  * structural SseHost the way the runtime's Context does: builder headers,
  * and a commitHead() that runs "response middleware" before writeHead.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventSource } from 'eventsource';
 import { formatEvent, openEventStream, type EventStream, type EventStreamOptions, type SseHost } from './sse.js';
+import { Server } from './server.js';
+import type { RunningServer } from './listen.js';
 
 class TestHost implements SseHost {
   status = 404;
@@ -243,5 +245,68 @@ describe('openEventStream', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).text();
     expect(error).toMatchObject({ code: 'EXW_ERR_SSE_HEAD_COMMITTED' });
+  });
+});
+
+describe('ctx.sse() through the real Server', () => {
+  let running: RunningServer;
+  let base: string;
+  const events: { goneSeen?: boolean; sendAfterGone?: boolean } = {};
+  beforeAll(async () => {
+    const server = new Server();
+    server.responseMiddleware((ctx) => {
+      ctx.setHeader('access-control-allow-origin', 'https://app.example');
+      ctx.setHeader('x-request-id', 'req-1');
+    });
+    server.get('/events', async (ctx) => {
+      const sse = await ctx.sse({ heartbeat: 25 });
+      await sse.send({ event: 'ready', id: '1', retry: 2000, data: 'multi\nline' });
+      await sse.send({ data: { n: 2 }, id: '2' });
+    });
+    server.get('/until-gone', async (ctx) => {
+      const sse = await ctx.sse();
+      await sse.send({ data: 'hello' });
+      await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+      events.goneSeen = sse.closed;
+      events.sendAfterGone = await sse.send({ data: 'into the void' });
+    });
+    running = await server.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${running.port}`;
+  });
+  afterAll(() => running.close({ timeout: 1_000 }));
+
+  it('applies response-middleware headers to the SSE response, with no Content-Length', async () => {
+    const { res, text } = await readUntil(`${base}/events`, (t) => t.includes('id: 2'));
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(res.headers.get('x-request-id')).toBe('req-1');
+    expect(res.headers.get('content-length')).toBeNull();
+    expect(text).toContain('event: ready\nid: 1\nretry: 2000\ndata: multi\ndata: line\n\n');
+  });
+
+  it('delivers events and heartbeats to a real EventSource client', async () => {
+    const es = new EventSource(`${base}/events`);
+    try {
+      // Both events may arrive in one chunk: listen for both before awaiting.
+      const ready = new Promise<MessageEvent>((resolve, reject) => {
+        es.addEventListener('ready', resolve);
+        es.onerror = () => reject(new Error('EventSource error'));
+      });
+      const next = new Promise<MessageEvent>((resolve) => (es.onmessage = resolve));
+      expect((await ready).data).toBe('multi\nline');
+      expect((await ready).lastEventId).toBe('1');
+      expect(JSON.parse((await next).data)).toEqual({ n: 2 });
+    } finally {
+      es.close();
+    }
+    const { text } = await readUntil(`${base}/events`, (t) => t.includes(': heartbeat\n\n'));
+    expect(text).toContain(': heartbeat\n\n');
+  });
+
+  it('stops when the client goes away (ctx.signal), and later sends resolve false', async () => {
+    await readUntil(`${base}/until-gone`, (t) => t.includes('hello'));
+    await expect.poll(() => events.sendAfterGone, { timeout: 5_000 }).toBe(false);
+    expect(events.goneSeen).toBe(true);
   });
 });

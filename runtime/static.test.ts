@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizePath, rawPathOf } from './normalize-path.js';
 import { sendFile, serveStatic, type ServeStaticOptions, type StaticHost } from './static.js';
+import { Server } from './server.js';
+import type { RunningServer } from './listen.js';
 
 type HeaderValue = string | number | readonly string[];
 
@@ -518,5 +520,92 @@ describe('sendFile', () => {
     expect(lastError).toMatchObject({ code: 'EXW_ERR_STATIC_NOT_FOUND' });
     const allowed = await get(join(root, '.env'), { dotfiles: 'allow' });
     expect(allowed.body).toBe('SECRET=1');
+  });
+});
+
+describe('through the real Server', () => {
+  let running: RunningServer;
+  let port: number;
+  let base: string;
+  beforeAll(async () => {
+    const server = new Server();
+    server.requestMiddleware(serveStatic(root));
+    server.requestMiddleware('/assets', serveStatic(join(root, 'sub'), { prefix: '/assets', fallthrough: false }));
+    server.get('/api/ping', (ctx) => ctx.json({ pong: true }));
+    server.get('/download', async (ctx) => {
+      await ctx.file(join(root, 'hello.txt'), { attachment: 'greeting.txt' });
+    });
+    server.get('/missing-file', async (ctx) => {
+      await ctx.file(join(root, 'nope.txt'));
+    });
+    server.responseMiddleware((ctx) => {
+      ctx.setHeader('x-frame-options', 'DENY');
+      ctx.setHeader('x-seen-status', String(ctx.status));
+    });
+    running = await server.listen({ port: 0, host: '127.0.0.1' });
+    port = running.port;
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(() => running.close({ timeout: 1_000 }));
+
+  it('serves a file with response-middleware headers, and aborts the rest of the pipeline', async () => {
+    const res = await fetch(`${base}/hello.txt`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(HELLO);
+    expect(res.headers.get('etag')).toBeTruthy();
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-seen-status')).toBe('200');
+  });
+
+  it('lets routes answer what is not a file, and the default 404 after that', async () => {
+    expect(await (await fetch(`${base}/api/ping`)).json()).toEqual({ pong: true });
+    const missing = await fetch(`${base}/nope.txt`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('answers 304, 206 and 416 through the builder', async () => {
+    const etag = (await raw(port, '/hello.txt')).headers.etag as string;
+    const notModified = await raw(port, '/hello.txt', 'GET', { 'if-none-match': etag });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers['x-seen-status']).toBe('304');
+    const partial = await raw(port, '/hello.txt', 'GET', { range: 'bytes=0-4' });
+    expect(partial.status).toBe(206);
+    expect(partial.body).toBe('hello');
+    const unsatisfiable = await raw(port, '/hello.txt', 'GET', { range: 'bytes=999-' });
+    expect(unsatisfiable.status).toBe(416);
+    expect(unsatisfiable.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('serves HEAD without a body and index.html for /', async () => {
+    const head = await raw(port, '/hello.txt', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(await (await fetch(`${base}/`)).text()).toBe('<h1>root index</h1>');
+  });
+
+  it('path-scoped with a prefix: serves under it, 404 without fallthrough', async () => {
+    expect((await raw(port, '/assets/index.html')).body).toBe('<h1>sub index</h1>');
+    expect((await raw(port, '/assets/')).body).toBe('<h1>sub index</h1>');
+    expect((await raw(port, '/assets/nope.txt')).status).toBe(404);
+  });
+
+  it('refuses dotfiles and every traversal attempt', async () => {
+    for (const path of ['/.env', '/.hidden/file.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/..%5csecret.txt', '/%252e%252e/secret.txt', '/secret.txt%00', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt']) {
+      const res = await raw(port, path);
+      expect(res.body).not.toContain('TOP SECRET');
+      expect(res.body).not.toContain('SECRET=1');
+      expect([400, 403, 404]).toContain(res.status);
+    }
+  });
+
+  it('ctx.file() sends a download, and a missing file becomes a coded 404', async () => {
+    const res = await fetch(`${base}/download`);
+    expect(await res.text()).toBe(HELLO);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename=greeting.txt');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const missing = await fetch(`${base}/missing-file`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'EXW_ERR_STATIC_NOT_FOUND' });
   });
 });

@@ -3,11 +3,13 @@
  * against a real node:http server's 'upgrade' event on 127.0.0.1, with the
  * `ws` package's client.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import net from 'node:net';
 import WebSocket from 'ws';
+import { Server } from './server.js';
+import type { RunningServer } from './listen.js';
 import { acceptWebSocket, rejectUpgrade, WebSocketRegistry, type AcceptWebSocketOptions, type WebSocketConnection } from './websocket.js';
 
 type Handler = (ws: WebSocketConnection) => Promise<void> | void;
@@ -353,5 +355,69 @@ describe('WebSocketRegistry', () => {
     await expect.poll(() => registry.size).toBe(1);
     client.close();
     await expect.poll(() => registry.size).toBe(0);
+  });
+});
+
+describe('ctx.upgrade() through the real Server', () => {
+  let running: RunningServer;
+  let base: string;
+  beforeAll(async () => {
+    const server = new Server();
+    // Auth runs before the upgrade is accepted, like for any request.
+    server.requestMiddleware('/private', (ctx) => {
+      if (ctx.header('authorization') !== 'Bearer ok') {
+        ctx.status = 401;
+        ctx.setHeader('www-authenticate', 'Bearer');
+        ctx.abort();
+      }
+    });
+    server.get('/ws', async (ctx) => {
+      const ws = await ctx.upgrade();
+      for await (const m of ws) await ws.send(m);
+    });
+    server.get('/private/ws', async (ctx) => {
+      const ws = await ctx.upgrade();
+      await ws.send('welcome');
+      for await (const _ of ws) void _;
+    });
+    running = await server.listen({ port: 0, host: '127.0.0.1' });
+    base = `ws://127.0.0.1:${running.port}`;
+  });
+  afterAll(() => running.close({ timeout: 1_000 }));
+
+  it('echoes text and binary frames', async () => {
+    const client = await connect(`${base}/ws`);
+    client.send('hi there');
+    const text = await nextMessage(client);
+    expect([text.data.toString(), text.isBinary]).toEqual(['hi there', false]);
+    client.send(Buffer.from([9, 8, 7]));
+    const bin = await nextMessage(client);
+    expect([bin.data.toString('hex'), bin.isBinary]).toEqual(['090807', true]);
+  });
+
+  it('request middleware refuse the upgrade with their status and headers', async () => {
+    const client = new WebSocket(`${base}/private/ws`);
+    clients.push(client);
+    const res = await new Promise<http.IncomingMessage>((resolve) => client.once('unexpected-response', (_req, r) => resolve(r)));
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    res.resume();
+    const allowed = new WebSocket(`${base}/private/ws`, { headers: { authorization: 'Bearer ok' } });
+    clients.push(allowed);
+    const first = await new Promise<string>((resolve) => allowed.once('message', (d: Buffer) => resolve(d.toString())));
+    expect(first).toBe('welcome');
+  });
+
+  it('graceful close sends 1001 to open sockets', async () => {
+    const server = new Server();
+    server.get('/ws', async (ctx) => {
+      const ws = await ctx.upgrade();
+      for await (const m of ws) await ws.send(m);
+    });
+    const own = await server.listen({ port: 0, host: '127.0.0.1' });
+    const client = await connect(`ws://127.0.0.1:${own.port}/ws`);
+    const closed = new Promise<[number, string]>((resolve) => client.once('close', (code: number, reason: Buffer) => resolve([code, reason.toString()])));
+    await own.close({ timeout: 2_000 });
+    expect(await closed).toEqual([1001, 'server shutting down']);
   });
 });
