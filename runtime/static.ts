@@ -20,8 +20,7 @@ import type { OutgoingHttpHeader } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 import { basename, isAbsolute } from 'node:path';
-import send from 'send';
-import { create as contentDisposition } from 'content-disposition';
+import type send from 'send';
 import { defineErrors } from './errors.js';
 import { DeferredHeadResponse, type FileHost } from './static-response.js';
 import { encodeFilePath, normalizePrefix, stripPrefix, toSendPath } from './static-path.js';
@@ -122,6 +121,18 @@ interface SendError {
   headers?: Record<string, string>;
 }
 
+// `send` (and its dependency tree) loads on the first file response, so
+// importing the runtime stays cheap for apps that serve no files.
+let sendLoader: Promise<typeof send> | undefined;
+function loadSend(): Promise<typeof send> {
+  return (sendLoader ??= import('send').then((m) => m.default));
+}
+
+async function contentDisposition(filename: string): Promise<string> {
+  const { create } = await import('content-disposition');
+  return create(filename);
+}
+
 type Outcome = { kind: 'served' } | { kind: 'missing'; status: number; headers?: Record<string, string> } | { kind: 'directory' };
 
 const DOTFILES = new Set(['deny', 'ignore', 'allow']);
@@ -199,9 +210,10 @@ export async function sendFile(ctx: FileHost, path: string, opts: SendFileOption
     acceptRanges: opts.acceptRanges,
   };
   const attachmentName = opts.attachment === true ? basename(path) : typeof opts.attachment === 'string' ? opts.attachment : undefined;
+  const disposition = attachmentName === undefined ? undefined : await contentDisposition(attachmentName);
   const outcome = await pipeFile(ctx, encodeFilePath(path), sendOptions, (res) => {
     for (const [name, value] of Object.entries(opts.headers ?? {})) res.setHeader(name, value);
-    if (attachmentName !== undefined) res.setHeader('Content-Disposition', contentDisposition(attachmentName));
+    if (disposition !== undefined) res.setHeader('Content-Disposition', disposition);
   });
   if (outcome.kind === 'served') return;
   if (outcome.kind === 'directory') throw staticErrors.EXW_ERR_STATIC_NOT_FOUND(`${path} (a directory)`);
@@ -220,12 +232,13 @@ export async function sendFile(ctx: FileHost, path: string, opts: SendFileOption
  * found nothing to send (or refused), 'directory' for a directory; rejects
  * with send's error for server-side failures (EACCES, EMFILE, read errors).
  */
-function pipeFile(
+async function pipeFile(
   host: FileHost,
   sendPath: string,
   sendOptions: send.SendOptions,
   onHeaders?: (res: DeferredHeadResponse, path: string, stat: Stats) => void,
 ): Promise<Outcome> {
+  const send = await loadSend();
   return new Promise<Outcome>((resolve, reject) => {
     const out = new DeferredHeadResponse(host);
     const file = send(host.req, sendPath, sendOptions);
