@@ -170,7 +170,8 @@ export class RouteTree<T> {
     if (this.ignoreTrailingSlash && end > 1 && path.charCodeAt(end - 1) === 47 /* / */) end--;
     const lower = this.caseSensitive ? path : path.toLowerCase();
 
-    const staticLeaf = this.staticRoutes.get(end === path.length ? lower : lower.slice(0, lower.length - 1));
+    const staticLeaf =
+      this.staticRoutes.size === 0 ? undefined : this.staticRoutes.get(end === path.length ? lower : lower.slice(0, lower.length - 1));
     if (staticLeaf !== undefined) {
       const handler = pick(staticLeaf.handlers!, slot);
       if (handler !== undefined) return { kind: 'found', value: handler.value, params: new ParamsObject(), pattern: handler.pattern };
