@@ -1,6 +1,6 @@
 /**
  * Sends recorded requests to a target and captures the answers, with a
- * per-request timeout and an abort signal, over keep-alive connections. Also
+ * per-request timeout and an abort-all for a target that died, over keep-alive connections. Also
  * the bounded worker pool that drives a replay at a set concurrency.
  */
 import http from 'node:http';
@@ -44,37 +44,45 @@ export class ReplayClient {
     this.agent = new AgentClass({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  send(request: TrafficRequest, signal?: AbortSignal): Promise<ReplayOutcome> {
+  /** In-flight requests with their settle functions, so one abort ends them all without a listener each. */
+  private readonly inFlight = new Map<http.ClientRequest, (outcome: ReplayOutcome) => void>();
+  private abortReason: string | undefined;
+
+  /** Ends every request in flight (and refuses new ones) with a `target-exited` outcome. */
+  abortAll(reason: string): void {
+    this.abortReason ??= reason;
+    for (const [req, finish] of this.inFlight) {
+      finish({ ok: false, reason: 'target-exited', message: reason });
+      req.destroy();
+    }
+  }
+
+  send(request: TrafficRequest): Promise<ReplayOutcome> {
+    if (this.abortReason !== undefined) return Promise.resolve({ ok: false, reason: 'target-exited', message: this.abortReason });
     return new Promise((resolve) => {
       let settled = false;
       const finish = (outcome: ReplayOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        this.inFlight.delete(req);
         resolve(outcome);
       };
       const body = bodyBytes(request);
-      const headers = replayHeaders(request, body.length);
       const req = this.transport.request({
         protocol: this.url.protocol,
         hostname: this.url.hostname,
         port: this.url.port,
         method: request.method,
         path: request.url,
-        headers,
+        headers: replayHeaders(request, body.length),
         agent: this.agent,
       });
+      this.inFlight.set(req, finish);
       const timer = setTimeout(() => {
         finish({ ok: false, reason: 'timeout', message: `no answer within ${this.timeoutMs} ms` });
         req.destroy();
       }, this.timeoutMs);
-      const onAbort = () => {
-        finish({ ok: false, reason: 'target-exited', message: String(signal?.reason ?? 'aborted') });
-        req.destroy();
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, reason: 'connection', message: err.code ?? err.message }));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];

@@ -6,7 +6,6 @@
  * the report. A target that dies mid-run ends the replay at once: what was
  * not sent is listed as lost, so the run never hangs.
  */
-import { setMaxListeners } from 'node:events';
 import { debuglog } from 'node:util';
 import { compareResponses, type CompareOptions } from './diff.js';
 import { VerifyErrors } from './errors.js';
@@ -109,22 +108,22 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   options.onProgress?.({ phase: 'starting', done: 0, total: prepared.total });
   const [baseline, candidate] = await startBoth(options, outDir);
 
-  const ledger = new Ledger({ rules, redactor, noise: { ...DEFAULT_NOISE_THRESHOLDS, ...options.noise } });
-  ledger.declare(declared);
-  const targetErrors: Report['targetErrors'] = [];
-  const abort = new AbortController();
-  // Every request in flight listens on this one signal.
-  setMaxListeners(Infinity, abort.signal);
-  for (const t of [baseline, candidate]) {
-    t.onDeath((reason) => {
-      targetErrors.push({ side: t.side, message: VerifyErrors.EXW_ERR_VERIFY_TARGET_EXITED(t.side, reason).message, ...(t.log ? { log: t.log } : {}) });
-      abort.abort(`${t.side} target died`);
-    });
-  }
   const clients = {
     baseline: new ReplayClient(baseline.origin, timeoutMs, concurrency * 2),
     candidate: new ReplayClient(candidate.origin, timeoutMs, concurrency),
   };
+  const ledger = new Ledger({ rules, redactor, noise: { ...DEFAULT_NOISE_THRESHOLDS, ...options.noise } });
+  ledger.declare(declared);
+  const targetErrors: Report['targetErrors'] = [];
+  const abort = new AbortController();
+  for (const t of [baseline, candidate]) {
+    t.onDeath((reason) => {
+      targetErrors.push({ side: t.side, message: VerifyErrors.EXW_ERR_VERIFY_TARGET_EXITED(t.side, reason).message, ...(t.log ? { log: t.log } : {}) });
+      abort.abort(`${t.side} target died`);
+      clients.baseline.abortAll(`${t.side} target died`);
+      clients.candidate.abortAll(`${t.side} target died`);
+    });
+  }
   const benchSamples: BenchRequest[] = [];
   let done = 0;
   let bench: BenchSummary | undefined;
@@ -157,9 +156,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
   async function replayOne(x: Exchange, request: ReportRequest, route: RouteRef): Promise<void> {
     const [primary, secondary, cand] = await Promise.all([
-      clients.baseline.send(x.request, abort.signal),
-      clients.baseline.send(x.request, abort.signal),
-      clients.candidate.send(x.request, abort.signal),
+      clients.baseline.send(x.request),
+      clients.baseline.send(x.request),
+      clients.candidate.send(x.request),
     ]);
     const failed = firstFailure(primary, secondary, cand);
     if (failed) {
