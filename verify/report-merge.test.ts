@@ -39,7 +39,7 @@ describe('mergeReports', () => {
     expect([products.samples, products.compared, products.matched, products.lost]).toEqual([50, 48, 46, 2]);
     expect(products.parity).toBe(95.83);
     expect(products.verdict).toBe('not ready');
-    expect(merged.routes.find((r) => r.route === 'GET /health')).toMatchObject({ verdict: 'ready', noiseFields: ['/body/uptime'], qpsRatio: undefined, latency: undefined });
+    expect(merged.routes.find((r) => r.route === 'GET /health')).toMatchObject({ verdict: 'ready', noiseFields: ['/body/uptime'] });
     expect(merged.shards).toEqual([
       { index: 1, count: 2 },
       { index: 2, count: 2 },
