@@ -208,6 +208,10 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   private belowHighWaterMark(): Promise<void> {
     if (this.raw.bufferedAmount <= this.highWaterMark || this.raw.readyState !== OPEN) return Promise.resolve();
     const socket = socketOf(this.raw);
+    // Bytes held by ws itself (frames waiting for compression) bring no
+    // 'drain'; only a full socket does. Sends here are serialised, so that
+    // queue is short and drains on its own.
+    if (!socket.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => {
       const check = () => {
         if (this.raw.bufferedAmount <= this.highWaterMark || this.raw.readyState !== OPEN) {
