@@ -297,6 +297,19 @@ describe('options', () => {
     expect(found(t, 'GET', '/users/x')).toMatchObject({ value: 'GET /Users/{id}' });
   });
 
+  test('regexes follow caseSensitive too, values keep their case', () => {
+    const loose = tree([['GET', '/n/{x:[a-z]+}/{y:[a-z]+}']]);
+    expect(found(loose, 'GET', '/N/AbC/dEf')).toMatchObject({ params: { x: 'AbC', y: 'dEf' } });
+    const exact = tree([['GET', '/n/{x:[a-z]+}']], { caseSensitive: true });
+    expect(exact.find('GET', '/n/AbC').kind).toBe('not-found');
+  });
+
+  test('fully static non-ASCII routes', () => {
+    const t = tree([['GET', '/İ/Ünï']]);
+    expect(found(t, 'GET', '/i̇/ünï')).toMatchObject({ value: 'GET /İ/Ünï' });
+    expect(found(t, 'GET', '/İ/ÜNÏ/')).toMatchObject({ value: 'GET /İ/Ünï' });
+  });
+
   test('caseSensitive: true compares static text exactly', () => {
     const t = tree(
       [
