@@ -84,8 +84,7 @@ async function startPrimary(server: Server<any>, options: ListenOptions, count: 
   // Workers run the same script and call listen() with the same options; in
   // a cluster, port 0 gives them all one shared random port.
   try {
-    await fork();
-    await Promise.all(Array.from({ length: count - 1 }, fork));
+    await Promise.all(Array.from({ length: count }, fork));
   } catch (err) {
     shuttingDown = true;
     for (const worker of workers) worker.kill('SIGKILL');
