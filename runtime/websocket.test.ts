@@ -421,3 +421,27 @@ describe('ctx.upgrade() through the real Server', () => {
     expect(await closed).toEqual([1001, 'server shutting down']);
   });
 });
+
+describe('acceptWebSocket on a socket that is already gone', () => {
+  it('rejects at once instead of waiting forever', async () => {
+    let error: unknown;
+    const errored = new Promise<void>((resolve) => {
+      const server = http.createServer();
+      server.on('upgrade', (req, socket, head) => {
+        socket.destroy();
+        acceptWebSocket({ req, socket, head }).catch((err: unknown) => {
+          error = err;
+          resolve();
+        });
+      });
+      servers.push(server);
+      server.listen(0, '127.0.0.1', () => {
+        const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+        client.on('error', () => {});
+        clients.push(client);
+      });
+    });
+    await errored;
+    expect(error).toMatchObject({ code: 'EXW_ERR_WS_HANDSHAKE_FAILED' });
+  });
+});

@@ -94,6 +94,8 @@ async function handshakerFor(maxPayload: number, perMessageDeflate: boolean): Pr
  */
 export async function acceptWebSocket(up: UpgradeRequest, opts: AcceptWebSocketOptions = {}): Promise<WebSocketConnection> {
   const wss = await handshakerFor(opts.maxPayload ?? DEFAULT_MAX_PAYLOAD, opts.perMessageDeflate ?? false);
+  // The client may have gone while `ws` was loading: its 'close' is past.
+  if (up.socket.destroyed) throw websocketErrors.EXW_ERR_WS_HANDSHAKE_FAILED('the client closed the connection before the upgrade');
   const ws = await new Promise<WsSocket>((resolve, reject) => {
     let done = false;
     // ws answers a bad handshake itself and destroys the socket without
