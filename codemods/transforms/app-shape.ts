@@ -10,7 +10,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { addEntry, type FileContext } from './context.js';
-import { isStringLiteral, parseStatement } from './ast-utils.js';
+import { isStringLiteral, parseExpression, parseStatement, sourceOf } from './ast-utils.js';
 import type { ReceiverState } from './registrations.js';
 import { LEGACY_APP } from './registrations.js';
 import { DROPPABLE_SETTINGS, settingKey, type ReceiverUse } from './receiver-uses.js';
@@ -35,12 +35,12 @@ function isLiteralValue(node: any): boolean {
 export function rewriteDeclaration(fc: FileContext, state: ReceiverState): void {
   const { j } = fc;
   const r = state.receiver;
-  const options: any[] = [];
+  const options: string[] = [];
   for (const use of state.uses) {
     if (use.kind !== 'setting') continue;
     const key = settingKey(use.args)!;
     const option = SETTING_OPTIONS[key];
-    if (option) options.push(j.property('init', j.identifier(option), use.method === 'set' ? use.args[1] : j.booleanLiteral(use.method === 'enable')));
+    if (option) options.push(`${option}: ${use.method === 'set' ? sourceOf(j, use.args[1]) : String(use.method === 'enable')}`);
     use.stmt.prune();
   }
   const cls = r.kind === 'app' ? 'Server' : 'Router';
@@ -49,7 +49,7 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState): void 
   if (r.kind === 'router' && init.arguments.length > 0) {
     addEntry(fc, init, 'migrated', 'router-options', { reason: 'Router options dropped: params merge by mount, routing is case-insensitive and ignores trailing slashes by default' });
   }
-  r.declarator.node.init = j.newExpression(j.identifier(cls), options.length ? [j.objectExpression(options)] : []);
+  r.declarator.node.init = j.newExpression(j.identifier(cls), options.length ? [parseExpression(j, `{ ${options.join(', ')} }`)] : []);
   addEntry(fc, r.declarator.node, 'migrated', r.kind === 'app' ? 'express-app' : 'express-router', { handler: r.name });
   fc.changed = true;
 }
@@ -85,11 +85,9 @@ export function rewriteListen(fc: FileContext, state: ReceiverState, use: Extrac
     addEntry(fc, use.call, 'migrated', 'listen-node-server', { reason: 'the http.Server returned by listen is used; served through app.handler' });
     return;
   }
-  const props = [j.property('init', j.identifier('port'), rest[0] ?? j.numericLiteral(0))];
-  if (rest[1]) props.push(j.property('init', j.identifier('host'), rest[1]));
-  if (rest[0]?.type === 'Identifier' && rest[0].name === 'port') (props[0] as any).shorthand = true;
-  if (rest[1]?.type === 'Identifier' && rest[1].name === 'host') (props[1] as any).shorthand = true;
-  let call: any = j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier('listen')), [j.objectExpression(props)]);
+  const prop = (key: string, node: any) => (node.type === 'Identifier' && node.name === key ? key : `${key}: ${sourceOf(j, node)}`);
+  const props = [rest[0] ? prop('port', rest[0]) : 'port: 0', ...(rest[1] ? [prop('host', rest[1])] : [])];
+  let call: any = j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier('listen')), [parseExpression(j, `{ ${props.join(', ')} }`)]);
   if (cb) call = j.callExpression(j.memberExpression(call, j.identifier('then')), [cb.type === 'Identifier' ? j.arrowFunctionExpression([], j.callExpression(cb, [])) : stripParams(cb)]);
   use.path.replace(call);
   addEntry(fc, use.call, 'migrated', 'listen', {});

@@ -139,3 +139,15 @@ export function parseStatement(j: JSCodeshift, code: string): any {
   const node = j(code).find(j.Program).get().node.body[0];
   return { ...node, loc: null, start: undefined, end: undefined, comments: undefined };
 }
+
+/** Parses one expression; the result prints compactly, as written here. */
+export function parseExpression(j: JSCodeshift, code: string): any {
+  const stmt = j(`(${code});`).find(j.Program).get().node.body[0];
+  const node = stmt.expression;
+  return { ...node, loc: null, start: undefined, end: undefined, extra: { ...(node.extra ?? {}), parenthesized: false } };
+}
+
+/** Source text of a node as the file has it. */
+export function sourceOf(j: JSCodeshift, node: any): string {
+  return j(node).toSource();
+}

@@ -83,11 +83,12 @@ type Plan = { statements: any[]; needsBlock: boolean };
 /** Node-style or timer callback as the last argument of a call. */
 function planCallback(env: HandlerEnv, call: any, names: string[], collision: (declared: string[], extraUses: any[]) => boolean): Plan | null {
   const { j } = env.fc;
-  const fn = call.arguments.at(-1);
   const name = calleeName(call.callee);
+  const timerName = name !== null && ((TIMERS.has(name) && call.callee.type === 'Identifier') || (name === 'nextTick' && call.callee.object?.name === 'process'));
+  const fn = timerName ? call.arguments[0] : call.arguments.at(-1);
   if (!isFunctionNode(fn) || fn.async || fn.generator || !name || REPEATING.test(name)) return null;
   if (!usesNames(fn.body, names)) return null;
-  const timer = (TIMERS.has(name) && call.callee.type === 'Identifier') || (name === 'nextTick' && call.callee.object?.name === 'process');
+  const timer = timerName;
   if (timer && (fn !== call.arguments[0] || fn.params.length > 0)) return null;
   if (!timer && !(fn === call.arguments.at(-1) && fn.params[0]?.type === 'Identifier' && NODE_STYLE_ERR.test(fn.params[0].name))) return null;
   const { usesThis, usesArguments } = usesThisOrArguments(fn);

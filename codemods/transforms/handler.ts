@@ -10,7 +10,7 @@ import { inlineCallbacks, TRANSPARENT_FUNCTIONS } from './callback-inline.js';
 import type { FileContext } from './context.js';
 import { fail, NotConvertible, type HandlerEnv, type Role } from './handler-env.js';
 import { rewriteRequestRef } from './request-members.js';
-import { chainFrom, rewriteResponseValue, setsContentType, TERMINAL, translateChain } from './response-calls.js';
+import { chainFrom, NO_COUNTERPART, rewriteResponseValue, setsContentType, TERMINAL, translateChain } from './response-calls.js';
 import { checkSingleResponse } from './response-flow.js';
 
 export interface HandlerSite {
@@ -75,6 +75,11 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult
   };
   const names = [req, res, ...(next ? [next] : [])];
 
+  // Name the first Express-only member up front: a clearer reason than any later check.
+  for (const ref of refsOf(j, fn, res)) {
+    const m = ref.parent.node;
+    if (m.type === 'MemberExpression' && m.object === ref.node && !m.computed && NO_COUNTERPART[m.property.name]) fail(NO_COUNTERPART[m.property.name]);
+  }
   inlineCallbacks(env, fn, names, next);
   for (const name of names) {
     for (const ref of refsOf(j, fn, name)) {
@@ -155,6 +160,15 @@ function replaceContainer(env: HandlerEnv, fn: ASTPath<any>, c: Container, state
     return;
   }
   if (c.kind === 'return' && !isTailPosition(c.path, fn)) statements = [...statements, j.returnStatement(null)];
+  // Comments on the replaced statement move to the first replacement (or the block holding them).
+  const comments = c.path.node.comments;
+  if (comments?.length) {
+    if (statements.length === 0) {
+      const body = c.path.parent.node.body;
+      const next = Array.isArray(body) ? body[body.indexOf(c.path.node) + 1] : null;
+      if (next) next.comments = [...comments, ...(next.comments ?? [])];
+    } else statements[0].comments = [...comments, ...(statements[0].comments ?? [])];
+  }
   const inList = Array.isArray(c.path.parent.node.body) || c.path.parent.node.type === 'SwitchCase';
   if (statements.length === 0) {
     if (inList) c.path.prune();

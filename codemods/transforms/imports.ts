@@ -11,10 +11,29 @@ import type { ExpressBinding } from './express-binding.js';
 
 export function rewriteImports(fc: FileContext, b: ExpressBinding): void {
   const anchor = firstImportAnchor(fc, b);
-  addNamedImport(fc, fc.options.runtimeImport, [...fc.runtimeNames].sort(), [...fc.runtimeTypeNames].sort(), anchor);
-  addNamedImport(fc, fc.options.compatImport, [...fc.compatNames].sort(), [], anchor);
-  for (const [local, pkg] of fc.helperImports) addDefaultImport(fc, local, pkg, anchor);
-  trimExpressImports(fc, b);
+  // Trim first: the runtime's `Router` may replace express's `Router` under the same name.
+  const removable = trimExpressImports(fc, b);
+  const added: any[] = [];
+  added.push(...namedImports(fc, fc.options.runtimeImport, [...fc.runtimeNames].sort(), [...fc.runtimeTypeNames].sort()));
+  added.push(...namedImports(fc, fc.options.compatImport, [...fc.compatNames].sort(), []));
+  for (const [local, pkg] of fc.helperImports) {
+    const node = defaultImport(fc, local, pkg);
+    if (node) added.push(node);
+  }
+  const slot = removable.find((p) => p.parent?.node.type === 'Program');
+  if (slot && added.length > 0) {
+    // The new imports take the express import's place, with its comments (file headers stay on top).
+    added[0].comments = slot.node.comments;
+    slot.replace(...added);
+  } else if (anchor && !removable.includes(anchor)) {
+    const body = anchor.parent.node.body as any[];
+    body.splice(body.indexOf(anchor.node) + 1, 0, ...added);
+  } else {
+    const body = fc.root.get().node.program.body as any[];
+    const at = body.findIndex((st) => !(st.type === 'ExpressionStatement' && st.directive) && st.type !== 'ImportDeclaration');
+    body.splice(at < 0 ? body.length : at, 0, ...added);
+  }
+  for (const p of removable) if (p !== slot || added.length === 0) removeStatement(fc, p);
 }
 
 function firstImportAnchor(fc: FileContext, b: ExpressBinding): ASTPath<any> | null {
@@ -31,35 +50,39 @@ function isReferenced(fc: FileContext, name: string, exclude: Set<any>): boolean
     let cur: ASTPath<any> | null = p;
     while (cur) { if (exclude.has(cur.node)) return; cur = cur.parent; }
     const parent = p.parent.node;
+    if (parent.type === 'NewExpression' && parent.callee === p.node && fc.runtimeNames.has(name)) return;
     if (parent.type === 'TSTypeReference' || parent.type === 'TSQualifiedName' || parent.type === 'TSExpressionWithTypeArguments') { found = true; return; }
     if (isReference(p)) found = true;
   });
   return found;
 }
 
-function trimExpressImports(fc: FileContext, b: ExpressBinding): void {
+/** Drops unreferenced express specifiers; returns the statements left empty (removed by the caller). */
+function trimExpressImports(fc: FileContext, b: ExpressBinding): ASTPath<any>[] {
   const { j } = fc;
+  const removable: ASTPath<any>[] = [];
   const decls = new Set(b.declarations.map((d) => d.node));
   for (const d of b.declarations) {
     const node = d.node;
     if (node.type === 'ImportDeclaration') {
       node.specifiers = (node.specifiers ?? []).filter((s: any) => isReferenced(fc, s.local.name, decls));
-      if (node.specifiers.length === 0) removeStatement(fc, d);
+      if (node.specifiers.length === 0) removable.push(d);
     } else if (node.type === 'VariableDeclarator') {
       if (node.id.type === 'Identifier') {
-        if (!isReferenced(fc, node.id.name, decls)) removeDeclarator(fc, d);
+        if (!isReferenced(fc, node.id.name, decls)) removeDeclarator(fc, d, removable);
       } else if (node.id.type === 'ObjectPattern') {
         node.id.properties = node.id.properties.filter((p: any) => p.value?.type !== 'Identifier' || isReferenced(fc, p.value.name, decls));
-        if (node.id.properties.length === 0) removeDeclarator(fc, d);
+        if (node.id.properties.length === 0) removeDeclarator(fc, d, removable);
       }
     } else if (node.type === 'TSImportEqualsDeclaration') {
-      if (!isReferenced(fc, (node.id as any).name, decls)) removeStatement(fc, d);
+      if (!isReferenced(fc, (node.id as any).name, decls)) removable.push(d);
     }
   }
+  return removable;
 }
 
-function removeDeclarator(fc: FileContext, d: ASTPath<any>): void {
-  if (d.parent.node.declarations.length === 1) removeStatement(fc, d.parent);
+function removeDeclarator(fc: FileContext, d: ASTPath<any>, removable: ASTPath<any>[]): void {
+  if (d.parent.node.declarations.length === 1) removable.push(d.parent);
   else fc.j(d).remove();
 }
 
@@ -85,33 +108,35 @@ function existingModuleImport(fc: FileContext, source: string): ASTPath<any> | n
   return found.size() ? found.paths()[0] : null;
 }
 
-function addNamedImport(fc: FileContext, source: string, names: string[], typeNames: string[], anchor: ASTPath<any> | null): void {
+/** New import statements for `names`, or none when an existing import of `source` could take them. */
+function namedImports(fc: FileContext, source: string, names: string[], typeNames: string[]): any[] {
   const { j } = fc;
+  const out: any[] = [];
   if (names.length > 0) {
     const existing = existingModuleImport(fc, source);
     if (existing && fc.esm) {
-      const have = new Set(existing.node.specifiers.map((s: any) => s.local.name));
+      const have = new Set(existing.node.specifiers.map((sp: any) => sp.local.name));
       for (const n of names) if (!have.has(n)) existing.node.specifiers.push(j.importSpecifier(j.identifier(n)));
     } else if (existing) {
       const have = new Set(existing.node.id.properties.map((p: any) => p.value?.name));
       for (const n of names) if (!have.has(n)) existing.node.id.properties.push(shorthand(fc, n));
     } else {
-      insert(fc, anchor, parseStatement(j, useImportSyntax(fc)
+      out.push(parseStatement(j, useImportSyntax(fc)
         ? `import { ${names.join(', ')} } from ${quote(fc, source)};`
         : `const { ${names.join(', ')} } = require(${quote(fc, source)});`));
     }
   }
   if (typeNames.length > 0) {
-    const { root } = fc;
-    const existingType = root.find(j.ImportDeclaration, { source: { value: source }, importKind: 'type' });
+    const existingType = fc.root.find(j.ImportDeclaration, { source: { value: source }, importKind: 'type' });
     if (existingType.size()) {
       const node = existingType.paths()[0].node as any;
-      const have = new Set(node.specifiers.map((s: any) => s.local.name));
+      const have = new Set(node.specifiers.map((sp: any) => sp.local.name));
       for (const n of typeNames) if (!have.has(n)) node.specifiers.push(j.importSpecifier(j.identifier(n)));
     } else {
-      insert(fc, anchor, parseStatement(j, `import type { ${typeNames.join(', ')} } from ${quote(fc, source)};`));
+      out.push(parseStatement(j, `import type { ${typeNames.join(', ')} } from ${quote(fc, source)};`));
     }
   }
+  return out;
 }
 
 function shorthand(fc: FileContext, n: string): any {
@@ -136,28 +161,14 @@ function hasRequire(fc: FileContext): boolean {
   return fc.root.find(fc.j.CallExpression, { callee: { type: 'Identifier', name: 'require' } }).size() > 0;
 }
 
-function addDefaultImport(fc: FileContext, local: string, pkg: string, anchor: ASTPath<any> | null): void {
+function defaultImport(fc: FileContext, local: string, pkg: string): any | null {
   const { j, root } = fc;
   const bound = root.find(j.VariableDeclarator, { id: { type: 'Identifier', name: local } }).size() > 0
     || root.find(j.ImportDefaultSpecifier, { local: { name: local } }).size() > 0
     || root.find(j.ImportNamespaceSpecifier, { local: { name: local } }).size() > 0;
-  if (bound) return;
-  insert(fc, anchor, parseStatement(j, useImportSyntax(fc)
+  if (bound) return null;
+  return parseStatement(j, useImportSyntax(fc)
     ? `import ${local} from ${quote(fc, pkg)};`
-    : `const ${local} = require(${quote(fc, pkg)});`));
+    : `const ${local} = require(${quote(fc, pkg)});`);
 }
 
-/** After the express import (keeps imports together, and a file header above it stays first); at the top otherwise. */
-function insert(fc: FileContext, anchor: ASTPath<any> | null, node: any): void {
-  if (anchor && anchor.parent?.node.type === 'Program') {
-    const body = anchor.parent.node.body as any[];
-    let at = body.indexOf(anchor.node) + 1;
-    while (at < body.length && body[at].inserted) at++;
-    node.inserted = true;
-    body.splice(at, 0, node);
-    return;
-  }
-  const body = fc.root.get().node.program.body as any[];
-  const at = body.findIndex((s) => !(s.type === 'ExpressionStatement' && s.directive) && s.type !== 'ImportDeclaration');
-  body.splice(at < 0 ? body.length : at, 0, node);
-}

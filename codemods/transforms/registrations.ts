@@ -215,14 +215,14 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
   if (role === 'middleware') {
     const { j } = fc;
     const what = fc.j(argPath.node).toSource().split('\n')[0].slice(0, 60);
+    // Planned in registration order: later handlers may read what this middleware puts on req.user/req.session.
+    if (r.kind === 'app') shared.viaCompat = true;
     return {
       node: j.callExpression(j.identifier('fromExpress'), [argPath.node]), own: false,
       viaCompat: what,
       entries: [() => addEntry(fc, argPath.node, 'compat', 'third-party-middleware', { reason: `${what} runs through fromExpress`, handler: what })],
       apply: () => { fc.compatNames.add('fromExpress'); },
     };
-    // Planned in registration order: later handlers may read what this middleware puts on req.user/req.session.
-    if (r.kind === 'app') shared.viaCompat = true;
   }
   return ref.kind === 'local-module' ? `handler ${ref.name} comes from ${ref.specifier}` : 'the handler is defined outside this file';
 }

@@ -18,12 +18,19 @@ const absoluteOnly = (code: (ctx: string) => string, name: string): Rewrite => (
   replaceWith(code)(env, member);
 };
 
-const callWithHelper = (pkg: string, local: string, code: (ctx: string, helper: string, args: string) => string): Rewrite => (env, member) => {
+/** req.is('json') / req.is(['json', 'html']) / req.is('json', 'html') -> the array type-is wants. */
+function typeList(args: string, nodes: any[]): string {
+  if (nodes.length === 1 && nodes[0].type === 'ArrayExpression') return args;
+  if (nodes.every((n) => isStringLiteral(n))) return `[${args}]`;
+  return `[${args}].flat()`;
+}
+
+const callWithHelper = (pkg: string, local: string, code: (ctx: string, helper: string, args: string, nodes: any[]) => string): Rewrite => (env, member) => {
   const call = member.parent;
   if (call.node.type !== 'CallExpression' || call.node.callee !== member.node) fail(`req.${member.node.property.name} used without calling it`);
   env.fc.helperImports.set(local, pkg);
   const args = call.node.arguments.map((a: any) => env.fc.j(a).toSource()).join(', ');
-  call.replace(expr(env, code(env.ctx, local, args)));
+  call.replace(expr(env, code(env.ctx, local, args, call.node.arguments)));
 };
 
 const headerCall: Rewrite = (env, member) => {
@@ -49,7 +56,7 @@ const params: Rewrite = (env, member) => {
 
 const signedCookies: Rewrite = (env, member) => {
   const outer = member.parent;
-  if (outer.node.type !== 'MemberExpression' || outer.node.object !== member.node) fail('req.signedCookies used as a whole object');
+  if (outer.node.type !== 'MemberExpression' || outer.node.object !== member.node) return replaceWith((c) => `${c}.signedCookies`)(env, member);
   const key = outer.node.computed ? outer.node.property : env.fc.j.stringLiteral(outer.node.property.name);
   if (outer.node.computed && !isStringLiteral(key) && key.type !== 'Identifier') fail('req.signedCookies with a computed key');
   outer.replace(env.fc.j.callExpression(env.fc.j.memberExpression(env.fc.j.identifier(env.ctx), env.fc.j.identifier('signedCookie')), [key]));
@@ -69,12 +76,12 @@ export const REQUEST_MEMBERS: Record<string, Rewrite> = {
   path: absoluteOnly((c) => `${c}.path`, 'path'),
   url: absoluteOnly((c) => `${c}.url`, 'url'),
   originalUrl: replaceWith((c) => `${c}.url`),
-  hostname: replaceWith((c) => `${c}.host.replace(/:\\d+$/, '')`),
+  hostname: replaceWith((c) => `${c}.hostname`),
   host: replaceWith((c) => `${c}.host`),
   protocol: replaceWith((c) => `${c}.protocol`),
-  secure: replaceWith((c) => `(${c}.protocol === 'https')`),
+  secure: replaceWith((c) => `${c}.secure`),
   xhr: replaceWith((c) => `(String(${c}.header('x-requested-with') ?? '').toLowerCase() === 'xmlhttprequest')`),
-  is: callWithHelper('type-is', 'typeis', (c, h, args) => `${h}(${c}.req, [${args}].flat())`),
+  is: callWithHelper('type-is', 'typeis', (c, h, args, nodes) => `${h}(${c}.req, ${typeList(args, nodes)})`),
   accepts: callWithHelper('accepts', 'accepts', (c, h, args) => `${h}(${c}.req).types(${args})`),
   acceptsCharsets: callWithHelper('accepts', 'accepts', (c, h, args) => `${h}(${c}.req).charsets(${args})`),
   acceptsEncodings: callWithHelper('accepts', 'accepts', (c, h, args) => `${h}(${c}.req).encodings(${args})`),

@@ -7,16 +7,16 @@
 import { STATUS_CODES } from 'node:http';
 import type { ASTPath } from 'jscodeshift';
 import { fail, type HandlerEnv } from './handler-env.js';
-import { isNumberLiteral, isStringLiteral } from './ast-utils.js';
+import { isNumberLiteral, isStringLiteral, parseExpression, someNode, sourceOf } from './ast-utils.js';
 
 export interface ChainCall { name: string; args: any[]; node: any }
 
 /** Calls that return `res` in Express, so they may start a chain. */
 export const CHAINABLE = new Set(['status', 'set', 'header', 'type', 'contentType', 'cookie', 'clearCookie', 'location', 'append', 'vary', 'setHeader']);
 /** Calls that send the response in Express. */
-export const TERMINAL = new Set(['json', 'send', 'sendStatus', 'end', 'redirect', 'sendFile', 'download', 'render', 'jsonp', 'write', 'writeHead', 'format']);
+export const TERMINAL = new Set(['json', 'send', 'sendStatus', 'end', 'redirect', 'sendFile', 'download', 'render', 'jsonp', 'format']);
 
-const NO_COUNTERPART: Record<string, string> = {
+export const NO_COUNTERPART: Record<string, string> = {
   render: 'res.render needs the Express view engine',
   jsonp: 'res.jsonp has no runtime counterpart',
   write: 'res.write streams the response',
@@ -184,7 +184,17 @@ function sendStatement(env: HandlerEnv, args: any[]): any {
   if (kind === 'object') return call('json', [x]);
   if (kind === 'string') return env.setsContentType ? body(x) : call('html', [x]);
   if (kind === 'buffer') return env.setsContentType ? body(x) : call('bytes', [x]);
-  fail('res.send with a value whose type is only known at run time (string, Buffer or object answer differently)');
+  // The handler set Content-Type itself: Express keeps it for strings and Buffers, as ctx.body does.
+  if (env.setsContentType && kind !== 'object') return body(x);
+  if (x.type === 'Identifier' || (x.type === 'MemberExpression' && !someNode(x, (n) => n.type === 'CallExpression'))) {
+    // Type known only at run time: Express answers a string as HTML; ctx.body handles Buffers, objects and null like res.send.
+    return j.ifStatement(
+      j.binaryExpression('===', j.unaryExpression('typeof', x), j.stringLiteral('string')),
+      call('html', [x]),
+      body(x),
+    );
+  }
+  fail('res.send with a computed value whose type is only known at run time');
 }
 
 function staticKind(x: any): 'string' | 'object' | 'buffer' | null {
@@ -207,7 +217,7 @@ function redirectStatement(env: HandlerEnv, args: any[]): any {
   if (args.length === 0 || args.length > 2) fail('res.redirect with an unexpected argument list');
   if (isStringLiteral(url) && url.value === 'back') fail('res.redirect("back") reads the Referer header');
   if (status && !isNumberLiteral(status)) fail('res.redirect with a computed status');
-  const callArgs = status ? [url, j.objectExpression([j.property('init', j.identifier('status'), status)])] : [url];
+  const callArgs = status ? [url, parseExpression(j, `{ status: ${sourceOf(j, status)} }`)] : [url];
   return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('redirect')), callArgs));
 }
 

@@ -56,7 +56,10 @@ function statement(st: any, s: State, ev: FlowEvents): Out {
     }
     case 'TryStatement': {
       const afterTry = block(st.block.body, s, ev);
-      const maybe = join(s, afterTry ?? s)!;
+      // When only the try block's last statement responds, the catch cannot follow a response: it starts where the try did.
+      const body = st.block.body as any[];
+      const respondsEarly = body.slice(0, -1).some((x) => someNode(x, (n) => ev.responds.has(n) || ev.continues.has(n), true));
+      const maybe = respondsEarly ? join(s, afterTry ?? s)! : s;
       const afterCatch = st.handler ? block(st.handler.body.body, maybe, ev) : null;
       let out = join(afterTry, afterCatch);
       if (st.finalizer) out = out === null ? (block(st.finalizer.body, maybe, ev), null) : block(st.finalizer.body, out, ev);

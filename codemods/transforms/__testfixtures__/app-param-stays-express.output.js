@@ -1,0 +1,12 @@
+const express = require('express');
+// expressway-todo: app stays on Express: app.param() has no runtime counterpart
+const app = express();
+
+app.param('id', (req, res, next, id) => {
+  req.item = { id };
+  next();
+});
+
+app.get('/items/:id', (req, res) => res.json(req.item));
+
+module.exports = app;

@@ -1,0 +1,33 @@
+const { Server } = require('expressway/runtime');
+const db = require('./db');
+const app = new Server();
+
+app.get('/users/{id}/posts', async (ctx) => {
+  const [err, user] = await new Promise((resolve) => db.get(
+    'SELECT * FROM users WHERE id = ?',
+    [ctx.params.id],
+    (...args) => resolve(args)
+  ));
+
+  if (err)
+    throw err;
+  if (!user) {
+    ctx.status = 404;
+    ctx.text('Not Found');
+    return;
+  }
+
+  {
+    const [err, posts] = await new Promise((resolve) => db.all(
+      'SELECT * FROM posts WHERE user_id = ?',
+      [user.id],
+      (...args) => resolve(args)
+    ));
+
+    if (err)
+      throw err;
+    ctx.json({ user, posts });
+  }
+});
+
+module.exports = app.handler;

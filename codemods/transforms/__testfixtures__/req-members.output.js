@@ -1,0 +1,23 @@
+const { Server } = require('expressway/runtime');
+const app = new Server();
+
+app.get('/inspect', async (ctx) => {
+  ctx.json({
+    q: ctx.query.q,
+    agent: ctx.header('user-agent'),
+    lang: ctx.header('accept-language'),
+    all: ctx.headers,
+    ip: ctx.ip,
+    method: ctx.method,
+    path: ctx.path,
+    url: ctx.url,
+    host: ctx.hostname,
+    proto: ctx.protocol,
+    secure: ctx.secure,
+    xhr: String(ctx.header('x-requested-with') ?? '').toLowerCase() === 'xmlhttprequest',
+    cookies: ctx.cookies,
+    session: ctx.signedCookie('session'),
+  });
+});
+
+module.exports = app.handler;

@@ -1,0 +1,11 @@
+const express = require('express');
+const app = express();
+
+app.use((req, res, next) => {
+  res.on('finish', () => console.log(res.statusCode));
+  next();
+});
+
+app.get('/', (req, res) => res.json({}));
+
+module.exports = app;

@@ -1,0 +1,8 @@
+const express = require('express');
+const app = express();
+
+app.post('/things', (req, res) => {
+  res.status(201).json({ created: true });
+});
+
+module.exports = app;

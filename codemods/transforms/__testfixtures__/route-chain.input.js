@@ -1,0 +1,13 @@
+const express = require('express');
+const app = express();
+
+// One path, two methods.
+app.route('/books')
+  .get((req, res) => {
+    res.json([]);
+  })
+  .post((req, res) => {
+    res.status(201).json(req.body);
+  });
+
+module.exports = app;

@@ -1,0 +1,13 @@
+const { Server } = require('expressway/runtime');
+const app = new Server();
+
+// One path, two methods.
+app.get('/books', async (ctx) => {
+    ctx.json([]);
+  });
+
+app.post('/books', async (ctx) => {
+    ctx.json(ctx.requestBody, 201);
+  });
+
+module.exports = app.handler;

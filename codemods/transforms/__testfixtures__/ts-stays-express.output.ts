@@ -1,0 +1,18 @@
+import express, { Request, Response } from 'express';
+
+import { Server } from 'expressway/runtime';
+import { mountExpress } from 'expressway/compat';
+
+const app = new Server();
+
+// expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
+const legacyApp = express();
+
+// expressway-todo: res.render needs the Express view engine
+legacyApp.get('/view', (req: Request, res: Response) => {
+  res.render('index');
+});
+
+app.notFound(mountExpress(legacyApp));
+
+export default app.handler;
