@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { EventSource } from 'eventsource';
 import { formatEvent, openEventStream, type EventStream, type EventStreamOptions, type SseHost } from './sse.js';
 import { Server } from './server.js';
@@ -98,6 +98,23 @@ describe('openEventStream', () => {
     expect(res.headers.get('transfer-encoding')).toBe('chunked');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('x-response-mw')).toBe('saw 200 text/event-stream');
+  });
+
+  it('does not claim keep-alive to an HTTP/1.0 client', async () => {
+    const { port } = await serve(async (stream) => {
+      await stream.send({ data: 'old' });
+      stream.close();
+    });
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /events HTTP/1.0\r\nHost: x\r\n\r\n'));
+      let got = '';
+      socket.on('data', (d) => (got += d));
+      socket.on('end', () => resolve(got));
+      socket.on('error', reject);
+    });
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    expect(text.toLowerCase()).not.toContain('connection: keep-alive');
+    expect(text).toContain('data: old\n\n');
   });
 
   it('writes event, id, retry and multi-line data in the wire format', async () => {

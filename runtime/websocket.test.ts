@@ -4,7 +4,9 @@
  * `ws` package's client.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo, Socket } from 'node:net';
 import net from 'node:net';
 import WebSocket from 'ws';
@@ -443,5 +445,23 @@ describe('acceptWebSocket on a socket that is already gone', () => {
     });
     await errored;
     expect(error).toMatchObject({ code: 'EXW_ERR_WS_HANDSHAKE_FAILED' });
+  });
+});
+
+describe('lazy loading', () => {
+  it('importing the runtime loads neither ws nor send; the first use does', () => {
+    const code = `
+      import { createRequire } from 'node:module';
+      const require = createRequire(process.cwd() + '/');
+      const loaded = () => Object.keys(require.cache).filter((k) => /node_modules\\/(send|ws)\\//.test(k)).length;
+      await import('./runtime/index.ts');
+      const before = loaded();
+      const { acceptWebSocket } = await import('./runtime/websocket.ts');
+      await acceptWebSocket({ req: {}, socket: { destroyed: false, once() {}, removeListener() {}, on() {} }, head: Buffer.alloc(0) }).catch(() => {});
+      console.log(JSON.stringify({ before, after: loaded() }));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+    const { before, after } = JSON.parse(out.trim().split('\n').at(-1)!) as { before: number; after: number };
+    expect(before).toBe(0);
+    expect(after).toBeGreaterThan(0);
   });
 });
