@@ -80,8 +80,17 @@ function contentType(c: Captured): string {
 }
 
 const NOT_JSON = Symbol('not json');
+/** The primary answer is compared twice (with the secondary, with the candidate): parse it once. */
+const parsedBodies = new WeakMap<Captured, unknown>();
 
 function parseJson(c: Captured): unknown {
+  if (parsedBodies.has(c)) return parsedBodies.get(c);
+  const parsed = parseJsonUncached(c);
+  parsedBodies.set(c, parsed);
+  return parsed;
+}
+
+function parseJsonUncached(c: Captured): unknown {
   const type = contentType(c);
   const text = c.body.toString('utf8');
   // Without a JSON content type, only a body that looks like an object or array is tried.

@@ -2,7 +2,7 @@
 import { defineErrors } from '../runtime/errors.js';
 
 export const VerifyErrors = defineErrors({
-  EXW_ERR_VERIFY_TRAFFIC_LINE: { message: 'traffic %s line %s: %s' },
+  EXW_ERR_VERIFY_TRAFFIC_LINE: { message: 'traffic %s %s: %s' },
   EXW_ERR_VERIFY_TRAFFIC_FORMAT: { message: 'traffic %s: %s' },
   EXW_ERR_VERIFY_TRAFFIC_VERSION: { message: 'traffic %s line %s: schema version %s is not supported (this expressway reads version %s)' },
   EXW_ERR_VERIFY_TRAFFIC_EMPTY: { message: 'traffic %s holds no usable exchange' },

@@ -82,7 +82,7 @@ interface ParsedBlock {
 }
 
 function parseBlock(bytes: Buffer, line: number, source: string): ParsedBlock {
-  const fail = (what: string) => VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_LINE(source, line, what);
+  const fail = (what: string) => VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_LINE(source, `line ${line}`, what);
   const nl = bytes.indexOf(10);
   if (nl < 0) throw fail('GoReplay block has no payload');
   const meta = bytes.subarray(0, nl).toString('utf8').trim().split(/\s+/);

@@ -100,10 +100,10 @@ export function parseTrafficLine(text: string, lineNo: number, source: string): 
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_LINE(source, lineNo, `invalid JSON (${(err as Error).message})`);
+    throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_LINE(source, `line ${lineNo}`, `invalid JSON (${(err as Error).message})`);
   }
   const problem = validateExchange(value);
-  if (problem) throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_LINE(source, lineNo, problem);
+  if (problem) throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_LINE(source, `line ${lineNo}`, problem);
   const x = value as Exchange;
   if (x.v !== TRAFFIC_VERSION) {
     throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_VERSION(source, lineNo, String(x.v), TRAFFIC_VERSION);
