@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verify, TRAFFIC_VERSION, type Exchange, type Report } from 'expressway/verify';
+import { verify, writeReports, TRAFFIC_VERSION, type Exchange, type Report } from 'expressway/verify';
 // @ts-expect-error plain JS fixture
 import { createApp } from './__testfixtures__/pair-app.mjs';
 
@@ -124,6 +124,28 @@ describe('verify: app pairs with known differences', () => {
     expect(byRoute['GET /users/{userId}']!.noiseFields).toContain('/body/email');
     expect(byRoute['* /profile']).toMatchObject({ samples: 10, matched: 10 });
     expect(byRoute['GET /never-called']).toMatchObject({ samples: 0, verdict: 'not covered' });
+  });
+
+  it('writes the JSON, HTML and JUnit reports through the renderers', async () => {
+    const files = { json: join(dir, 'out/r.json'), html: join(dir, 'out/r.html'), junit: join(dir, 'out/r.xml') };
+    const { written, unavailable } = await writeReports(report, files);
+    expect(unavailable).toEqual([]);
+    expect(written).toEqual([files.json, files.html, files.junit]);
+    expect(JSON.parse(readFileSync(files.json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(readFileSync(files.html, 'utf8')).toContain('user1@example.org');
+    expect(readFileSync(files.junit, 'utf8')).toContain('GET /users/{id}');
+  });
+
+  it('folds the bench into the ledger and gates on the QPS ratio', async () => {
+    const t = writeTraffic('bench.ndjson', standardTraffic().filter((x) => x.request.url.startsWith('/same') || x.request.url.startsWith('/noise')));
+    const r = await verify({ baseline, candidate: sameAsBaseline, traffic: t, outDir: dir, bench: { durationSeconds: 1, rounds: 1, connections: 2 }, minQpsRatio: 1000 });
+    expect(r.bench?.ratio).toBeGreaterThan(0);
+    expect(r.totals.qpsRatio).toBe(r.bench!.ratio);
+    for (const route of r.routes) expect(route.qpsRatio).toBeGreaterThan(0);
+    // No service is a thousand times faster than its twin: the gate must trip.
+    expect(r.routes.every((x) => x.verdict === 'not ready')).toBe(true);
+    expect(r.outcome).toBe('fail');
+    expect(r.failures.join()).toContain('QPS ratio');
   });
 
   it('redacts secrets in report values', async () => {
