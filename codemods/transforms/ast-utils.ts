@@ -140,11 +140,13 @@ export function parseStatement(j: JSCodeshift, code: string): any {
   return { ...node, loc: null, start: undefined, end: undefined, comments: undefined };
 }
 
-/** Parses one expression; the result prints compactly, as written here. */
+/**
+ * Parses one expression; it prints as written here (recast reprints a node
+ * from its own source, while built objects always print one key per line).
+ * Parsed as an argument so an object literal is not "first in a statement".
+ */
 export function parseExpression(j: JSCodeshift, code: string): any {
-  const stmt = j(`(${code});`).find(j.Program).get().node.body[0];
-  const node = stmt.expression;
-  return { ...node, loc: null, start: undefined, end: undefined, extra: { ...(node.extra ?? {}), parenthesized: false } };
+  return (j(`f(${code});`).find(j.CallExpression).get().node as any).arguments[0];
 }
 
 /** Source text of a node as the file has it. */

@@ -48,7 +48,7 @@ interface Shared {
   viaCompat: boolean;
 }
 
-type Planned = { apply: () => void; handlers: number; entries: Array<() => void> };
+type Planned = { apply: () => void; handlers: number; entries: Array<() => void>; routeKeys?: string[] };
 type Legacy = { legacy: string; handlers: number };
 type Plan = Planned | Legacy;
 
@@ -77,6 +77,7 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     plans.push({ use, plan });
   });
 
+  demoteDuplicateRoutes(plans);
   const legacy = plans.filter((p) => isLegacy(p.plan));
   if (legacy.length > 0 && r.kind === 'router') {
     const first = legacy[0].plan as Legacy;
@@ -109,6 +110,27 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     fc.handlers.native += planned.handlers;
     fc.changed = true;
   }
+}
+
+/**
+ * Express keeps every registration and reaches a repeated method+path only
+ * through next() from the first; the runtime refuses duplicates. Later
+ * duplicates stay on Express, where they behave as before.
+ */
+function demoteDuplicateRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>): void {
+  const seen = new Set<string>();
+  for (const p of plans) {
+    if (isLegacy(p.plan) || !p.plan.routeKeys) continue;
+    if (p.plan.routeKeys.some((k) => seen.has(k))) {
+      p.plan = { legacy: 'same method and path as an earlier route (Express reaches it only through next())', handlers: p.plan.handlers };
+      continue;
+    }
+    p.plan.routeKeys.forEach((k) => seen.add(k));
+  }
+}
+
+function routeKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path.toLowerCase().replace(/\{([^}:]+)(:[^}]*)?\}/g, '{$2}').replace(/\/$/, '')}`;
 }
 
 function describe(r: Receiver, use: ReceiverUse): string {
@@ -247,6 +269,7 @@ function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind
   const method = use.method === 'del' ? 'delete' : use.method;
   return {
     handlers,
+    routeKeys: path.paths.map((p) => routeKey(method, p)),
     entries: fns.flatMap((f) => f.entries),
     apply: () => {
       fns.forEach((f) => f.apply());
@@ -295,6 +318,7 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
   }
   return {
     handlers,
+    routeKeys: methods.map((m) => routeKey(m.method, path.paths[0])),
     entries: methods.flatMap((m) => m.fns.flatMap((f) => f.entries)),
     apply: () => {
       const statements = methods.map((m) => {

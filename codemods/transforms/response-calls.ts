@@ -190,8 +190,8 @@ function sendStatement(env: HandlerEnv, args: any[]): any {
     // Type known only at run time: Express answers a string as HTML; ctx.body handles Buffers, objects and null like res.send.
     return j.ifStatement(
       j.binaryExpression('===', j.unaryExpression('typeof', x), j.stringLiteral('string')),
-      call('html', [x]),
-      body(x),
+      j.blockStatement([call('html', [x])]),
+      j.blockStatement([body(x)]),
     );
   }
   fail('res.send with a computed value whose type is only known at run time');

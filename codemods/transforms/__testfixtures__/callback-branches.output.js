@@ -9,10 +9,11 @@ app.get('/cached/{key}', async (ctx) => {
   } else if (hit) {
     ctx.setHeader('X-Cache', 'hit');
 
-    if (typeof hit === 'string')
+    if (typeof hit === 'string') {
       ctx.html(hit);
-    else
+    } else {
       ctx.body = hit;
+    }
   } else {
     ctx.json({ miss: true }, 404);
   }

@@ -4,8 +4,6 @@ const PORT = process.env.PORT || 3000;
 
 app.get('/', async (ctx) => ctx.html('hi'));
 
-app.listen({
-  port: PORT
-}).then(() => {
+app.listen({ port: PORT }).then(() => {
   console.log(`listening on ${PORT}`);
 });

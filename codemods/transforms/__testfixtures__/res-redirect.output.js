@@ -11,9 +11,7 @@ app.get('/old', async (ctx) => {
 });
 
 app.get('/moved', async (ctx) => {
-  ctx.redirect('/permanent', {
-    status: 301
-  });
+  ctx.redirect('/permanent', { status: 301 });
 });
 
 // expressway-todo: res.redirect("back") reads the Referer header

@@ -1,7 +1,5 @@
 const { Server } = require('expressway/runtime');
-const app = new Server({
-  trustProxy: true
-});
+const app = new Server({ trustProxy: true });
 
 app.get('/ip', async (ctx) => ctx.json({ ip: ctx.ip }));
 

@@ -8,6 +8,4 @@ app.get('/', async (ctx: Context) => {
   ctx.json({ hello: 'world' });
 });
 
-app.listen({
-  port
-}).then(() => console.log(`on ${port}`));
+app.listen({ port }).then(() => console.log(`on ${port}`));

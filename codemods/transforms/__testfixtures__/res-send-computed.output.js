@@ -4,10 +4,11 @@ const app = new Server();
 app.get('/computed', async (ctx) => {
   const value = compute(ctx.query);
 
-  if (typeof value === 'string')
+  if (typeof value === 'string') {
     ctx.html(value);
-  else
+  } else {
     ctx.body = value;
+  }
 });
 
 module.exports = app.handler;
