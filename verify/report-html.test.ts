@@ -66,6 +66,7 @@ describe('HTML report in Chromium', () => {
     expect(await page.textContent('#outcome')).toBe('FAIL');
     expect(await page.textContent('#failures')).toContain('parity 94.91% is below the minimum 100%');
     expect(await page.textContent('#ledger tbody tr:nth-child(2)')).toContain('88.88%');
+    expect(await page.textContent('#ledger tbody tr:nth-child(2)')).toContain('2 (2 candidate)');
 
     // A difference with both values side by side and its field path highlighted.
     const first = page.locator('.diff').first();
@@ -144,7 +145,7 @@ describe('HTML report in Chromium', () => {
     await page.close();
     expect(parsed.error).toBeNull();
     expect(parsed.suites).toEqual(['GET /users/{id}', 'GET /products', HOSTILE_ROUTE, 'POST /orders', 'expressway']);
-    expect(parsed.failures).toBe('7');
+    expect(parsed.failures).toBe('8');
     expect(parsed.hostile).toContain(HOSTILE_BODY);
   });
 });

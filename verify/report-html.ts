@@ -79,7 +79,7 @@ function summary(r: Report): string {
     card('Parity', t.compared === 0 ? '–' : `${t.parity}%`, `minimum ${r.thresholds.minParity}%`, parityOk ? 'good' : 'bad'),
     card('Compared', String(t.compared), `of ${t.requests} requests`),
     card('Differing', String(t.differing), 'beyond noise', t.differing > 0 ? 'bad' : ''),
-    card('Lost', String(t.lost), 'timeouts, resets'),
+    card('Lost', String(t.lost), t.candidateFailures ? `${t.candidateFailures} failed by the candidate` : 'timeouts, resets', t.candidateFailures ? 'bad' : ''),
     card('Skipped', String(t.skipped), 'writes not replayed'),
     card(
       'QPS ratio',
@@ -125,6 +125,11 @@ function ratioCell(ratio: number | undefined, min: number | undefined): string {
   return `<span class="${low ? 'bad-num' : ''}">${ratio.toFixed(2)}x</span>`;
 }
 
+function lostCell(lost: number, candidateFailures: number | undefined): string {
+  if (!candidateFailures) return String(lost);
+  return `${lost} <span class="bad-num" title="the candidate timed out or dropped the connection while the baseline answered">(${candidateFailures} candidate)</span>`;
+}
+
 function ledger(r: Report): string {
   const { minParity, minQpsRatio } = r.thresholds;
   const rows = r.routes.map(
@@ -132,14 +137,14 @@ function ledger(r: Report): string {
 <td class="route">${esc(route.route)}</td><td class="num">${route.samples}</td><td class="num">${route.compared}</td>
 <td class="num">${parityCell(route, minParity)}</td>
 <td class="noise">${route.noiseFields.length ? route.noiseFields.map((f) => esc(f)).join('<br>') : '<span class="absent">none</span>'}</td>
-<td class="num">${route.lost}</td><td class="num">${route.skipped}</td><td class="num">${ratioCell(route.qpsRatio, minQpsRatio)}</td>
+<td class="num">${lostCell(route.lost, route.candidateFailures)}</td><td class="num">${route.skipped}</td><td class="num">${ratioCell(route.qpsRatio, minQpsRatio)}</td>
 <td class="num">${route.latency ? `${route.latency.baseline.p99} / ${route.latency.candidate.p99}` : '<span class="absent">–</span>'}</td>
 <td><span class="verdict ${verdictClass(route.verdict)}">${esc(route.verdict)}</span></td></tr>`,
   );
   const t = r.totals;
   return `<table id="ledger" aria-labelledby="ledger-title"><thead><tr><th>Route</th><th class="num">Samples</th><th class="num">Compared</th><th class="num">Parity</th><th>Noise fields</th><th class="num">Lost</th><th class="num">Skipped</th><th class="num">QPS ratio</th><th class="num">p99 ms B / C</th><th>Verdict</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody>
-<tfoot><tr class="total"><td>All routes</td><td class="num">${t.requests}</td><td class="num">${t.compared}</td><td class="num">${parityCell(t, minParity)}</td><td></td><td class="num">${t.lost}</td><td class="num">${t.skipped}</td><td class="num">${ratioCell(t.qpsRatio, minQpsRatio)}</td><td class="num">${
+<tfoot><tr class="total"><td>All routes</td><td class="num">${t.requests}</td><td class="num">${t.compared}</td><td class="num">${parityCell(t, minParity)}</td><td></td><td class="num">${lostCell(t.lost, t.candidateFailures)}</td><td class="num">${t.skipped}</td><td class="num">${ratioCell(t.qpsRatio, minQpsRatio)}</td><td class="num">${
     r.bench ? `${r.bench.baseline.p99} / ${r.bench.candidate.p99}` : '<span class="absent">–</span>'
   }</td><td>${t.routes.ready} ready</td></tr></tfoot></table>`;
 }

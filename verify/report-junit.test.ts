@@ -13,14 +13,15 @@ describe('renderJunit', () => {
     const all = suites(xml);
     expect(all.map((s) => s.name)).toEqual(['GET /users/{id}', 'GET /products', 'GET /search/&lt;b&gt;{q}&lt;/b&gt;', 'POST /orders', 'expressway']);
     const products = all[1]!;
-    expect(products.attrs).toContain('failures="4"'); // parity, qps ratio, 2 differing requests
+    expect(products.attrs).toContain('failures="5"'); // parity, candidate failures, qps ratio, 2 differing requests
+    expect(products.body).toContain('<testcase name="candidate failures"');
     expect(products.body).toContain('<testcase name="GET /products?page=3 [r-8]"');
     expect(products.body).toContain('type="regression"');
     expect(products.body).toMatch(/<skipped message="lost \(candidate timeout\)/);
     expect(all[0]!.attrs).toContain('failures="0"');
     expect(all[3]!.body).toContain('<skipped message="not covered');
     expect(all[4]!.body).toContain('<error message="invalid JSON');
-    expect(xml).toMatch(/<testsuites name="expressway verify" tests="\d+" failures="7" errors="1" skipped="8"/);
+    expect(xml).toMatch(/<testsuites name="expressway verify" tests="\d+" failures="8" errors="1" skipped="8"/);
   });
 
   it('escapes hostile strings and drops characters XML cannot hold', () => {

@@ -34,9 +34,10 @@ function routeSuite(route: RouteLedger, report: Report): { name: string; cases: 
   const cls = route.route;
   const cases: Case[] = [];
   const { minParity, minQpsRatio } = report.thresholds;
-  if (route.compared === 0) {
+  const candidateFailures = route.candidateFailures ?? 0;
+  if (route.compared === 0 && candidateFailures === 0) {
     cases.push({ name: 'parity', classname: cls, skipped: `not covered: no request of this route was compared (${route.skipped} skipped, ${route.lost} lost)` });
-  } else if (route.parity < minParity) {
+  } else if (route.compared > 0 && route.parity < minParity) {
     cases.push({
       name: 'parity',
       classname: cls,
@@ -47,6 +48,20 @@ function routeSuite(route: RouteLedger, report: Report): { name: string; cases: 
       },
     });
   } else cases.push({ name: 'parity', classname: cls });
+  if (candidateFailures > 0) {
+    cases.push({
+      name: 'candidate failures',
+      classname: cls,
+      failure: {
+        type: 'candidate-failure',
+        message: `the candidate failed ${candidateFailures} request(s) the baseline answered (timeouts, resets)`,
+        body: report.lost
+          .filter((l) => l.route === route.route && l.side === 'candidate')
+          .map((l) => `${requestName(l.request)}: ${l.reason}: ${l.message}`)
+          .join('\n'),
+      },
+    });
+  }
   if (route.qpsRatio !== undefined) {
     const failing = minQpsRatio !== undefined && route.qpsRatio < minQpsRatio;
     cases.push({
@@ -81,6 +96,7 @@ function routeSuite(route: RouteLedger, report: Report): { name: string; cases: 
     ['noiseFields', route.noiseFields.join(', ')],
   ];
   if (route.qpsRatio !== undefined) properties.push(['qpsRatio', String(route.qpsRatio)]);
+  if (route.candidateFailures !== undefined) properties.push(['candidateFailures', String(route.candidateFailures)]);
   return { name: route.route, cases, properties };
 }
 

@@ -26,6 +26,7 @@ describe('mergeReports', () => {
       r.routes[0]!.compared = 30;
       r.routes[0]!.matched = 30;
       r.routes[0]!.lost = 0;
+      r.routes[0]!.candidateFailures = 0;
       r.routes.push({ ...r.routes[0]!, route: 'GET /health', template: '/health', samples: 2, compared: 2, matched: 2, noiseFields: ['/body/uptime'], qpsRatio: undefined, latency: undefined });
       r.differences = [];
       r.lost = [];
@@ -36,7 +37,7 @@ describe('mergeReports', () => {
       { source: 'b.json', report: b },
     ]);
     const products = merged.routes.find((r) => r.route === 'GET /products')!;
-    expect([products.samples, products.compared, products.matched, products.lost]).toEqual([50, 48, 46, 2]);
+    expect([products.samples, products.compared, products.matched, products.lost, products.candidateFailures]).toEqual([50, 48, 46, 2, 2]);
     expect(products.parity).toBe(95.83);
     expect(products.verdict).toBe('not ready');
     expect(merged.routes.find((r) => r.route === 'GET /health')).toMatchObject({ verdict: 'ready', noiseFields: ['/body/uptime'] });

@@ -160,6 +160,8 @@ function mergeRoutes(reports: Report[]): RouteLedger[] {
       skipped: sum(rows.map((r) => r.skipped)),
       verdict: 'not covered',
     };
+    const candidateFailures = rows.map((r) => r.candidateFailures).filter((x): x is number => x !== undefined);
+    if (candidateFailures.length > 0) merged.candidateFailures = sum(candidateFailures);
     const ratios = rows.map((r) => r.qpsRatio).filter((x): x is number => x !== undefined);
     if (ratios.length > 0) merged.qpsRatio = mean(ratios);
     const latencies = rows.map((r) => r.latency).filter((l): l is NonNullable<RouteLedger['latency']> => l !== undefined);

@@ -11,12 +11,12 @@ describe('renderTerminal', () => {
     expect(out).not.toContain(ESC);
     const row = (route: string) => out.split('\n').find((l) => l.includes(route))!;
     expect(row('GET /users/{id}')).toMatch(/│\s+40 │\s+40 │ 100\.00% │.*│\s+1\.12x │.*ready/);
-    expect(row('GET /products ')).toMatch(/88\.88%.*0\.80x.*not ready/);
+    expect(row('GET /products ')).toMatch(/88\.88%.*│ 2 \(2 cand\.\) │.*0\.80x.*not ready/);
     expect(row('POST /orders')).toMatch(/│\s+5 │\s+0 │\s+- │.*not covered/);
     expect(row('all (4 routes)')).toMatch(/68 │\s+59 │\s+94\.91%.*1 ready, 2 not, 1 uncovered/);
     expect(out).toContain('/body/items/0/price  19.99 -> 21.5');
     expect(out).toContain('lost comparisons: 1 candidate timeout, 1 candidate connection');
-    expect(out).toMatch(/FAIL\n\s+- parity 94\.91% is below the minimum 100%/);
+    expect(out).toMatch(/FAIL\n\s+- the candidate failed to answer 2 request\(s\) the baseline answered\n\s+- parity 94\.91% is below the minimum 100%/);
   });
 
   it('colours only when asked (a terminal without NO_COLOR)', () => {

@@ -66,6 +66,11 @@ function ratioText(ratio: number | undefined, min: number | undefined, c: Colour
   return min !== undefined && ratio < min ? c.red(text) : text;
 }
 
+/** Lost count, with the candidate's share (timeouts, resets while the baseline answered) in red. */
+function lostText(lost: number, candidateFailures: number | undefined, c: Colours): string {
+  return candidateFailures ? `${lost} ${c.red(`(${candidateFailures} cand.)`)}` : String(lost);
+}
+
 function ledgerTable(report: Report, c: Colours, colour: boolean): string {
   const table = new Table({
     head: ['route', 'samples', 'compared', 'parity', 'noise fields', 'lost', 'skipped', 'QPS ratio', 'p99 ms B / C', 'verdict'],
@@ -82,7 +87,7 @@ function ledgerTable(report: Report, c: Colours, colour: boolean): string {
       String(r.compared),
       parityText(r, minParity, c),
       r.noiseFields.length === 0 ? c.dim('-') : clean(r.noiseFields.join(', ')),
-      String(r.lost),
+      lostText(r.lost, r.candidateFailures, c),
       String(r.skipped),
       ratioText(r.qpsRatio, minQpsRatio, c),
       r.latency ? `${r.latency.baseline.p99} / ${r.latency.candidate.p99}` : c.dim('-'),
@@ -96,7 +101,7 @@ function ledgerTable(report: Report, c: Colours, colour: boolean): string {
     String(t.compared),
     parityText(t, minParity, c),
     '',
-    String(t.lost),
+    lostText(t.lost, t.candidateFailures, c),
     String(t.skipped),
     ratioText(t.qpsRatio, minQpsRatio, c),
     report.bench ? `${report.bench.baseline.p99} / ${report.bench.candidate.p99}` : c.dim('-'),

@@ -227,6 +227,8 @@ describe('shadow proxy: mirroring', () => {
     expect(stats.mirror.waiting).toBe(1);
     const report = await proxy.stop();
     expect(report.lost.filter((l) => l.message.includes('queue full'))).toHaveLength(3);
+    // Dropping is the proxy's choice, not the candidate's failure.
+    expect(report.totals.candidateFailures).toBe(0);
   });
 });
 
@@ -269,7 +271,12 @@ describe('shadow proxy: a failing candidate never affects clients', () => {
       });
       const report = await proxy.stop();
       if (name.startsWith('answering')) expect(report.totals.differing).toBe(20);
-      else expect(report.totals.lost).toBe(20);
+      else {
+        expect(report.totals.lost).toBe(20);
+        // The primary answered every one of them: the candidate failed them, and the route is not ready.
+        expect(report.totals.candidateFailures).toBe(20);
+        expect(report.routes.every((r) => r.verdict === 'not ready')).toBe(true);
+      }
     });
   }
 

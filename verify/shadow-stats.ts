@@ -32,6 +32,8 @@ interface RouteCounters {
   compared: number;
   matched: number;
   lost: number;
+  /** Lost because the candidate timed out or refused/reset while the primary had answered. */
+  candidateFailures: number;
   skipped: number;
   noise: Set<string>;
 }
@@ -76,7 +78,7 @@ export class ShadowStats {
   private counters(route: string): RouteCounters {
     let c = this.routes.get(route);
     if (!c) {
-      c = { route, requests: 0, servedPrimary: 0, servedCandidate: 0, fallbacks: 0, compared: 0, matched: 0, lost: 0, skipped: 0, noise: new Set() };
+      c = { route, requests: 0, servedPrimary: 0, servedCandidate: 0, fallbacks: 0, compared: 0, matched: 0, lost: 0, candidateFailures: 0, skipped: 0, noise: new Set() };
       this.routes.set(route, c);
     }
     return c;
@@ -104,7 +106,10 @@ export class ShadowStats {
   }
 
   lost(route: string, request: ReportRequest, reason: LostReason, message: string): void {
-    this.counters(route).lost++;
+    const c = this.counters(route);
+    c.lost++;
+    // The primary answered this request; a candidate that timed out or dropped the connection failed it.
+    if (reason === 'timeout' || reason === 'connection') c.candidateFailures++;
     if (this.lostList.length < LIST_LIMIT) this.lostList.push({ request, route, reason, side: 'candidate', message });
   }
 
@@ -166,6 +171,7 @@ export class ShadowStats {
           noiseFields: [...c.noise],
           lost: c.lost,
           skipped: c.skipped,
+          candidateFailures: c.candidateFailures,
           verdict: 'not covered',
         };
       });

@@ -50,6 +50,7 @@ export function buildReport(overrides: Partial<Report> = {}): Report {
         noiseFields: [],
         lost: 2,
         skipped: 0,
+        candidateFailures: 2,
         qpsRatio: 0.8,
         latency: { baseline: { rps: 3000, p50: 2.2, p95: 4.5, p99: 9.1 }, candidate: { rps: 2400, p50: 2.9, p95: 6.1, p99: 12.4 } },
         verdict: 'not covered',
