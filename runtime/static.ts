@@ -292,21 +292,42 @@ function answer(host: FileHost, status: number, headers: Record<string, string> 
   return endAndWait(host, out, body);
 }
 
-/** 301 to the same path with a trailing slash, as express.static does for directories. */
+/**
+ * 301 to the same path with a trailing slash. Body and headers are
+ * express.static's, byte for byte, so a replay against the migrated app
+ * shows no difference.
+ */
 function redirectToDirectory(host: StaticHost): Promise<void> {
   const url = host.req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q === -1 ? url : url.slice(0, q);
   // Collapsing leading slashes keeps `//evil.example/` from becoming an off-site redirect.
-  const location = (rawPath + '/').replace(/^\/{2,}/, '/') + (q === -1 ? '' : url.slice(q));
-  const body = `Redirecting to ${location}\n`;
+  const location = encodeUrl((rawPath + '/').replace(/^\/{2,}/, '/') + (q === -1 ? '' : url.slice(q)));
+  const body = htmlDocument('Redirecting', `Redirecting to ${escapeHtml(location)}`);
   const out = new DeferredHeadResponse(host);
   out.statusCode = 301;
-  out.setHeader('Location', location);
-  out.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  out.setHeader('Content-Type', 'text/html; charset=UTF-8');
   out.setHeader('Content-Length', String(Buffer.byteLength(body)));
+  out.setHeader('Content-Security-Policy', "default-src 'none'");
   out.setHeader('X-Content-Type-Options', 'nosniff');
+  out.setHeader('Location', location);
   return endAndWait(host, out, body);
+}
+
+function htmlDocument(title: string, body: string): string {
+  return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${title}</title>\n</head>\n<body>\n<pre>${body}</pre>\n</body>\n</html>\n`;
+}
+
+/** Characters a URL may not carry as they are (quotes, angle brackets, backtick, braces, controls, non-ASCII), or a lone '%'. */
+const URL_UNSAFE = /[^\x21\x23-\x3B\x3D\x3F-\x5F\x61-\x7A\x7C\x7E]|%(?![0-9A-Fa-f]{2})/g;
+
+/** Percent-encodes what a Location must not carry raw, keeping valid escapes (as Express's encodeurl). */
+function encodeUrl(url: string): string {
+  return url.replace(URL_UNSAFE, (c) => encodeURIComponent(c));
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function endAndWait(host: FileHost, out: DeferredHeadResponse, body: string): Promise<void> {
