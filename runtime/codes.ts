@@ -46,3 +46,26 @@ export const runtimeErrors = defineErrors({
 });
 
 export type RuntimeErrorCode = keyof typeof runtimeErrors;
+
+/**
+ * Request errors: the request itself is bad (path, HTTP syntax, body,
+ * limits, timeouts). They go to the request-error hooks, not the panic hooks.
+ */
+export const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set(
+  [
+    runtimeErrors.EXW_ERR_PATH_MALFORMED,
+    runtimeErrors.EXW_ERR_PATH_NUL,
+    runtimeErrors.EXW_ERR_PATH_INVALID,
+    runtimeErrors.EXW_ERR_HTTP_BAD_REQUEST,
+    runtimeErrors.EXW_ERR_HTTP_HEADERS_TOO_LARGE,
+    runtimeErrors.EXW_ERR_HTTP_TIMEOUT,
+    runtimeErrors.EXW_ERR_BODY_TOO_LARGE,
+    runtimeErrors.EXW_ERR_BODY_INVALID_JSON,
+    runtimeErrors.EXW_ERR_BODY_STRICT_JSON,
+    runtimeErrors.EXW_ERR_BODY_UNSUPPORTED_TYPE,
+    runtimeErrors.EXW_ERR_BODY_UNSUPPORTED_CHARSET,
+    runtimeErrors.EXW_ERR_BODY_UNSUPPORTED_ENCODING,
+    runtimeErrors.EXW_ERR_BODY_ABORTED,
+    runtimeErrors.EXW_ERR_BODY_INVALID_ENCODING,
+  ].map((factory) => factory.code),
+);

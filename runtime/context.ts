@@ -486,9 +486,16 @@ export class Context<S extends object = DefaultState, P = Params> {
   }
 
   /** Opens a Server-Sent Events stream (runtime/sse.ts). */
-  sse(opts?: EventStreamOptions): Promise<EventStream> {
-    if (this._res === null) return Promise.reject(runtimeErrors.EXW_ERR_RESPONSE_NO_SOCKET('sse()'));
-    return openEventStream(this as unknown as Parameters<typeof openEventStream>[0], opts);
+  async sse(opts?: EventStreamOptions): Promise<EventStream> {
+    if (this._res === null) throw runtimeErrors.EXW_ERR_RESPONSE_NO_SOCKET('sse()');
+    const stream = await openEventStream(this as unknown as Parameters<typeof openEventStream>[0], opts);
+    // Tracked so a graceful close can end streams that would otherwise last until the deadline.
+    const open = this._core.eventStreams;
+    if (!stream.closed) {
+      open.add(stream);
+      this._res.once('close', () => open.delete(stream));
+    }
+    return stream;
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Context } from './context.js';
 import type { ResolvedOptions } from './options.js';
 import type { PathScope } from './path-scope.js';
+import type { EventStream } from './sse.js';
 import type { WebSocketRegistry } from './websocket.js';
 
 /** Default type of ctx.state. */
@@ -37,6 +38,8 @@ export interface Core {
   readonly panicHooks: ErrorHook<any>[];
   readonly requestErrorHooks: ErrorHook<any>[];
   readonly websockets: WebSocketRegistry;
+  /** Open SSE streams, ended on graceful close. */
+  readonly eventStreams: Set<EventStream>;
   /** Set by close(): responses written from now on close their connection. */
   draining: boolean;
 }

@@ -111,6 +111,23 @@ describe('graceful close', () => {
     expect(['error', 'closed']).toContain(await cut);
   });
 
+  it('ends open SSE streams on shutdown instead of waiting for the deadline', async () => {
+    const server = new Server();
+    server.get('/events', async (ctx) => {
+      const sse = await ctx.sse();
+      await sse.send({ data: 'hello' });
+    });
+    const handle = await start(server);
+    const res = await fetch(handle.url + '/events');
+    const reader = res.body!.getReader();
+    await reader.read();
+    const started = Date.now();
+    await handle.close({ timeout: 20_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+  });
+
   it('closes open WebSockets with 1001 on shutdown', async () => {
     const server = new Server();
     server.get('/ws', async (ctx) => {

@@ -100,6 +100,8 @@ export async function drain(server: Server<any>, httpServer: http.Server, timeou
   core.draining = true;
   const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   httpServer.closeIdleConnections();
+  for (const stream of core.eventStreams) stream.close();
+  core.eventStreams.clear();
   const sweep = setInterval(() => httpServer.closeIdleConnections(), SWEEP_INTERVAL_MS);
   const deadline = setTimeout(() => httpServer.closeAllConnections(), timeout);
   try {

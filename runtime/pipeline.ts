@@ -12,6 +12,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { debuglog } from 'node:util';
+import { REQUEST_ERROR_CODES } from './codes.js';
 import { BODY_NONE, type Context } from './context.js';
 import type { ErrorHook, Handler } from './core.js';
 import { rejectUpgrade } from './websocket.js';
@@ -165,8 +166,7 @@ export function statusOf(err: unknown): number {
 export function isRequestError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('EXW_ERR_') && statusOf(err) < 500 &&
-    (code.startsWith('EXW_ERR_BODY_') || code.startsWith('EXW_ERR_PATH_') || code.startsWith('EXW_ERR_HTTP_'));
+  return typeof code === 'string' && REQUEST_ERROR_CODES.has(code);
 }
 
 function resetResponse(ctx: Context<any, any>): void {

@@ -64,6 +64,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
       panicHooks: [],
       requestErrorHooks: [],
       websockets: new WebSocketRegistry(),
+      eventStreams: new Set(),
       draining: false,
     };
     this.tree = new RouteTree<RouteValue>({
