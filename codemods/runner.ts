@@ -111,7 +111,17 @@ export async function runCodemod(options: RunOptions): Promise<RunResult> {
     else if (mentionsExpress(read.raw)) candidates.set(file, read);
     else quiet.push(file);
   }
-  const hints = await projectHints(options, [...candidates.values()]);
+  // Workers start loading the transform (jscodeshift, babel) while the project pass runs here.
+  const pool = candidates.size > 0 ? createPool(options, cwd, candidates.size) : null;
+  try {
+    return await finishRun(options, cwd, started, walk.files.length, candidates, quiet, results, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function finishRun(options: RunOptions, cwd: string, started: number, fileCount: number, candidates: Map<string, Candidate>, quiet: string[], results: FileResult[], pool: Pool | null): Promise<RunResult> {
+  const hints = await projectHints(options, [...candidates.values()], quiet);
   let added = 0;
   for (const file of quiet) {
     if (!hints.files.has(file)) {
@@ -122,8 +132,8 @@ export async function runCodemod(options: RunOptions): Promise<RunResult> {
     if ('status' in read) results.push(read);
     else { candidates.set(file, read); added++; }
   }
-  debug('%d files, %d to parse (%d added by the project pass)', walk.files.length, candidates.size, added);
-  results.push(...await transformAll(options, cwd, [...candidates.values()], hints));
+  debug('%d files, %d to parse (%d added by the project pass)', fileCount, candidates.size, added);
+  results.push(...await transformAll(options, pool, [...candidates.values()], hints));
   results.sort((a, b) => a.file.localeCompare(b.file));
   const transformFailure = results.find((r) => r.error?.code === runnerErrors.EXW_ERR_CODEMOD_RUNNER_TRANSFORM.code);
   if (transformFailure) throw Object.assign(new Error(transformFailure.error!.message), { code: transformFailure.error!.code });
@@ -170,31 +180,26 @@ async function readCandidate(file: string): Promise<Candidate | FileResult> {
 
 const NO_HINTS = emptyHints();
 
-async function projectHints(options: RunOptions, candidates: Candidate[]): Promise<ProjectHints> {
+async function projectHints(options: RunOptions, candidates: Candidate[], quiet: string[]): Promise<ProjectHints> {
   if (options.projectPass === false) return NO_HINTS;
-  const seeds = candidates.filter((c) => importsExpress(c.text)).map((c) => c.file);
-  // ts-morph costs a second or more to load and build a program: only pay when Express is there.
+  const seeds = candidates.filter((c) => importsExpress(c.text)).map((c) => ({ file: c.file, text: c.text }));
+  // ts-morph costs about half a second to load: only pay when Express is there.
   if (seeds.length === 0) return NO_HINTS;
   const { runProjectPass } = await import('./project/index.js');
-  return runProjectPass({ seeds });
+  return runProjectPass({ seeds, others: quiet });
 }
 
-async function transformAll(options: RunOptions, cwd: string, candidates: Candidate[], hints: ProjectHints): Promise<FileResult[]> {
+async function transformAll(options: RunOptions, pool: Pool | null, candidates: Candidate[], hints: ProjectHints): Promise<FileResult[]> {
   const total = candidates.length;
   options.onProgress?.(0, total);
-  if (total === 0) return [];
-  const pool = createPool(options, cwd, total);
+  if (total === 0 || !pool) return [];
   let done = 0;
-  try {
-    return await Promise.all(candidates.map(async (candidate) => {
-      const outcome = await pool.run({ source: candidate.text, options: callOptions(options, candidate.file, hints) });
-      const result = await settle(options, candidate, outcome);
-      options.onProgress?.(++done, total);
-      return result;
-    }));
-  } finally {
-    await pool.close();
-  }
+  return Promise.all(candidates.map(async (candidate) => {
+    const outcome = await pool.run({ source: candidate.text, options: callOptions(options, candidate.file, hints) });
+    const result = await settle(options, candidate, outcome);
+    options.onProgress?.(++done, total);
+    return result;
+  }));
 }
 
 function createPool(options: RunOptions, cwd: string, files: number): Pool {

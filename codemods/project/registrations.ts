@@ -5,154 +5,204 @@
  * reach in other files becomes a hint for that file, and the files reached
  * are walked in turn (a route module that received `router` registers its
  * own handlers, mounts its own sub-routers, ...).
+ *
+ * Receivers are tracked by name with lexical scopes: a function parameter
+ * that is not a receiver hides an outer receiver of the same name.
  */
-import type { CallExpression, Node, SourceFile } from 'ts-morph';
-import { createdReceiver, expressNamesIn, receiversIn, symbolKey, type ExpressNames, type ReceiverKind } from './express-names.js';
-import { definitionOf, moduleDefault, requiredFile, type Definition } from './definitions.js';
+import type { ts } from 'ts-morph';
+import { createdReceiver, expressNamesIn, typedReceiver, type ExpressNames, type ReceiverKind } from './express-names.js';
 import type { HandlerHint, HintKind } from './hints.js';
-import type { TsMorph } from './ts-morph.js';
+import { isFunctionLike, type Definition, type ModuleGraph, type ModuleInfo } from './module-graph.js';
+import type { TS } from './ts-morph.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all', 'use',
-  'copy', 'lock', 'mkcol', 'move', 'purge', 'propfind', 'proppatch', 'search', 'trace', 'unlock', 'report', 'mkactivity', 'checkout', 'merge', 'notify', 'subscribe', 'unsubscribe']);
+  'copy', 'lock', 'mkcol', 'move', 'purge', 'propfind', 'proppatch', 'search', 'trace', 'unlock', 'report',
+  'mkactivity', 'checkout', 'merge', 'notify', 'subscribe', 'unsubscribe']);
+
+type Scope = Map<string, ReceiverKind | null>;
 
 interface FileState {
-  sf: SourceFile;
+  module: ModuleInfo;
   names: ExpressNames;
-  receivers: Map<object, ReceiverKind>;
+  /** Functions in this file whose parameters receive an app or router from elsewhere: fn -> param index -> kind. */
+  handOffs: Map<ts.Node, Map<number, ReceiverKind>>;
 }
 
 export class RegistrationWalk {
   readonly hints: HandlerHint[] = [];
+  private readonly ts: TS;
   private readonly states = new Map<string, FileState>();
   private readonly queue: string[] = [];
   private readonly seen = new Set<string>();
 
-  constructor(private readonly m: TsMorph) {}
+  constructor(private readonly graph: ModuleGraph) {
+    this.ts = graph.ts;
+  }
 
-  /** Walk a file with whatever receivers it creates or declares itself. */
-  addFile(sf: SourceFile): void {
-    this.state(sf);
-    this.enqueue(sf.getFilePath());
+  addFile(module: ModuleInfo): void {
+    this.state(module);
+    this.enqueue(module.file);
   }
 
   run(): void {
-    for (let file = this.queue.shift(); file !== undefined; file = this.queue.shift()) {
-      this.walkFile(this.states.get(file)!);
-    }
+    for (let file = this.queue.shift(); file !== undefined; file = this.queue.shift()) this.walkFile(this.states.get(file)!);
   }
 
-  private state(sf: SourceFile): FileState {
-    const path = sf.getFilePath();
-    let state = this.states.get(path);
+  private state(module: ModuleInfo): FileState {
+    let state = this.states.get(module.file);
     if (!state) {
-      const names = expressNamesIn(this.m, sf);
-      state = { sf, names, receivers: receiversIn(this.m, sf, names) };
-      this.states.set(path, state);
+      state = { module, names: expressNamesIn(this.ts, module.sf), handOffs: new Map() };
+      this.states.set(module.file, state);
     }
     return state;
   }
 
-  private enqueue(path: string): void {
-    if (!this.queue.includes(path)) this.queue.push(path);
+  private enqueue(file: string): void {
+    if (!this.queue.includes(file)) this.queue.push(file);
   }
 
   private walkFile(state: FileState): void {
-    for (const call of state.sf.getDescendantsOfKind(this.m.SyntaxKind.CallExpression)) {
-      const registration = this.registrationOn(call, state);
-      if (registration) this.hintArguments(call, registration);
-      else this.hintReceiverHandOff(call, state);
+    const { ts } = this;
+    const { names } = state;
+    if (names.modules.size === 0 && names.routerFactories.size === 0 && names.types.size === 0 && state.handOffs.size === 0) return;
+    const scopes: Scope[] = [this.moduleScope(state)];
+    const visit = (node: ts.Node): void => {
+      if (isFunctionLike(ts, node)) {
+        scopes.push(this.functionScope(node, state));
+        ts.forEachChild(node, visit);
+        scopes.pop();
+        return;
+      }
+      if (ts.isCallExpression(node)) {
+        const method = this.registrationOn(node, scopes, state);
+        if (method) this.hintArguments(node, method, state);
+        else this.hintReceiverHandOff(node, scopes, state);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(state.module.sf);
+  }
+
+  private moduleScope(state: FileState): Scope {
+    const { ts } = this;
+    const scope: Scope = new Map();
+    for (const st of state.module.sf.statements) {
+      if (!ts.isVariableStatement(st)) continue;
+      for (const decl of st.declarationList.declarations) {
+        if (!ts.isIdentifier(decl.name)) continue;
+        const kind = createdReceiver(ts, decl.initializer, state.names) ?? typedReceiver(ts, decl.type, state.names);
+        if (kind) scope.set(decl.name.text, kind);
+      }
     }
+    return scope;
+  }
+
+  private functionScope(fn: ts.FunctionLikeDeclaration, state: FileState): Scope {
+    const { ts } = this;
+    const scope: Scope = new Map();
+    const handOff = state.handOffs.get(fn);
+    fn.parameters.forEach((param, index) => {
+      if (!ts.isIdentifier(param.name)) return;
+      scope.set(param.name.text, handOff?.get(index) ?? typedReceiver(ts, param.type, state.names));
+    });
+    if (fn.body && ts.isBlock(fn.body)) {
+      for (const st of fn.body.statements) {
+        if (!ts.isVariableStatement(st)) continue;
+        for (const decl of st.declarationList.declarations) {
+          if (ts.isIdentifier(decl.name)) scope.set(decl.name.text, createdReceiver(ts, decl.initializer, state.names) ?? typedReceiver(ts, decl.type, state.names));
+        }
+      }
+    }
+    return scope;
+  }
+
+  private lookup(name: string, scopes: Scope[]): ReceiverKind | null {
+    for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i].has(name)) return scopes[i].get(name) ?? null;
+    return null;
   }
 
   /** `receiver.get(...)`, `receiver.use(...)`, `receiver.route(p).get(...)`: the method, if this is one. */
-  private registrationOn(call: CallExpression, state: FileState): string | null {
-    const N = this.m.Node;
-    const callee = call.getExpression();
-    if (!N.isPropertyAccessExpression(callee) || !ROUTE_METHODS.has(callee.getName())) return null;
-    return this.receiverKind(callee.getExpression(), state) ? callee.getName() : null;
+  private registrationOn(call: ts.CallExpression, scopes: Scope[], state: FileState): string | null {
+    const { ts } = this;
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) || !ROUTE_METHODS.has(callee.name.text)) return null;
+    return this.receiverKind(callee.expression, scopes, state) ? callee.name.text : null;
   }
 
-  private receiverKind(node: Node, state: FileState): ReceiverKind | null {
-    const N = this.m.Node;
-    if (N.isIdentifier(node)) {
-      const key = symbolKey(node.getSymbol());
-      return key ? state.receivers.get(key) ?? null : null;
-    }
-    if (N.isCallExpression(node)) {
-      const callee = node.getExpression();
+  private receiverKind(node: ts.Node, scopes: Scope[], state: FileState): ReceiverKind | null {
+    const { ts } = this;
+    if (ts.isIdentifier(node)) return this.lookup(node.text, scopes);
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
       // app.route('/x').get(...) and chained registrations return the same router
-      if (N.isPropertyAccessExpression(callee) && (callee.getName() === 'route' || ROUTE_METHODS.has(callee.getName()))) {
-        return this.receiverKind(callee.getExpression(), state) ? 'router' : null;
+      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'route' || ROUTE_METHODS.has(callee.name.text))) {
+        return this.receiverKind(callee.expression, scopes, state) ? 'router' : null;
       }
-      return createdReceiver(this.m, node, state.names);
+      return createdReceiver(ts, node, state.names);
     }
     return null;
   }
 
-  private hintArguments(call: CallExpression, method: string): void {
-    const N = this.m.Node;
-    for (const arg of call.getArguments()) {
-      if (N.isStringLiteral(arg) || N.isNoSubstitutionTemplateLiteral(arg) || N.isTemplateExpression(arg)
-        || N.isRegularExpressionLiteral(arg) || N.isArrayLiteralExpression(arg)) continue;
-      if (N.isFunctionExpression(arg) || N.isArrowFunction(arg)) continue; // inline: the per-file transform sees it
-      const def = N.isCallExpression(arg) && requiredFile(this.m, arg)
-        ? moduleDefault(this.m, requiredFile(this.m, arg)!)
-        : N.isIdentifier(arg) || N.isPropertyAccessExpression(arg) ? definitionOf(this.m, arg) : null;
-      if (!def || def.node.getSourceFile() === call.getSourceFile()) continue;
-      this.hintDefinition(def, arg, call, method);
+  private hintArguments(call: ts.CallExpression, method: string, state: FileState): void {
+    const { ts } = this;
+    for (const arg of call.arguments) {
+      if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg) && !ts.isCallExpression(arg)) continue;
+      const def = this.graph.resolve(state.module, arg);
+      // Inline functions and same-file references are the per-file transform's to see.
+      if (!def || def.module === state.module) continue;
+      this.hintDefinition(def, arg, call, method, state);
     }
   }
 
-  private hintDefinition(def: Definition, ref: Node, call: CallExpression, method: string): void {
-    const N = this.m.Node;
-    const target = this.state(def.node.getSourceFile());
-    if (N.isFunctionDeclaration(def.node) || N.isFunctionExpression(def.node) || N.isArrowFunction(def.node) || N.isMethodDeclaration(def.node)) {
-      const kind: HintKind = method === 'use' && def.node.getParameters().length === 4 ? 'error-handler' : 'handler';
-      this.push(kind, def, ref, call);
+  private hintDefinition(def: Definition, ref: ts.Expression, call: ts.CallExpression, method: string, from: FileState): void {
+    const { ts } = this;
+    if (isFunctionLike(ts, def.node)) {
+      const kind: HintKind = method === 'use' && def.node.parameters.length === 4 ? 'error-handler' : 'handler';
+      this.push(kind, def, ref, call, from);
       return;
     }
-    const created = N.isVariableDeclaration(def.node) ? createdReceiver(this.m, def.node.getInitializer(), target.names) : null;
-    if (created || N.isCallExpression(def.node) || N.isNewExpression(def.node)) {
+    const target = this.state(def.module);
+    const init = ts.isVariableDeclaration(def.node) ? def.node.initializer : def.node;
+    if (createdReceiver(ts, init, target.names)) {
       // A mounted router (or a sub-app): its file registers handlers of its own.
-      this.push('router', def, ref, call);
-      this.enqueue(target.sf.getFilePath());
+      this.push('router', def, ref, call, from);
+      this.enqueue(target.module.file);
     }
   }
 
   /** `register(router)`, `require('./routes/users')(app)`: the callee's parameter receives an Express receiver. */
-  private hintReceiverHandOff(call: CallExpression, state: FileState): void {
-    const N = this.m.Node;
-    const args = call.getArguments();
-    const index = args.findIndex((a) => this.receiverKind(a, state) !== null);
+  private hintReceiverHandOff(call: ts.CallExpression, scopes: Scope[], state: FileState): void {
+    const { ts } = this;
+    const index = call.arguments.findIndex((arg) => this.receiverKind(arg, scopes, state) !== null);
     if (index === -1) return;
-    const callee = call.getExpression();
-    const required = N.isCallExpression(callee) ? requiredFile(this.m, callee) : null;
-    const def = required ? moduleDefault(this.m, required)
-      : N.isIdentifier(callee) || N.isPropertyAccessExpression(callee) ? definitionOf(this.m, callee) : null;
-    if (!def || !(N.isFunctionDeclaration(def.node) || N.isFunctionExpression(def.node) || N.isArrowFunction(def.node))) return;
-    const param = def.node.getParameters()[index];
-    const key = symbolKey(param?.getSymbol());
-    if (!param || !key) return;
-    const receiver = this.receiverKind(args[index], state)!;
-    const target = this.state(def.node.getSourceFile());
-    if (target.receivers.get(key) === receiver) return;
-    target.receivers.set(key, receiver);
-    this.push('router-param', def, callee, call, { param: index, receiver });
-    this.enqueue(target.sf.getFilePath());
+    const callee = call.expression;
+    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee) && !ts.isCallExpression(callee)) return;
+    const def = this.graph.resolve(state.module, callee);
+    if (!def || def.module === state.module || !isFunctionLike(ts, def.node)) return;
+    const receiver = this.receiverKind(call.arguments[index], scopes, state)!;
+    const target = this.state(def.module);
+    const params = target.handOffs.get(def.node) ?? new Map<number, ReceiverKind>();
+    if (params.get(index) !== receiver) {
+      params.set(index, receiver);
+      target.handOffs.set(def.node, params);
+      this.enqueue(target.module.file);
+    }
+    this.push('router-param', def, callee, call, state, { param: index, receiver });
   }
 
-  private push(kind: HintKind, def: Definition, ref: Node, call: CallExpression, extra: Pick<HandlerHint, 'param' | 'receiver'> = {}): void {
-    const sf = def.node.getSourceFile();
-    const { line, character } = sf.compilerNode.getLineAndCharacterOfPosition(def.node.getStart());
+  private push(kind: HintKind, def: Definition, ref: ts.Expression, call: ts.CallExpression, from: FileState, extra: Pick<HandlerHint, 'param' | 'receiver'> = {}): void {
+    const sf = def.module.sf;
+    const { line, character } = sf.getLineAndCharacterOfPosition(def.node.getStart(sf));
+    const callSf = from.module.sf;
     const hint: HandlerHint = {
       kind,
-      file: sf.getFilePath(),
+      file: def.module.file,
       name: def.name,
-      exportName: exportNameAt(this.m, ref),
+      exportName: exportNameAt(this.ts, ref, from.module),
       line: line + 1,
       column: character,
       ...extra,
-      from: { file: call.getSourceFile().getFilePath(), line: call.getStartLineNumber() },
+      from: { file: from.module.file, line: callSf.getLineAndCharacterOfPosition(call.getStart(callSf)).line + 1 },
     };
     const key = `${hint.kind}:${hint.file}:${hint.line}:${hint.column}:${hint.param ?? ''}`;
     if (this.seen.has(key)) return;
@@ -161,17 +211,12 @@ export class RegistrationWalk {
   }
 }
 
-/** How the reference reached the other module: `users.list` -> 'list', `{ show }` -> 'show', a default import -> 'default'. */
-function exportNameAt(m: TsMorph, ref: Node): string | null {
-  const N = m.Node;
-  if (N.isPropertyAccessExpression(ref)) return ref.getName();
-  if (N.isCallExpression(ref)) return 'default';
-  if (!N.isIdentifier(ref)) return null;
-  const decl = ref.getSymbol()?.getDeclarations()[0];
-  if (!decl) return null;
-  if (N.isImportSpecifier(decl)) return decl.getName();
-  if (N.isImportClause(decl)) return 'default';
-  if (N.isBindingElement(decl)) return decl.getPropertyNameNode()?.getText() ?? decl.getName();
-  if (N.isVariableDeclaration(decl) && decl.getInitializer() && N.isCallExpression(decl.getInitializer()!)) return 'default';
-  return null;
+/** How the reference reached the other module: `users.list` -> 'list', `{ show }` -> 'show', a default import or require -> 'default'. */
+function exportNameAt(ts: TS, ref: ts.Expression, module: ModuleInfo): string | null {
+  if (ts.isPropertyAccessExpression(ref)) return ref.name.text;
+  if (ts.isCallExpression(ref)) return 'default';
+  if (!ts.isIdentifier(ref)) return null;
+  const binding = module.bindings.get(ref.text);
+  if (binding?.kind !== 'import') return null;
+  return binding.name === '*' ? 'default' : binding.name;
 }
