@@ -115,9 +115,14 @@ export class RouteMatcher {
     return this.declared.map(({ method, template }) => ({ method, template }));
   }
 
-  /** Feeds the paths seen in the traffic; call once before `match`. */
+  /**
+   * Feeds the paths seen in the traffic (or their `pathShape`s, which take
+   * far less memory on a large file); call once before `match`.
+   */
   learn(paths: Iterable<string>, options?: InferOptions): void {
-    for (const [path, template] of inferTemplates(paths, options)) this.inferred.set(path, template);
+    const shapes = new Set<string>();
+    for (const p of paths) shapes.add(pathShape(p));
+    for (const [shape, template] of inferShapeTemplates(shapes, options)) this.inferred.set(shape, template);
   }
 
   /** `{ method, template, key }` for a request; the declared route's method is kept when it is `*`. */
@@ -128,7 +133,8 @@ export class RouteMatcher {
         return { method: r.method, template: r.template, key: routeKey(r.method, r.template) };
       }
     }
-    const template = this.inferred.get(path) ?? inferTemplates([path]).get(path) ?? path;
+    const shape = pathShape(path);
+    const template = this.inferred.get(shape) ?? inferShapeTemplates([shape]).get(shape) ?? path;
     return { method, template, key: routeKey(method, template) };
   }
 }
@@ -155,16 +161,36 @@ interface TrieNode {
   paths: string[];
 }
 
-const PARAM = '\u0000param';
+/** Stands for an id-like segment in a path shape; cannot occur in a real path. */
+const PARAM = '\u0000';
+
+/**
+ * A path with its id-like segments replaced by one marker: `/users/17` and
+ * `/users/18` have one shape. Templates are learnt over shapes, so a file
+ * with a million ids costs one entry, not a million. Idempotent.
+ */
+export function pathShape(path: string): string {
+  const segs = path.split('/');
+  for (let i = 1; i < segs.length; i++) if (looksLikeId(segs[i]!)) segs[i] = PARAM;
+  return segs.join('/');
+}
 
 /** Maps every given path to its template. */
 export function inferTemplates(paths: Iterable<string>, options: InferOptions = {}): Map<string, string> {
+  const unique = new Set(paths);
+  const templates = inferShapeTemplates(new Set([...unique].map(pathShape)), options);
+  const out = new Map<string, string>();
+  for (const p of unique) out.set(p, templates.get(pathShape(p)) ?? p);
+  return out;
+}
+
+/** Maps every given path shape to its template. */
+function inferShapeTemplates(shapes: Iterable<string>, options: InferOptions = {}): Map<string, string> {
   const minCluster = options.minCluster ?? 10;
   const root: TrieNode = { children: new Map(), paths: [] };
-  for (const path of new Set(paths)) {
+  for (const path of new Set(shapes)) {
     let node = root;
-    for (const seg of path.split('/').slice(1)) {
-      const key = looksLikeId(seg) ? PARAM : seg;
+    for (const key of path.split('/').slice(1)) {
       let next = node.children.get(key);
       if (!next) node.children.set(key, (next = { children: new Map(), paths: [] }));
       node = next;

@@ -226,6 +226,26 @@ describe('verify: targets', () => {
     expect(r.lost.some((l) => l.reason === 'not-replayed')).toBe(true);
   });
 
+  it('reports a URL target whose port stops answering mid-run', async () => {
+    let served = 0;
+    const dying = createApp('baseline');
+    dying.on('request', () => {
+      if (++served === 15) {
+        dying.close();
+        dying.closeAllConnections();
+      }
+    });
+    const url = await listen(dying);
+    const lines: Exchange[] = [];
+    for (let i = 0; i < 50; i++) lines.push(exchange(i, 'GET', '/same'));
+    const r = await verify({ baseline, candidate: url, traffic: writeTraffic('url-dies.ndjson', lines), outDir: dir, concurrency: 2, timeoutMs: 5000 });
+    expect(r.targetErrors).toHaveLength(1);
+    expect(r.targetErrors[0]!.message).toContain('stopped answering');
+    expect(r.outcome).toBe('fail');
+    expect(r.totals.compared + r.totals.lost).toBe(50);
+    expect(r.lost.some((l) => l.reason === 'not-replayed')).toBe(true);
+  });
+
   it('reports a command that exits before listening', async () => {
     const t = writeTraffic('noport.ndjson', [exchange(0, 'GET', '/same')]);
     await expect(

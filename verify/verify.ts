@@ -16,7 +16,7 @@ import { readTraffic, type TrafficFormat } from './read-traffic.js';
 import { createRedactor, type RedactOptions } from './redact.js';
 import { ReplayClient, SAFE_METHODS, runPool, type ReplayOutcome } from './replay.js';
 import { REPORT_VERSION, finaliseReport, type BenchSummary, type Report, type ReportRequest, type TrafficError } from './report-model.js';
-import { RouteMatcher, loadRoutes, pathOf, type RouteSpec } from './route-template.js';
+import { RouteMatcher, loadRoutes, pathOf, pathShape, type RouteSpec } from './route-template.js';
 import { inShard, parseShard, type Shard } from './shard.js';
 import { startTarget, type Target } from './targets.js';
 import type { Exchange, TrafficEntry } from './traffic.js';
@@ -229,6 +229,9 @@ async function* shardEntries(entries: AsyncIterable<TrafficEntry>, shard: Shard 
   for await (const e of entries) if (!shard || inShard(e.seq, shard)) yield e;
 }
 
+/** Distinct path shapes learnt from; past this, new shapes get templates from id-like segments only. */
+const MAX_SHAPES = 200_000;
+
 /** First pass: validates the traffic, learns route templates from all of it, counts this shard. */
 async function prepare(options: VerifyOptions, declared: RouteSpec[], shard: Shard | undefined): Promise<Prepared> {
   const { format, entries } = await readTraffic(options.traffic, options.trafficFormat);
@@ -249,7 +252,8 @@ async function prepare(options: VerifyOptions, declared: RouteSpec[], shard: Sha
       continue;
     }
     valid++;
-    paths.add(pathOf(e.exchange.request.url));
+    // Shapes, not raw paths: ids collapse, so memory stays bounded on large files.
+    if (paths.size < MAX_SHAPES) paths.add(pathShape(pathOf(e.exchange.request.url)));
     if (mine) total++;
   }
   if (valid === 0) throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_EMPTY(options.traffic);
