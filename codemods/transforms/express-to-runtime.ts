@@ -3,6 +3,8 @@
  *
  *   npx jscodeshift -t dist/codemods/transforms/express-to-runtime.js src/
  *
+ * TypeScript: add --parser=ts --extensions=ts (or tsx). No parser is exported
+ * on purpose: jscodeshift would let it override --parser.
  * Options (jscodeshift --flag=value): --runtimeImport, --compatImport.
  * Returns undefined for files it leaves alone, so jscodeshift never rewrites them.
  */
@@ -42,6 +44,3 @@ export function transformFile(file: FileInfo, api: API, options: Options): { out
 export default function expressToRuntime(file: FileInfo, api: API, options: Options): string | undefined {
   return transformFile(file, api, options).output ?? undefined;
 }
-
-/** jscodeshift picks the parser from here when run with -t; .ts files need --parser=ts. */
-export const parser = 'babel';
