@@ -131,6 +131,13 @@ async function startUrlTarget(spec: string, options: StartTargetOptions): Promis
   return target;
 }
 
+/** Command targets still running: killed if this process exits without stopping them (a crash, process.exit). */
+const running = new Set<CommandTarget>();
+let exitHookInstalled = false;
+function killLeftovers(): void {
+  for (const t of running) t.killNow();
+}
+
 class CommandTarget extends BaseTarget {
   private stopping = false;
   readonly exited: Promise<void>;
@@ -143,12 +150,19 @@ class CommandTarget extends BaseTarget {
     private readonly child: ChildProcess,
   ) {
     super(side, spec, origin);
+    running.add(this);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once('exit', killLeftovers);
+    }
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
+        running.delete(this);
         if (!this.stopping) this.die(`exit ${signal ? `by signal ${signal}` : `code ${code}`}; log: ${log}`);
         resolve();
       });
       child.once('error', (err) => {
+        running.delete(this);
         if (!this.stopping) this.die(`${err.message}; log: ${log}`);
         resolve();
       });
@@ -163,6 +177,12 @@ class CommandTarget extends BaseTarget {
     await this.exited;
     clearTimeout(timer);
     // The shell may be gone while the server it started still runs: finish the group.
+    this.signalGroup('SIGKILL');
+  }
+
+  /** Synchronous last resort, for the process 'exit' hook. */
+  killNow(): void {
+    this.stopping = true;
     this.signalGroup('SIGKILL');
   }
 

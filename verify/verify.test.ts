@@ -246,6 +246,28 @@ describe('verify: targets', () => {
     expect(r.lost.some((l) => l.reason === 'not-replayed')).toBe(true);
   });
 
+  it('stops the replay and the command targets when the caller aborts', async () => {
+    const lines: Exchange[] = [];
+    for (let i = 0; i < 200; i++) lines.push(exchange(i, 'GET', '/same'));
+    const cancel = new AbortController();
+    const r = await verify({
+      baseline: `node ${APP} baseline`,
+      candidate: `node ${APP} baseline`,
+      traffic: writeTraffic('cancel.ndjson', lines),
+      outDir: join(dir, 'cancel'),
+      concurrency: 2,
+      signal: cancel.signal,
+      onProgress: (p) => {
+        if (p.phase === 'replaying' && p.done === 10) cancel.abort();
+      },
+    });
+    expect(r.outcome).toBe('fail');
+    expect(r.failures.join()).toContain('interrupted');
+    expect(r.totals.compared).toBeGreaterThanOrEqual(10);
+    expect(r.totals.compared).toBeLessThan(200);
+    expect(r.totals.compared + r.totals.lost).toBe(200);
+  });
+
   it('reports a command that exits before listening', async () => {
     const t = writeTraffic('noport.ndjson', [exchange(0, 'GET', '/same')]);
     await expect(

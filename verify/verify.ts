@@ -75,6 +75,8 @@ export interface VerifyOptions {
   /** Redaction of values in the report; `false` keeps them. */
   redact?: RedactOptions | false;
   noise?: Partial<NoiseThresholds>;
+  /** Aborting it stops the replay (what is not sent is listed as lost), stops the targets and returns a failed report. */
+  signal?: AbortSignal;
   onProgress?: (progress: VerifyProgress) => void;
   onTrafficError?: (error: TrafficError) => void;
 }
@@ -116,12 +118,22 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   ledger.declare(declared);
   const targetErrors: Report['targetErrors'] = [];
   const abort = new AbortController();
+  const stopReplay = (reason: string) => {
+    abort.abort(reason);
+    clients.baseline.abortAll(reason);
+    clients.candidate.abortAll(reason);
+  };
+  let interrupted = false;
+  const onCancel = () => {
+    interrupted = true;
+    stopReplay('the run was interrupted');
+  };
+  if (options.signal?.aborted) onCancel();
+  options.signal?.addEventListener('abort', onCancel, { once: true });
   for (const t of [baseline, candidate]) {
     t.onDeath((reason) => {
       targetErrors.push({ side: t.side, message: VerifyErrors.EXW_ERR_VERIFY_TARGET_EXITED(t.side, reason).message, ...(t.log ? { log: t.log } : {}) });
-      abort.abort(`${t.side} target died`);
-      clients.baseline.abortAll(`${t.side} target died`);
-      clients.candidate.abortAll(`${t.side} target died`);
+      stopReplay(`${t.side} target died`);
     });
   }
   const benchSamples: BenchRequest[] = [];
@@ -149,6 +161,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       bench = await runBenchStep(options.bench, baseline.origin, candidate.origin, benchSamples);
     }
   } finally {
+    options.signal?.removeEventListener('abort', onCancel);
     clients.baseline.close();
     clients.candidate.close();
     await Promise.all([baseline.stop(), candidate.stop()]);
@@ -203,7 +216,12 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     outcome: 'fail',
     failures: [],
   };
-  return finaliseReport(report);
+  finaliseReport(report);
+  if (interrupted) {
+    report.outcome = 'fail';
+    report.failures.push('the run was interrupted before all requests were replayed');
+  }
+  return report;
 }
 
 function firstFailure(primary: ReplayOutcome, secondary: ReplayOutcome, candidate: ReplayOutcome) {
@@ -241,6 +259,7 @@ async function prepare(options: VerifyOptions, declared: RouteSpec[], shard: Sha
   let valid = 0;
   let malformed = 0;
   for await (const e of entries) {
+    if (options.signal?.aborted) throw new Error('interrupted while reading the traffic');
     const mine = !shard || inShard(e.seq, shard);
     if (e.error) {
       if (options.strict) throw e.error;

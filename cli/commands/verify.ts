@@ -71,6 +71,11 @@ export function registerVerify(program: Command): void {
       const { writeReports, terminalSummary } = await import('../../verify/report-output.js');
       const { DEFAULT_REDACT_FIELDS, DEFAULT_REDACT_HEADERS } = await import('../../verify/redact.js');
       const progress = flags.quiet ? undefined : await progressBar();
+      // Ctrl-C stops the replay and the targets, and still writes the report of what ran.
+      const cancel = new AbortController();
+      const onSignal = () => cancel.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       let report;
       try {
         report = await verify({
@@ -102,6 +107,7 @@ export function registerVerify(program: Command): void {
           redact: flags.redact
             ? { headers: [...DEFAULT_REDACT_HEADERS, ...list(flags.redactHeader)], fields: [...DEFAULT_REDACT_FIELDS, ...list(flags.redactField)] }
             : false,
+          signal: cancel.signal,
           onTrafficError: (e) => process.stderr.write(`expressway verify: traffic line ${e.line}: ${e.message}\n`),
           ...(progress ? { onProgress: progress.update } : {}),
         });
@@ -111,6 +117,8 @@ export function registerVerify(program: Command): void {
         throw err;
       } finally {
         progress?.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
       const outputs = { json: flags.json ?? join(flags.out, 'report.json'), html: flags.html, junit: flags.junit };
       const { written, unavailable } = await writeReports(report, outputs);
