@@ -174,6 +174,21 @@ describe('verify: traffic input', () => {
     });
   });
 
+  it('replays HAR and GoReplay files like NDJSON', async () => {
+    const har = join(dir, 'in.har');
+    const entries = ['/users/3', '/items', '/same'].map((u) => ({ request: { method: 'GET', url: `https://prod.example${u}`, headers: [{ name: 'Accept', value: '*/*' }] }, response: { status: 200, headers: [] } }));
+    writeFileSync(har, JSON.stringify({ log: { version: '1.2', entries } }, null, 2));
+    const fromHar = await verify({ baseline, candidate, traffic: har, outDir: dir });
+    expect(fromHar.traffic.format).toBe('har');
+    expect(found(fromHar)).toEqual(['GET /items /body/items/3 extra', 'GET /users/{id} /body/email value']);
+    const gor = join(dir, 'in.gor');
+    const sep = '\n🐵🙈🙉\n';
+    writeFileSync(gor, ['/users/3', '/gone'].map((u, i) => `1 ${i}a ${1700000000000000000 + i}\nGET ${u} HTTP/1.1\r\nHost: x\r\n\r\n`).join(sep) + sep);
+    const fromGor = await verify({ baseline, candidate, traffic: gor, outDir: dir });
+    expect(fromGor.traffic.format).toBe('goreplay');
+    expect(found(fromGor)).toEqual(['GET /gone /status status', 'GET /users/{id} /body/email value']);
+  });
+
   it('rejects traffic with no usable exchange', async () => {
     const t = writeTraffic('empty.ndjson', ['{"nope":1}']);
     await expect(verify({ baseline, candidate, traffic: t, outDir: dir })).rejects.toMatchObject({ code: 'EXW_ERR_VERIFY_TRAFFIC_EMPTY' });
