@@ -333,6 +333,32 @@ describe('WebSocketRegistry', () => {
     ]);
   });
 
+  it('completes the closing handshake on a connection paused for a lagging consumer', async () => {
+    const registry = new WebSocketRegistry();
+    let conn!: WebSocketConnection;
+    const accepted = new Promise<void>((resolve) => {
+      void serve(
+        (ws) => {
+          conn = ws;
+          resolve();
+        },
+        { registry, maxQueuedMessages: 2 },
+      ).then(async ({ url }) => {
+        const client = await connect(url);
+        for (let i = 0; i < 50; i++) client.send(`m${i}`);
+      });
+    });
+    await accepted;
+    await expect.poll(() => conn.raw.isPaused, { timeout: 10_000 }).toBe(true);
+    // No termination fallback within the test's time: a stuck handshake fails the test.
+    await registry.closeAll(1001, 'bye', 60_000);
+    expect((await conn.closed).code).toBe(1001);
+    // What arrived before the close is still there for the consumer, in order.
+    const got: unknown[] = [];
+    for await (const m of conn) got.push(m);
+    expect(got).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`));
+  });
+
   it('terminates a peer that never answers the closing handshake', async () => {
     const registry = new WebSocketRegistry();
     let closed: Promise<{ code: number }> | undefined;

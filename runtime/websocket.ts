@@ -191,6 +191,9 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   close(code = 1000, reason = ''): void {
     if (this.raw.readyState >= 2) return;
     this.raw.close(code, reason);
+    // A socket paused for a lagging consumer would never read the peer's
+    // close frame, and the closing handshake would hang until ws gives up.
+    if (this.raw.isPaused) this.raw.resume();
   }
 
   /** Drops the connection without a closing handshake. */
@@ -234,7 +237,8 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
       return;
     }
     this.queue.push(message);
-    if (this.queue.length >= this.maxQueued && !this.raw.isPaused) this.raw.pause();
+    // Once closing, keep reading: the peer's close frame is behind these messages.
+    if (this.queue.length >= this.maxQueued && !this.raw.isPaused && this.raw.readyState === OPEN) this.raw.pause();
   }
 
   private nextMessage(): Promise<IteratorResult<WebSocketMessage>> {
