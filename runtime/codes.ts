@@ -29,7 +29,6 @@ export const runtimeErrors = defineErrors({
   EXW_ERR_RESPONSE_INVALID_HEADER: { message: 'Response header "%s" has an invalid value (CR, LF or NUL are not allowed)' },
   EXW_ERR_RESPONSE_INVALID_STATUS: { message: 'Invalid HTTP status code: %s (must be an integer from 100 to 999)' },
   EXW_ERR_RESPONSE_INVALID_REDIRECT: { message: 'Redirect target contains CR, LF or NUL: %s' },
-  EXW_ERR_RESPONSE_COMMITTED: { message: 'Cannot %s: the response head was already written' },
   EXW_ERR_RESPONSE_NO_SOCKET: { message: 'ctx.%s is not available on a WebSocket upgrade request (there is no HTTP response)' },
   // Cookies
   EXW_ERR_COOKIE_NO_SECRET: { message: 'A signed cookie needs the server option cookieSecret' },
