@@ -20,7 +20,7 @@ import type { ExpressBinding, Receiver } from './express-binding.js';
 import { convertHandler, hasHandlerShape, type HandlerResult } from './handler.js';
 import type { Role } from './handler-env.js';
 import { resolveFnRef, type FnRef } from './handler-refs.js';
-import { isStringLiteral, someNode } from './ast-utils.js';
+import { isStringLiteral, parseExpression, someNode } from './ast-utils.js';
 import { convertRegexPath, convertStringPath, type PathResult } from './route-path.js';
 import type { ReceiverUse } from './receiver-uses.js';
 import { addTodoComment } from './todo-comments.js';
@@ -187,7 +187,7 @@ function fnArgPaths(callPath: ASTPath<any>, from: number): ASTPath<any>[] {
 
 interface FnPlan { node: any; apply: () => void; own: boolean; entries: Array<() => void>; viaCompat?: string }
 
-function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, site: { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string> }): FnPlan | string {
+function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, site: { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string }): FnPlan | string {
   const { fc } = shared;
   const ref = resolveFnRef(fc, shared.b, argPath, shared.receivers, shared.registrationCallees);
   // Readable from ctx.state: what migrated code stored there, and what compat's state bridge carries (req.user, req.session).
@@ -229,8 +229,17 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
   if (ref.kind === 'builtin') {
     const name = ref.name === 'json' ? 'jsonBody' : ref.name === 'urlencoded' ? 'formBody' : 'serveStatic';
     const { j } = fc;
+    let args = ref.call.arguments;
+    if (name === 'serveStatic' && site.mountPath) {
+      // express.static under app.use('/p') looks files up below /p: serveStatic's `prefix` does the same.
+      const [root, opts] = args;
+      const prefix = `prefix: '${site.mountPath}'`;
+      if (!opts) args = [root, parseExpression(j, `{ ${prefix} }`)];
+      else if (opts.type === 'ObjectExpression') args = [root, parseExpression(j, `{ ${[...opts.properties.map((p: any) => j(p).toSource()), prefix].join(', ')} }`)];
+      else args = [root, parseExpression(j, `{ ...${j(opts).toSource()}, ${prefix} }`)];
+    }
     return {
-      node: j.callExpression(j.identifier(name), ref.call.arguments), own: false, entries: [],
+      node: j.callExpression(j.identifier(name), args), own: false, entries: [],
       apply: () => { fc.runtimeNames.add(name); },
     };
   }
@@ -239,8 +248,10 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
     const what = fc.j(argPath.node).toSource().split('\n')[0].slice(0, 60);
     // Planned in registration order: later handlers may read what this middleware puts on req.user/req.session.
     if (r.kind === 'app') shared.viaCompat = true;
+    // Under app.use('/p', mw) Express strips /p from req.url; fromExpress does the same with { path }.
+    const args = site.mountPath ? [argPath.node, parseExpression(j, `{ path: '${site.mountPath}' }`)] : [argPath.node];
     return {
-      node: j.callExpression(j.identifier('fromExpress'), [argPath.node]), own: false,
+      node: j.callExpression(j.identifier('fromExpress'), args), own: false,
       viaCompat: what,
       entries: [() => addEntry(fc, argPath.node, 'compat', 'third-party-middleware', { reason: `${what} runs through fromExpress`, handler: what })],
       apply: () => { fc.compatNames.add('fromExpress'); },
@@ -374,10 +385,11 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
     }
     const isTrailing404 = !!fnNode && r.kind === 'app' && !prefix && fnPaths.length === 1 && where.afterRoutes && where.routesBefore && responds404(fnNode);
     const role: Role = isTrailing404 ? 'notFound' : 'middleware';
-    const plan = planFn(shared, r, p, role, { relativeUrl: !!scopedPrefix || r.kind === 'router', indexNames: new Map(), label: isTrailing404 ? 'not found' : 'middleware', written: fc.stateProps });
+    const plan = planFn(shared, r, p, role, { relativeUrl: !!scopedPrefix || r.kind === 'router', indexNames: new Map(), label: isTrailing404 ? 'not found' : 'middleware', written: fc.stateProps, mountPath: scopedPrefix ?? undefined });
     if (typeof plan === 'string') return { legacy: plan, handlers };
     fns.push(plan);
     if (isTrailing404) { notFound = true; outs.push({ method: 'notFound', args: [plan.node] }); continue; }
+    // Any middleware after a route (ours, third-party or built-in) runs only for later routes in Express.
     plainMiddleware = true;
     outs.push({ method: 'requestMiddleware', args: scopedPrefix ? [j.stringLiteral(scopedPrefix), plan.node] : [plan.node] });
   }
