@@ -1,0 +1,20 @@
+/**
+ * expressway/compat: Express and the runtime side by side in one process.
+ *
+ * - fromExpress(mw): Connect/Express middleware as runtime request middleware.
+ * - mountExpress(app): the legacy Express app answers what the runtime has no route for.
+ * - toExpress(server): runtime routes inside an Express app.
+ *
+ * State crosses every bridge: res.locals is ctx.state, req.user and
+ * req.session are ctx.state.user and ctx.state.session.
+ */
+export { fromExpress } from './from-express.js';
+export type { FromExpressOptions } from './from-express.js';
+export { mountExpress } from './mount-express.js';
+export type { MountExpressOptions } from './mount-express.js';
+export { toExpress } from './to-express.js';
+export type { ToExpressOptions } from './to-express.js';
+export type { CompatLogger } from './call-express.js';
+export type { ExpressApp, ExpressMiddleware, ExpressModule } from './express-module.js';
+export { compatErrors, WARN_NEXT_TWICE } from './errors.js';
+export { canonicalUrl, isCanonical } from './canonical-path.js';

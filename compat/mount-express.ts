@@ -1,0 +1,88 @@
+/**
+ * mountExpress(app): the legacy Express app answers every request the
+ * runtime has no route for (the strangler fig), in the same process and on
+ * the same port. Register it as the last request middleware:
+ *
+ *   server.requestMiddleware(mountExpress(legacyApp));
+ *
+ * It does nothing for requests a runtime route matched; for the others
+ * (404 and 405 alike: the legacy app may still serve that method) the
+ * runtime's request middleware have run, and its response middleware apply
+ * to what Express writes.
+ */
+import type { Context, Handler } from '../runtime/index.js';
+import { shareRuntimeBody } from './body-ownership.js';
+import { callExpress, defaultLogger, type CompatLogger } from './call-express.js';
+import { compatErrors } from './errors.js';
+import { isExpressApp, type ExpressApp } from './express-module.js';
+import { checkTimeout } from './from-express.js';
+import { prepareRequest } from './prepare.js';
+import { DEFAULT_STATE_KEYS } from './state-bridge.js';
+
+export interface MountExpressOptions {
+  /**
+   * Who answers what the legacy app does not handle: 'express' (default)
+   * keeps Express's own final handler (its 404 page, its error output), so
+   * the app answers exactly as it did alone; 'runtime' hands unmatched
+   * requests back to the runtime (its 404/405) and errors to its panic hooks.
+   */
+  finalHandler?: 'express' | 'runtime';
+  /** Milliseconds before a legacy request with no response started gets a 503. Default 120000; 0 disables. */
+  timeout?: number;
+  logger?: CompatLogger;
+  /** req keys that read and write ctx.state.<key>. Default ['user', 'session']. */
+  stateKeys?: readonly string[];
+}
+
+export function mountExpress<S extends object = any>(app: ExpressApp, opts: MountExpressOptions = {}): Handler<S> {
+  if (!isExpressApp(app)) throw compatErrors.EXW_ERR_COMPAT_NOT_MIDDLEWARE('mountExpress()', 'an Express application (express())', app === null ? 'null' : typeof app);
+  const finalHandler = opts.finalHandler ?? 'express';
+  if (finalHandler !== 'express' && finalHandler !== 'runtime') {
+    throw compatErrors.EXW_ERR_COMPAT_INVALID_OPTION('mountExpress()', 'finalHandler', `must be 'express' or 'runtime', got ${String(finalHandler)}`);
+  }
+  const timeout = checkTimeout('mountExpress()', opts.timeout, 120_000);
+  const logger = opts.logger ?? defaultLogger;
+  const stateKeys = opts.stateKeys ?? DEFAULT_STATE_KEYS;
+  const withoutNext = finalHandler === 'express';
+  let caseChecked = false;
+
+  return function legacyExpressApp(ctx: Context<any, any>): Promise<void> | undefined {
+    if (ctx.routePattern !== null || ctx._res === null) return undefined; // a runtime route (or a WebSocket upgrade) owns it
+    if (!caseChecked) {
+      checkCaseSensitivity(app, ctx);
+      caseChecked = true;
+    }
+    const allow = ctx.getHeader('allow'); // set by the runtime for its 405; the legacy app answers on its own terms
+    if (allow !== undefined) ctx.removeHeader('allow');
+    // Cheap path (STYLE.md #2): with no response middleware to apply, Express writes straight to the socket.
+    const capture = ctx._plan!.response !== null;
+    const bridge = prepareRequest(ctx, { app: null, capture, stateKeys });
+    if (!capture) copyBuilderHeaders(ctx);
+    const sharing = shareRuntimeBody(ctx, ctx.req);
+    const run = () =>
+      callExpress(bridge, app, ctx.req, ctx.res, { name: 'legacy app', timeout, logger, withoutNext }).then((outcome) => {
+        if (outcome === 'responded') ctx.abort();
+        else if (allow !== undefined) ctx.setHeader('allow', allow);
+      });
+    return sharing === undefined ? run() : sharing.then(run);
+  } as Handler<S>;
+}
+
+/** Headers runtime request middleware set (a request id...) go on the legacy response too; Express may override them. */
+function copyBuilderHeaders(ctx: Context<any, any>): void {
+  const headers = ctx._headers;
+  if (headers === null) return;
+  const res = ctx.res;
+  for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string | string[]);
+}
+
+/**
+ * A case-insensitive runtime in front of a case-sensitive Express app is
+ * safe (runtime prefixes match more); the reverse lets `/ADMIN` skip a
+ * runtime '/admin' scope while Express still routes it to '/admin'.
+ */
+function checkCaseSensitivity(app: ExpressApp, ctx: Context<any, any>): void {
+  if (ctx._core.options.caseSensitive && !app.get('case sensitive routing')) {
+    throw compatErrors.EXW_ERR_COMPAT_CASE_MISMATCH('mountExpress()', 'runtime (caseSensitive: true)', "Express app ('case sensitive routing' off)");
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Prepares a runtime request for Express code, once per request however
+ * many bridges it crosses: the canonical url (the path the runtime routed
+ * on), shared state, and optionally Express's prototypes and the response
+ * capture.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from '../runtime/index.js';
+import { canonicalUrl } from './canonical-path.js';
+import type { ExpressApp } from './express-module.js';
+import { installExpressSurface } from './express-prototypes.js';
+import { bridgeOf, createBridge, installCapture, type RequestBridge } from './response-capture.js';
+import { shareState } from './state-bridge.js';
+
+export interface PrepareOptions {
+  /** Install this app's prototypes (fromExpress); null when an Express app does it itself (mountExpress). */
+  app: ExpressApp | null;
+  capture: boolean;
+  stateKeys: readonly string[];
+}
+
+export function prepareRequest(ctx: Context<any, any>, opts: PrepareOptions): RequestBridge {
+  const req: IncomingMessage = ctx.req;
+  const res: ServerResponse = ctx.res;
+  let bridge = bridgeOf(res);
+  if (bridge === undefined) {
+    bridge = createBridge(ctx, res);
+    // Security: Express matches prefixes on req.url; make it the path the runtime matched on.
+    req.url = canonicalUrl(ctx.url, ctx.path);
+    shareState(ctx, req, res, opts.stateKeys);
+  }
+  if (opts.app !== null && !bridge.prepared) {
+    bridge.prepared = true;
+    installExpressSurface(opts.app, req, res);
+  }
+  if (opts.capture) installCapture(bridge, res);
+  return bridge;
+}
