@@ -252,6 +252,31 @@ describe('WebSocketConnection', () => {
   });
 });
 
+describe('heartbeat', () => {
+  it('keeps a peer that answers pings, and terminates one that does not', async () => {
+    const closedCodes = new Map<string, number>();
+    const { url } = await serve(
+      async (ws) => {
+        const name = (await ws[Symbol.asyncIterator]().next()).value as string;
+        closedCodes.set(name, -1);
+        closedCodes.set(name, (await ws.closed).code);
+      },
+      { heartbeat: 150 },
+    );
+    const alive = await connect(url);
+    let pings = 0;
+    alive.on('ping', () => pings++);
+    alive.send('alive');
+    // autoPong: false makes this client behave like a vanished peer.
+    const silent = await connect(url, { autoPong: false });
+    silent.send('silent');
+    await expect.poll(() => closedCodes.get('silent'), { timeout: 10_000 }).toBe(1006);
+    await expect.poll(() => pings, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    expect(alive.readyState).toBe(WebSocket.OPEN);
+    expect(closedCodes.get('alive')).toBe(-1);
+  });
+});
+
 describe('acceptWebSocket handshake errors', () => {
   it('rejects with a coded error, and ws answers 400, when the handshake is invalid', async () => {
     let error: unknown;

@@ -23,6 +23,7 @@ import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http
 import type { Duplex } from 'node:stream';
 import type { WebSocket as WsSocket, WebSocketServer as WsServer, RawData } from 'ws';
 import { defineErrors } from './errors.js';
+import { startHeartbeat } from './websocket-heartbeat.js';
 
 export const websocketErrors = defineErrors({
   EXW_ERR_WS_HANDSHAKE_FAILED: {
@@ -60,6 +61,8 @@ export interface AcceptWebSocketOptions {
   highWaterMark?: number;
   /** Incoming messages held for a lagging consumer before the socket is paused. Default 64. */
   maxQueuedMessages?: number;
+  /** Ping every this many ms and terminate a peer that did not answer the previous ping. Default 0 (off). */
+  heartbeat?: number;
 }
 
 export interface UpgradeRequest {
@@ -111,6 +114,7 @@ export async function acceptWebSocket(up: UpgradeRequest, opts: AcceptWebSocketO
     });
   });
   const conn = new WebSocketConnection(ws, opts.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, opts.maxQueuedMessages ?? DEFAULT_MAX_QUEUED);
+  if (opts.heartbeat !== undefined && opts.heartbeat > 0) startHeartbeat(ws, opts.heartbeat);
   opts.registry?.add(conn);
   return conn;
 }
