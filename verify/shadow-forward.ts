@@ -46,11 +46,13 @@ export function upstreamPath(target: Target, url: string): string {
  * Request headers for a target, as a flat raw list (case and duplicates kept):
  * hop-by-hop headers dropped and Host set to the target.
  */
-export function forwardRequestHeaders(rawHeaders: string[], target: Target): string[] {
+export function forwardRequestHeaders(rawHeaders: string[], target: Target, keepUpgrade = false): string[] {
   const out: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const lower = rawHeaders[i]!.toLowerCase();
-    if (lower === 'host' || HOP_BY_HOP.has(lower)) continue;
+    if (lower === 'host') continue;
+    // An upgrade (WebSocket) handshake needs its Connection and Upgrade headers to reach the server.
+    if (HOP_BY_HOP.has(lower) && !(keepUpgrade && (lower === 'connection' || lower === 'upgrade'))) continue;
     out.push(rawHeaders[i]!, rawHeaders[i + 1]!);
   }
   out.push('host', target.host);

@@ -6,6 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 import { startShadow, type ShadowOptions, type ShadowProxy } from './shadow-proxy.js';
 
 const servers: http.Server[] = [];
@@ -62,6 +63,10 @@ async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000):
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+async function closeRaw(server: net.Server): Promise<void> {
+  await new Promise((r) => server.close(r));
 }
 
 /** A port nobody listens on: listen, note the port, close. */
@@ -138,6 +143,37 @@ describe('shadow proxy: the client gets the primary answer', () => {
     expect(answer.chunked).toBe('chunked');
   });
 
+  it('retries a bodiless request once when a reused keep-alive socket was closed by the primary', async () => {
+    // Connection 1 answers one request, then drops the socket when the next request arrives on it (the
+    // keep-alive race Node documents); later connections answer normally.
+    let connections = 0;
+    const sockets: net.Socket[] = [];
+    const raw = net.createServer((socket) => {
+      sockets.push(socket);
+      const n = ++connections;
+      let requests = 0;
+      socket.on('data', () => {
+        requests++;
+        if (n === 1 && requests > 1) return void socket.destroy();
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n${n}${requests}`);
+      });
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    try {
+      const candidate = await serve((_req, res) => res.end('x'));
+      const primaryUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+      const proxy = await shadow({ primary: primaryUrl, candidate: candidate.url, methods: [] });
+      expect((await request(`${proxy.url}/a`)).body.toString()).toBe('11');
+      const second = await request(`${proxy.url}/b`);
+      expect(second.status).toBe(200);
+      expect(second.body.toString()).toBe('21');
+      expect(proxy.stats().primaryErrors).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await closeRaw(raw);
+    }
+  });
+
   it('passes request bodies and methods through to the primary', async () => {
     const primary = await serve(primaryApp());
     const candidate = await serve((_req, res) => res.end('x'));
@@ -145,6 +181,36 @@ describe('shadow proxy: the client gets the primary answer', () => {
     const res = await request(`${proxy.url}/items?x=1`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
     expect(res.status).toBe(201);
     expect(JSON.parse(res.body.toString())).toEqual({ side: 'primary', method: 'POST', url: '/items?x=1', body: 'hello' });
+  });
+});
+
+describe('shadow proxy: upgrades', () => {
+  it('tunnels a WebSocket to the primary, and closes it on stop', async () => {
+    const primary = await serve((_req, res) => res.end('http'));
+    const wss = new WebSocketServer({ server: primary.server });
+    wss.on('connection', (socket) => socket.on('message', (data) => socket.send(`primary echo: ${String(data)}`)));
+    const candidate = await serve((_req, res) => res.end('x'));
+    const proxy = await shadow({ primary: primary.url, candidate: candidate.url });
+    const client = new WebSocket(`${proxy.url.replace('http', 'ws')}/live`);
+    await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+    const reply = new Promise<string>((resolve) => client.once('message', (d) => resolve(String(d))));
+    client.send('hi');
+    expect(await reply).toBe('primary echo: hi');
+    const closed = new Promise((resolve) => client.once('close', resolve));
+    await proxy.stop();
+    await closed;
+    wss.close();
+  });
+
+  it('relays a refused upgrade as the primary answered it', async () => {
+    const primary = await serve((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('no upgrade here'));
+    const candidate = await serve((_req, res) => res.end('x'));
+    const proxy = await shadow({ primary: primary.url, candidate: candidate.url });
+    const client = new WebSocket(`${proxy.url.replace('http', 'ws')}/live`);
+    const status = await new Promise<number>((resolve) => client.once('unexpected-response', (_req, res) => resolve(res.statusCode!)));
+    expect(status).toBe(426);
+    client.on('error', () => {}); // terminating a handshake that never completed reports an error; expected here
+    client.terminate();
   });
 });
 

@@ -36,6 +36,8 @@ import { createMirrorQueue, type MirrorQueue } from './shadow-queue.js';
 import { createRouteSelection, pathOf, type RouteSelection } from './shadow-routes.js';
 import { ShadowStats, type ServedBy, type ShadowSnapshot } from './shadow-stats.js';
 import { writeFileAtomic } from './report-write.js';
+import { tunnelUpgrade } from './shadow-upgrade.js';
+import type { Duplex } from 'node:stream';
 
 const debug = debuglog('expressway:shadow');
 
@@ -267,31 +269,61 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     tee: ((answer: ComparedAnswer | undefined, requestBody: Buffer | undefined) => void) | undefined,
     done: (status: number) => void,
   ): void {
-    const upstream = target.request({
-      protocol: target.url.protocol,
-      hostname: target.url.hostname,
-      port: target.url.port,
-      method: req.method,
-      path: upstreamPath(target, req.url ?? '/'),
-      headers: forwardRequestHeaders(req.rawHeaders, target) as unknown as http.OutgoingHttpHeaders,
-      agent: target.agent,
-    });
+    // A request without a body can be sent again as is: used when a reused keep-alive socket turns out closed.
+    const replayable = body !== undefined || !hasBody(req);
     let requestCopy: Buffer[] | undefined;
     let requestSize = 0;
     let tooLarge = false;
-    if (body !== undefined) upstream.end(body);
-    else {
-      if (tee) {
-        requestCopy = [];
-        req.on('data', (chunk: Buffer) => {
-          requestSize += chunk.length;
-          if (requestSize > cfg.maxCompareBytes) tooLarge = true;
-          else requestCopy!.push(chunk);
-        });
+    let responded = false;
+
+    const attempt = (retriesLeft: number) => {
+      const upstream = target.request({
+        protocol: target.url.protocol,
+        hostname: target.url.hostname,
+        port: target.url.port,
+        method: req.method,
+        path: upstreamPath(target, req.url ?? '/'),
+        headers: forwardRequestHeaders(req.rawHeaders, target) as unknown as http.OutgoingHttpHeaders,
+        agent: target.agent,
+      });
+      if (replayable) upstream.end(body);
+      else {
+        if (tee) {
+          requestCopy = [];
+          req.on('data', (chunk: Buffer) => {
+            requestSize += chunk.length;
+            if (requestSize > cfg.maxCompareBytes) tooLarge = true;
+            else requestCopy!.push(chunk);
+          });
+        }
+        req.pipe(upstream);
       }
-      req.pipe(upstream);
-    }
-    upstream.on('response', (answer) => {
+      upstream.on('response', (answer) => {
+        responded = true;
+        relayAnswer(answer);
+      });
+      upstream.on('error', (err) => {
+        // The server closed an idle keep-alive socket just as we reused it (Node's documented race): try once more.
+        if (!responded && replayable && retriesLeft > 0 && upstream.reusedSocket && !res.destroyed) {
+          debug('%s %s retried on a fresh socket: %s', req.method, req.url, err.message);
+          attempt(retriesLeft - 1);
+          return;
+        }
+        debug('%s %s upstream error: %s', req.method, req.url, err.message);
+        if (target === cfg.primary) stats.primaryErrors++;
+        if (!res.headersSent) {
+          res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end(`expressway shadow: upstream ${target.host} failed (${err.message})\n`);
+          done(502);
+        } else res.destroy();
+      });
+      // A client that goes away takes its upstream request with it.
+      res.once('close', () => {
+        if (!res.writableFinished) upstream.destroy();
+      });
+    };
+
+    const relayAnswer = (answer: http.IncomingMessage) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardResponseHeaders(answer.rawHeaders));
       let copy: Buffer[] | undefined = tee ? [] : undefined;
       let size = 0;
@@ -316,20 +348,9 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
         tee({ status: answer.statusCode ?? 0, headers: headerPairs(answer.rawHeaders), body: Buffer.concat(copy, size) }, requestBody);
       });
       answer.on('error', () => res.destroy());
-    });
-    upstream.on('error', (err) => {
-      debug('%s %s upstream error: %s', req.method, req.url, err.message);
-      if (target === cfg.primary) stats.primaryErrors++;
-      if (!res.headersSent) {
-        res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`expressway shadow: upstream ${target.host} failed (${err.message})\n`);
-        done(502);
-      } else res.destroy();
-    });
-    // A client that goes away takes its upstream request with it.
-    res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
+    };
+
+    attempt(1);
   }
 
   function servePrimary(req: http.IncomingMessage, res: http.ServerResponse, route: string, started: number): void {
@@ -441,6 +462,18 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     servePrimary(req, res, route, started);
   });
   server.keepAliveTimeout = 5_000;
+  // Tunnelled sockets leave the HTTP server's bookkeeping; stop() closes them itself.
+  const tunnels = new Set<Duplex>();
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    tunnels.add(socket);
+    socket.once('close', () => tunnels.delete(socket));
+    const started = performance.now();
+    const route = routeOf(req.method ?? 'GET', req.url ?? '/');
+    tunnelUpgrade(cfg.primary, req, socket, head, (status) => {
+      stats.served(route, 'primary');
+      writeLog(req, route, status, 'primary', started);
+    });
+  });
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -455,7 +488,9 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
 
   const stop = (): Promise<Report> => {
     stopping ??= (async () => {
-      await closeServer(server, 2_000);
+      const closed = closeServer(server, 2_000);
+      for (const socket of tunnels) socket.destroy();
+      await closed;
       const left = await queue.drain(options.drainTimeoutMs ?? 3_000);
       for (const job of left) stats.lost(job.route, job.request, 'not-replayed', 'the proxy stopped before this mirror ran');
       cfg.primary.agent.destroy();
@@ -475,6 +510,13 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     report: () => stats.toReport(reportMeta),
     stop,
   };
+}
+
+/** True when the request announces a body (RFC 9112 6.3: Content-Length above 0 or any Transfer-Encoding). */
+function hasBody(req: http.IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && length !== '0';
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
