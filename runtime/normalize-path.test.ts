@@ -40,10 +40,11 @@ describe('normalizePath', () => {
     expect(() => normalizePath('/a%')).toThrow(expect.objectContaining({ code: 'EXW_ERR_PATH_MALFORMED' }));
   });
 
-  it('accepts absolute-form targets and refuses other non-paths', () => {
+  it('accepts absolute-form and asterisk-form targets and refuses other non-paths', () => {
     expect(normalizePath('http://example.com/x/y')).toBe('/x/y');
     expect(normalizePath('http://example.com')).toBe('/');
-    expect(() => normalizePath('*')).toThrow(expect.objectContaining({ code: 'EXW_ERR_PATH_INVALID' }));
+    expect(normalizePath('*')).toBe('*');
+    expect(() => normalizePath('foo')).toThrow(expect.objectContaining({ code: 'EXW_ERR_PATH_INVALID' }));
   });
 
   it('routingPath drops a trailing slash only when asked', () => {

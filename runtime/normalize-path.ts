@@ -34,7 +34,11 @@ export function rawSearchOf(url: string): string {
  * error for input that cannot be a safe path.
  */
 export function normalizePath(raw: string): string {
-  if (raw.charCodeAt(0) !== SLASH) raw = originFormOf(raw);
+  if (raw.charCodeAt(0) !== SLASH) {
+    // `OPTIONS *` (asterisk-form) is legal; no route can match it, so it answers 404.
+    if (raw === '*') return raw;
+    raw = originFormOf(raw);
+  }
   // Most paths are already clean: one scan, no allocation.
   if (isClean(raw)) return raw;
   return resolveSegments(decodeOnce(raw));
