@@ -157,7 +157,7 @@ export function serveStatic(root: string, opts: ServeStaticOptions = {}): (ctx: 
     acceptRanges: opts.acceptRanges,
     extensions: opts.extensions,
   };
-  const setHeaders = opts.setHeaders;
+  const setHeaders = opts.setHeaders?.bind(opts);
 
   return async function serveStaticMiddleware(ctx: StaticHost): Promise<void> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
@@ -167,8 +167,7 @@ export function serveStatic(root: string, opts: ServeStaticOptions = {}): (ctx: 
     const relative = stripPrefix(ctx.path, prefix);
     if (relative === null) return;
     const sendPath = toSendPath(relative);
-    const outcome: Outcome =
-      sendPath === null ? { kind: 'missing', status: 404 } : await pipeFile(ctx, sendPath, sendOptions, setHeaders ? (res, path, stat) => setHeaders(res, path, stat) : undefined);
+    const outcome: Outcome = sendPath === null ? { kind: 'missing', status: 404 } : await pipeFile(ctx, sendPath, sendOptions, setHeaders);
     if (outcome.kind === 'served') {
       ctx.abort();
       return;
