@@ -18,3 +18,5 @@ export type { CompatLogger } from './call-express.js';
 export type { ExpressApp, ExpressMiddleware, ExpressModule } from './express-module.js';
 export { compatErrors, WARN_NEXT_TWICE } from './errors.js';
 export { canonicalUrl, isCanonical } from './canonical-path.js';
+export { fromExpressErrorHandler } from './from-express-error.js';
+export type { ExpressErrorMiddleware, FromExpressErrorOptions } from './from-express-error.js';
