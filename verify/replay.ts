@@ -57,7 +57,9 @@ export class ReplayClient {
     }
   }
 
-  send(request: TrafficRequest): Promise<ReplayOutcome> {
+  /** Sends one request; `prepare` it once when it goes to several targets. */
+  send(request: TrafficRequest | PreparedRequest): Promise<ReplayOutcome> {
+    const prepared = 'prepared' in request ? request : prepareRequest(request);
     if (this.abortReason !== undefined) return Promise.resolve({ ok: false, reason: 'target-exited', message: this.abortReason });
     return new Promise((resolve) => {
       let settled = false;
@@ -68,14 +70,13 @@ export class ReplayClient {
         this.inFlight.delete(req);
         resolve(outcome);
       };
-      const body = bodyBytes(request);
       const req = this.transport.request({
         protocol: this.url.protocol,
         hostname: this.url.hostname,
         port: this.url.port,
-        method: request.method,
-        path: request.url,
-        headers: replayHeaders(request, body.length),
+        method: prepared.method,
+        path: prepared.path,
+        headers: prepared.headers,
         agent: this.agent,
       });
       this.inFlight.set(req, finish);
@@ -95,13 +96,33 @@ export class ReplayClient {
           finish({ ok: true, response: { status: res.statusCode ?? 0, headers: pairs, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) } });
         });
       });
-      req.end(body.length > 0 ? body : undefined);
+      req.end(prepared.body);
     });
   }
 
   close(): void {
     this.agent.destroy();
   }
+}
+
+export interface PreparedRequest {
+  prepared: true;
+  method: string;
+  path: string;
+  headers: http.OutgoingHttpHeaders;
+  body: Buffer | undefined;
+}
+
+/** Decodes the body and builds the header set once per exchange (it goes out three times). */
+export function prepareRequest(request: TrafficRequest): PreparedRequest {
+  const body = bodyBytes(request);
+  return {
+    prepared: true,
+    method: request.method,
+    path: request.url,
+    headers: replayHeaders(request, body.length),
+    body: body.length > 0 ? body : undefined,
+  };
 }
 
 function replayHeaders(request: TrafficRequest, bodyLength: number): http.OutgoingHttpHeaders {

@@ -14,7 +14,7 @@ import { DEFAULT_NOISE_THRESHOLDS, RuleSet, loadRules, validateRules, type Noise
 import { buildNormaliser } from './normalise.js';
 import { readTraffic, type TrafficFormat } from './read-traffic.js';
 import { createRedactor, type RedactOptions } from './redact.js';
-import { ReplayClient, SAFE_METHODS, runPool, type ReplayOutcome } from './replay.js';
+import { ReplayClient, SAFE_METHODS, prepareRequest, runPool, type ReplayOutcome } from './replay.js';
 import { REPORT_VERSION, finaliseReport, type BenchSummary, type Report, type ReportRequest, type TrafficError } from './report-model.js';
 import { RouteMatcher, loadRoutes, pathOf, pathShape, type RouteSpec } from './route-template.js';
 import { inShard, parseShard, type Shard } from './shard.js';
@@ -168,10 +168,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   }
 
   async function replayOne(x: Exchange, request: ReportRequest, route: RouteRef): Promise<void> {
+    const prepared = prepareRequest(x.request);
     const [primary, secondary, cand] = await Promise.all([
-      clients.baseline.send(x.request),
-      clients.baseline.send(x.request),
-      clients.candidate.send(x.request),
+      clients.baseline.send(prepared),
+      clients.baseline.send(prepared),
+      clients.candidate.send(prepared),
     ]);
     const failed = firstFailure(primary, secondary, cand);
     if (failed) {

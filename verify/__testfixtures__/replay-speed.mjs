@@ -1,13 +1,16 @@
-// Measures replay-with-diff throughput (not a test): writes N exchanges over
-// a few routes, runs `expressway verify` against two command targets (the
-// pair app, baseline variant on both sides, noise included) and prints
-// exchanges per second. Each exchange is three HTTP requests.
+// Measures replay-with-diff throughput (not a test). Writes N exchanges over
+// six routes, starts the pair app (baseline variant, noise fields included)
+// twice as fast local targets pinned to core 0, runs `expressway verify`
+// pinned to core 1 (DESIGN.md "Measuring performance"), and prints
+// exchanges per second and the verify process's CPU per exchange. Each
+// exchange is three HTTP requests (primary, secondary, candidate).
 //   npm run build && node verify/__testfixtures__/replay-speed.mjs [N] [concurrency]
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const n = Number(process.argv[2] ?? 50_000);
 const concurrency = process.argv[3] ?? '64';
@@ -18,9 +21,25 @@ const urls = ['/users/1', '/users/2', '/same', '/noise', '/items', '/profile'];
 const lines = [];
 for (let i = 0; i < n; i++) lines.push(JSON.stringify({ v: 1, id: `s${i}`, ts: '2026-01-01T00:00:00Z', request: { method: 'GET', url: urls[i % urls.length], headers: { accept: 'application/json' } } }));
 writeFileSync(join(dir, 't.ndjson'), lines.join('\n') + '\n');
-const cmd = `node ${app} baseline`;
-const args = [join(root, 'dist/cli/main.js'), 'verify', '--baseline', cmd, '--candidate', cmd, '--traffic', join(dir, 't.ndjson'), '--out', dir, '--concurrency', concurrency, '--quiet'];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
-const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-const seconds = report.durationMs / 1000;
-console.log(`exit ${r.status}; ${report.totals.compared} exchanges compared (${report.totals.compared * 3} HTTP requests) in ${seconds.toFixed(2)} s = ${Math.round(report.totals.compared / seconds)} exchanges/s; parity ${report.totals.parity}%`);
+
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const pinned = (core, cmd, args, opts) => (hasTaskset ? spawn('taskset', ['-c', String(core), cmd, ...args], opts) : spawn(cmd, args, opts));
+const ports = [41801, 41802];
+const targets = ports.map((port) => pinned(0, process.execPath, [app, 'baseline'], { env: { ...process.env, PORT: String(port) }, stdio: 'inherit' }));
+await sleep(500);
+try {
+  const args = [join(root, 'dist/cli/main.js'), 'verify', '--baseline', `http://127.0.0.1:${ports[0]}`, '--candidate', `http://127.0.0.1:${ports[1]}`, '--traffic', join(dir, 't.ndjson'), '--out', dir, '--concurrency', concurrency, '--quiet'];
+  const timeFile = join(dir, 'time.txt');
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, ...(hasTaskset ? ['taskset', '-c', '1'] : []), process.execPath, ...args], { stdio: 'inherit' });
+  const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  const seconds = report.durationMs / 1000;
+  const perExchangeUs = ((user + sys) * 1e6) / report.totals.compared;
+  console.log(
+    `exit ${r.status}; ${report.totals.compared} exchanges (${report.totals.compared * 3} HTTP requests) in ${seconds.toFixed(2)} s: ` +
+      `${Math.round(report.totals.compared / seconds)} exchanges/s = ${Math.round((3 * report.totals.compared) / seconds)} replayed requests/s; ` +
+      `verify CPU ${perExchangeUs.toFixed(0)} µs per exchange; parity ${report.totals.parity}%`,
+  );
+} finally {
+  for (const t of targets) t.kill();
+}
