@@ -43,6 +43,7 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState): void 
     if (option) options.push(`${option}: ${use.method === 'set' ? sourceOf(j, use.args[1]) : String(use.method === 'enable')}`);
     use.stmt.prune();
   }
+  options.push(...state.serverOptions);
   const cls = r.kind === 'app' ? 'Server' : 'Router';
   fc.runtimeNames.add(cls);
   const init = r.declarator.node.init as any;

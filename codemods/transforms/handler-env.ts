@@ -16,6 +16,8 @@ export interface HandlerEnv {
   ctx: string;
   /** True when the handler sets Content-Type itself before sending (res.send keeps it, as Express does). */
   setsContentType: boolean;
+  /** True when the handler res.send()s a string: Express then adds charset=utf-8 to the Content-Type it set. */
+  sendsString: boolean;
   /** Custom request properties this handler stores on ctx.state; committed only when the conversion succeeds. */
   stateWrites: Set<string>;
 }

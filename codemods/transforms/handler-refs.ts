@@ -79,3 +79,17 @@ function onlyUsedAsHandler(fc: FileContext, name: string, scope: any, registrati
   });
   return ok;
 }
+
+/** The package a call's callee was imported/required from (`cookieParser(...)` -> 'cookie-parser'), or null. */
+export function calleeModule(at: ASTPath<any>, callee: any): string | null {
+  if (callee?.type !== 'Identifier') return null;
+  const scope = at.scope?.lookup(callee.name);
+  const binding = scope?.getBindings()[callee.name]?.[0] as ASTPath<any> | undefined;
+  const decl = binding?.parent.node;
+  if (decl?.type === 'VariableDeclarator') {
+    const spec = requiredSpecifier(decl.init);
+    return spec;
+  }
+  if (decl?.type === 'ImportDefaultSpecifier') return String(binding!.parent.parent.node.source.value);
+  return null;
+}

@@ -10,7 +10,7 @@ import { inlineCallbacks, TRANSPARENT_FUNCTIONS } from './callback-inline.js';
 import type { FileContext } from './context.js';
 import { fail, NotConvertible, type HandlerEnv, type Role } from './handler-env.js';
 import { rewriteRequestRef } from './request-members.js';
-import { chainFrom, NO_COUNTERPART, rewriteResponseValue, setsContentType, TERMINAL, translateChain } from './response-calls.js';
+import { chainFrom, NO_COUNTERPART, staticKind, rewriteResponseValue, setsContentType, TERMINAL, translateChain } from './response-calls.js';
 import { checkSingleResponse } from './response-flow.js';
 
 export interface HandlerSite {
@@ -71,7 +71,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult
   const fn = (j(program).find(j.Node) as any).filter((p: ASTPath) => p.node === clone).paths()[0] as ASTPath<any>;
   const env: HandlerEnv = {
     fc, role: site.role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable: site.stateReadable,
-    ctx: pickContextName(fnNode), setsContentType: false, stateWrites: new Set(),
+    ctx: pickContextName(fnNode), setsContentType: false, sendsString: false, stateWrites: new Set(),
   };
   const names = [req, res, ...(next ? [next] : [])];
 
@@ -87,6 +87,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult
     }
   }
   env.setsContentType = refsOf(j, fn, res).some((r) => { const c = chainFrom(r); return !!c && setsContentType(c.calls); });
+  env.sendsString = refsOf(j, fn, res).some((r) => { const c = chainFrom(r); return !!c && c.calls.some((k) => k.name === 'send' && k.args[0] && staticKind(k.args[0]) === 'string'); });
 
   checkSingleResponse(clone.body, collectEvents(env, fn, res, next));
   if (next) translateNextCalls(env, fn, next);

@@ -19,7 +19,7 @@ import { addEntry, type FileContext } from './context.js';
 import type { ExpressBinding, Receiver } from './express-binding.js';
 import { convertHandler, hasHandlerShape, type HandlerResult } from './handler.js';
 import type { Role } from './handler-env.js';
-import { resolveFnRef, type FnRef } from './handler-refs.js';
+import { calleeModule, resolveFnRef, type FnRef } from './handler-refs.js';
 import { isStringLiteral, parseExpression, someNode } from './ast-utils.js';
 import { convertRegexPath, convertStringPath, type PathResult } from './route-path.js';
 import type { ReceiverUse } from './receiver-uses.js';
@@ -35,6 +35,8 @@ export interface ReceiverState {
   /** Registrations moved to the legacy Express app. */
   legacyCount: number;
   notFound: boolean;
+  /** Server options learned from registrations (`cookieSecret` from cookie-parser's secret). */
+  serverOptions: string[];
 }
 
 interface Shared {
@@ -373,6 +375,12 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       outs.push({ method: 'mount', args: [j.stringLiteral(prefix!), p.node] });
       fns.push({ node: p.node, own: false, apply: () => {}, entries: [() => addEntry(fc, p.node, 'migrated', 'mount-router-module', { handler: ref.name, reason: `assumes ${ref.specifier} exports a runtime Router (migrated in the same run)` })] });
       continue;
+    }
+    if (ref.kind === 'foreign' && p.node.type === 'CallExpression' && calleeModule(p, p.node.callee) === 'cookie-parser' && p.node.arguments[0] && r.kind === 'app') {
+      // cookie-parser keeps serving Express code (req.cookies); the runtime's own ctx.signedCookie needs the same secret.
+      const secret = fc.j(p.node.arguments[0]).toSource();
+      const state = shared.states.get(r);
+      if (state && !state.serverOptions.some((o) => o.startsWith('cookieSecret'))) state.serverOptions.push(`cookieSecret: ${secret}`);
     }
     const fnNode = ref.kind === 'inline' ? ref.node : ref.kind === 'local' ? ref.fnNode : null;
     if (fnNode && fnNode.params.length === 4) {

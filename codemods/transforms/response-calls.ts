@@ -95,7 +95,8 @@ export function translateChain(env: HandlerEnv, calls: ChainCall[]): { statement
         break;
       case 'type': case 'contentType': {
         if (!isStringLiteral(c.args[0])) fail('res.type() with a computed type');
-        out.push(call('setHeader', [j.stringLiteral('Content-Type'), j.stringLiteral(expressContentType(c.args[0].value))]));
+        const type = expressContentType(c.args[0].value);
+        out.push(call('setHeader', [j.stringLiteral('Content-Type'), j.stringLiteral(env.sendsString && !/charset=/i.test(type) ? `${type}; charset=utf-8` : type)]));
         break;
       }
       case 'cookie': {
@@ -158,7 +159,9 @@ function headerStatements(env: HandlerEnv, c: ChainCall): any[] {
     if (value === undefined) fail(`res.${c.name} with one argument`);
     if (isStringLiteral(name) && name.value.toLowerCase() === 'content-type') {
       if (!isStringLiteral(value)) fail('Content-Type set to a computed value (Express adds the charset)');
-      value = j.stringLiteral(expressContentType(value.value));
+      const type = expressContentType(value.value);
+      // res.send(string) adds the charset Express's res.set left out (application/xml -> application/xml; charset=utf-8).
+      value = j.stringLiteral(env.sendsString && !/charset=/i.test(type) ? `${type}; charset=utf-8` : type);
     }
     return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('setHeader')), [name, value]));
   };
@@ -197,7 +200,7 @@ function sendStatement(env: HandlerEnv, args: any[]): any {
   fail('res.send with a computed value whose type is only known at run time');
 }
 
-function staticKind(x: any): 'string' | 'object' | 'buffer' | null {
+export function staticKind(x: any): 'string' | 'object' | 'buffer' | null {
   if (isStringLiteral(x) || x.type === 'TemplateLiteral') return 'string';
   if (x.type === 'BinaryExpression' && x.operator === '+' && (staticKind(x.left) === 'string' || staticKind(x.right) === 'string')) return 'string';
   if (x.type === 'ObjectExpression' || x.type === 'ArrayExpression') return 'object';

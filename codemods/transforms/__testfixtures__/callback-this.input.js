@@ -1,6 +1,7 @@
 const express = require('express');
 const db = require('./db');
 const app = express();
+app.use(express.json());
 
 app.post('/notes', (req, res, next) => {
   db.run('INSERT INTO notes (text) VALUES (?)', [req.body.text], function (err) {

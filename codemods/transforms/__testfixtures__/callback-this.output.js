@@ -1,6 +1,7 @@
-const { Server } = require('expressway/runtime');
+const { Server, jsonBody } = require('expressway/runtime');
 const db = require('./db');
 const app = new Server();
+app.requestMiddleware(jsonBody());
 
 app.post('/notes', async (ctx) => {
   const [callbackThis, err] = await new Promise((resolve) => db.run(

@@ -1,5 +1,8 @@
 const express = require('express');
+const cookieParser = require('cookie-parser');
+
 const app = express();
+app.use(cookieParser('s3cret'));
 
 app.get('/inspect', (req, res) => {
   res.json({

@@ -1,5 +1,9 @@
 const { Server } = require('expressway/runtime');
-const app = new Server();
+const { fromExpress } = require('expressway/compat');
+const cookieParser = require('cookie-parser');
+
+const app = new Server({ cookieSecret: 's3cret' });
+app.requestMiddleware(fromExpress(cookieParser('s3cret')));
 
 app.get('/inspect', async (ctx) => {
   ctx.json({

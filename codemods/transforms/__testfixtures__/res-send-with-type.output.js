@@ -7,7 +7,7 @@ app.get('/plain', async (ctx) => {
 });
 
 app.get('/xml', async (ctx) => {
-  ctx.setHeader('Content-Type', 'application/xml');
+  ctx.setHeader('Content-Type', 'application/xml; charset=utf-8');
   ctx.body = '<a/>';
 });
 

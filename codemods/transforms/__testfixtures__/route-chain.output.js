@@ -1,5 +1,6 @@
-const { Server } = require('expressway/runtime');
+const { Server, jsonBody } = require('expressway/runtime');
 const app = new Server();
+app.requestMiddleware(jsonBody());
 
 // One path, two methods.
 app.get('/books', async (ctx) => {
