@@ -69,7 +69,8 @@ async function answer(app: unknown, p: Probe) {
   for (const h of HEADERS) if (res.headers[h] !== undefined && !(h === 'x-started')) headers[h] = res.headers[h];
   if (res.headers['x-started'] !== undefined) headers['x-started'] = 'present';
   // Each side listens on its own ephemeral port.
-  const text = res.text.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+  const raw = typeof res.text === 'string' ? res.text : Buffer.isBuffer(res.body) ? `base64:${res.body.toString('base64')}` : '';
+  const text = raw.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
   return p.statusOnly ? { status: res.status } : { status: res.status, text, headers };
 }
 
