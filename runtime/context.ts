@@ -296,6 +296,8 @@ export class Context<S extends object = DefaultState, P = Params> {
   set status(code: number) {
     if (!Number.isInteger(code) || code < 100 || code > 999) throw runtimeErrors.EXW_ERR_RESPONSE_INVALID_STATUS(String(code));
     this._status = code;
+    // An upgrade has no response to build: an error status refuses it, so stop the pipeline here.
+    if (code >= 400 && this._res === null) this._flags |= F_ABORTED;
   }
 
   setHeader(name: string, value: HeaderValue): void {

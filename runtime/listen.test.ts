@@ -172,6 +172,45 @@ describe('upgrade routing', () => {
   });
 });
 
+describe('upgrade auth', () => {
+  it('an error status set by request middleware refuses the upgrade before the route runs', async () => {
+    const server = new Server();
+    let routeRan = false;
+    server.requestMiddleware('/ws', (ctx) => {
+      if (ctx.query.token !== 'ok') {
+        ctx.setHeader('www-authenticate', 'Bearer');
+        ctx.json({ error: 'no token' }, 401);
+      }
+    });
+    server.get('/ws', async (ctx) => {
+      routeRan = true;
+      const ws = await ctx.upgrade();
+      await ws.send(`hello ${ctx.ip}`);
+      ws.close();
+    });
+    const handle = await serve(server);
+    const wsUrl = handle.url.replace('http', 'ws') + '/ws';
+    const refused = await new Promise<{ status: number; auth: unknown; body: string }>((resolve) => {
+      const c = new WebSocket(wsUrl);
+      c.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, auth: res.headers['www-authenticate'], body }));
+      });
+      c.on('error', () => {});
+    });
+    expect(refused).toEqual({ status: 401, auth: 'Bearer', body: '{"error":"no token"}' });
+    expect(routeRan).toBe(false);
+    const client = new WebSocket(wsUrl + '?token=ok');
+    const first = await new Promise<string>((resolve, reject) => {
+      client.once('message', (m) => resolve(m.toString()));
+      client.once('error', reject);
+    });
+    expect(first).toBe('hello 127.0.0.1');
+    expect(routeRan).toBe(true);
+  });
+});
+
 describe('client errors from the HTTP parser', () => {
   it('answers a malformed request line with 400 and closes the socket', async () => {
     const server = new Server();
