@@ -140,6 +140,8 @@ function safeWrite(ctx: Context<any, any>): void {
       res.destroy();
       return;
     }
+    // The builder's headers may be what node refused: answer with none of them.
+    ctx._headers = null;
     resetResponse(ctx);
     defaultErrorResponse(ctx, 500, undefined);
     try {

@@ -362,6 +362,26 @@ describe('errors', () => {
     }
   });
 
+  it('a body or header node cannot write (circular JSON, invalid header name) answers 500', async () => {
+    const server = new Server({ logErrors: false });
+    server.get('/circular', (ctx) => {
+      const a: Record<string, unknown> = {};
+      a.self = a;
+      ctx.json(a);
+    });
+    server.get('/bad-name', (ctx) => {
+      ctx.setHeader('bad header name', 'x');
+      ctx.text('x');
+    });
+    server.get('/ok', (ctx) => ctx.text('ok'));
+    for (const path of ['/circular', '/bad-name']) {
+      const res = await request(server.handler).get(path);
+      expect(res.status).toBe(500);
+      expect(res.body).toMatchObject({ statusCode: 500 });
+    }
+    expect((await request(server.handler).get('/ok')).text).toBe('ok');
+  });
+
   it('a panic after the head was written cuts the response instead of writing another', async () => {
     const server = new Server({ logErrors: false });
     server.get('/x', async (ctx) => {
