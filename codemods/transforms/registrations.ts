@@ -80,6 +80,7 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
   });
 
   demoteDuplicateRoutes(plans);
+  demoteShadowingRoutes(plans);
   const legacy = plans.filter((p) => isLegacy(p.plan));
   if (legacy.length > 0 && r.kind === 'router') {
     const first = legacy[0].plan as Legacy;
@@ -123,16 +124,70 @@ function demoteDuplicateRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>): 
   const seen = new Set<string>();
   for (const p of plans) {
     if (isLegacy(p.plan) || !p.plan.routeKeys) continue;
-    if (p.plan.routeKeys.some((k) => seen.has(k))) {
+    // Param names do not matter for a clash: /users/{id} and /users/{userId} are the same route.
+    const shapes = p.plan.routeKeys.map((k) => k.toLowerCase().replace(/\{[^}:]+(:[^}]*)?\}/g, '{$1}'));
+    if (shapes.some((k) => seen.has(k))) {
       p.plan = { legacy: 'same method and path as an earlier route (Express reaches it only through next())', handlers: p.plan.handlers };
       continue;
     }
-    p.plan.routeKeys.forEach((k) => seen.add(k));
+    shapes.forEach((k) => seen.add(k));
   }
 }
 
+/**
+ * The legacy app answers after every runtime route, so a runtime route that
+ * Express reached only after an earlier legacy route (`/users/new` legacy,
+ * then `/users/:id` migrated) would now win: it stays on Express too.
+ */
+function demoteShadowingRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>): void {
+  const legacySamples: Array<{ method: string; sample: string }> = [];
+  for (const p of plans) {
+    if (isLegacy(p.plan)) {
+      legacySamples.push(...legacyRouteSamples(p.use));
+      continue;
+    }
+    const keys = p.plan.routeKeys ?? [];
+    const shadowed = keys.some((k) => {
+      const [method, pattern] = [k.slice(0, k.indexOf(' ')), k.slice(k.indexOf(' ') + 1)];
+      const re = patternRegex(pattern);
+      return legacySamples.some((l) => (l.method === method || l.method === 'ALL' || method === 'ALL') && re.test(l.sample));
+    });
+    if (shadowed) {
+      p.plan = { legacy: 'an earlier route that stays on Express matches the same requests (Express tried it first)', handlers: p.plan.handlers };
+      legacySamples.push(...legacyRouteSamples(p.use));
+    }
+  }
+}
+
+function legacyRouteSamples(use: ReceiverUse): Array<{ method: string; sample: string }> {
+  const sample = (node: any) => (isStringLiteral(node) ? node.value.replace(/:[A-Za-z_$][\w$]*(\([^)]*\))?\??/g, 'x').replace(/\*/g, 'x') : null);
+  if (use.kind === 'registration' && use.method !== 'use') {
+    const s = sample(use.args[0]);
+    return s ? [{ method: use.method === 'del' ? 'DELETE' : use.method.toUpperCase(), sample: s.toLowerCase().replace(/\/$/, '') }] : [];
+  }
+  if (use.kind === 'route-chain') {
+    const s = sample(use.path);
+    return s ? use.methods.map((m) => ({ method: m.method.toUpperCase(), sample: s.toLowerCase().replace(/\/$/, '') })) : [];
+  }
+  return [];
+}
+
+function patternRegex(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '{') {
+      const end = pattern.indexOf('}', i);
+      const inner = pattern.slice(i + 1, end);
+      const colon = inner.indexOf(':');
+      out += colon < 0 ? '[^/]+' : `(?:${inner.slice(colon + 1)})`;
+      i = end;
+    } else out += pattern[i].replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  }
+  try { return new RegExp(`^${out}$`, 'i'); } catch { return /^$/; }
+}
+
 function routeKey(method: string, path: string): string {
-  return `${method.toUpperCase()} ${path.toLowerCase().replace(/\{([^}:]+)(:[^}]*)?\}/g, '{$2}').replace(/\/$/, '')}`;
+  return `${method.toUpperCase()} ${path.replace(/\/$/, '') || '/'}`;
 }
 
 function describe(r: Receiver, use: ReceiverUse): string {
