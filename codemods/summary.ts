@@ -13,6 +13,13 @@ export interface ReasonCount {
   count: number;
 }
 
+export interface RuleCount {
+  rule: string;
+  count: number;
+  /** Distinct reasons under this rule, most frequent first. */
+  reasons: ReasonCount[];
+}
+
 /** compat and todo entries grouped by rule and reason, most frequent first. */
 export function groupReasons(result: RunResult): ReasonCount[] {
   const groups = new Map<string, ReasonCount>();
@@ -26,8 +33,22 @@ export function groupReasons(result: RunResult): ReasonCount[] {
       groups.set(key, group);
     }
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule));
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule) || a.reason.localeCompare(b.reason));
 }
+
+/** The same, one row per rule: reasons often name the file or module, which would give one row per file. */
+export function groupByRule(reasons: ReasonCount[]): RuleCount[] {
+  const rules = new Map<string, RuleCount>();
+  for (const r of reasons) {
+    const group = rules.get(r.rule) ?? { rule: r.rule, count: 0, reasons: [] };
+    group.count += r.count;
+    group.reasons.push(r);
+    rules.set(r.rule, group);
+  }
+  return [...rules.values()].sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule));
+}
+
+const MAX_RULE_ROWS = 20;
 
 export function renderSummary(result: RunResult, options: { color?: boolean } = {}): string {
   const style = options.color ? undefined : { head: [], border: [] };
@@ -46,11 +67,16 @@ export function renderSummary(result: RunResult, options: { color?: boolean } = 
     ['left on compat', handlers.compat],
   );
   const parts = [files.toString(), handlerTable.toString()];
-  const reasons = groupReasons(result);
-  if (reasons.length > 0) {
-    const reasonTable = new Table({ head: ['Left on Express: rule', 'Reason', 'Count'], style, wordWrap: true, colWidths: [28, 60, 7] });
-    for (const r of reasons) reasonTable.push([r.rule, r.reason, r.count]);
+  const rules = groupByRule(groupReasons(result));
+  if (rules.length > 0) {
+    const reasonTable = new Table({ head: ['Left on Express: rule', 'Count', 'Most frequent reason'], style, wordWrap: true, colWidths: [28, 7, 60] });
+    for (const r of rules.slice(0, MAX_RULE_ROWS)) {
+      const [top] = r.reasons;
+      const others = r.reasons.length > 1 ? ` (+${r.reasons.length - 1} other reason${r.reasons.length > 2 ? 's' : ''})` : '';
+      reasonTable.push([r.rule, r.count, `${top.reason}${others}`]);
+    }
     parts.push(reasonTable.toString());
+    if (rules.length > MAX_RULE_ROWS) parts.push(`... and ${rules.length - MAX_RULE_ROWS} more rules; --report <file.json> lists every reason.`);
   }
   const failures = result.files.filter((f) => f.status === 'failed');
   if (failures.length > 0) {
