@@ -46,14 +46,14 @@ export abstract class Registry<S extends object = DefaultState> {
    * `requestMiddleware('/admin', fn)` for `/admin` and below (segment-aware),
    * in registration order, before route-level middleware and the route.
    */
-  requestMiddleware(fn: Handler<S>): this;
+  requestMiddleware(...fns: Handler<S>[]): this;
   requestMiddleware(prefix: string, ...fns: Handler<S>[]): this;
   requestMiddleware(first: string | Handler<S>, ...rest: Handler<S>[]): this {
     return this.middleware('request', first, rest);
   }
 
   /** Response middleware: run after the route (or abort), may change status, headers and body. */
-  responseMiddleware(fn: Handler<S>): this;
+  responseMiddleware(...fns: Handler<S>[]): this;
   responseMiddleware(prefix: string, ...fns: Handler<S>[]): this;
   responseMiddleware(first: string | Handler<S>, ...rest: Handler<S>[]): this {
     return this.middleware('response', first, rest);

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { Router, Server, type Context, type Handler } from './index.js';
+import { formBody, jsonBody, Router, Server, serveStatic, type Context, type Handler } from './index.js';
 
 interface State {
   user?: { id: number };
@@ -35,5 +35,13 @@ describe('Server types', () => {
     const router = new Router<State>();
     router.get('/{slug}', (ctx: Context<State, { slug: string }>) => ctx.text(ctx.params.slug));
     server.mount('/blog', router);
+  });
+
+  test('library middleware plug in as request middleware', () => {
+    const server = new Server<State>();
+    server.requestMiddleware(serveStatic('public'));
+    server.requestMiddleware('/static', serveStatic('assets', { prefix: '/static' }));
+    server.requestMiddleware(jsonBody(), formBody({ extended: true }));
+    server.get('/f', (ctx) => ctx.file('/etc/hostname'));
   });
 });
