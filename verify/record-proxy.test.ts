@@ -19,6 +19,11 @@ const upstream = http.createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'image/png' });
       return res.end(PNG);
     }
+    if (req.url === '/size') {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      // Echo the size, then 2 MiB of bytes: both bodies exceed the stored limit.
+      return res.end(Buffer.concat([Buffer.from(`${Buffer.concat(chunks).length}:`), Buffer.alloc(2 * 1024 * 1024, 7)]));
+    }
     if (req.url === '/stream') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.write('part one;');
@@ -81,6 +86,9 @@ describe('recording proxy', () => {
     expect(JSON.parse(a.body.toString())).toMatchObject({ password: 'hunter2', received: { password: 'pw1' } });
     const b = await raw('/bin');
     expect(b.body.equals(PNG)).toBe(true);
+    const big = await raw('/size', { method: 'PUT', body: 'x'.repeat(3 * 1024 * 1024) });
+    expect(big.body.length).toBe(2 * 1024 * 1024 + '3145728:'.length);
+    expect(big.body.subarray(0, 8).toString()).toBe('3145728:');
     const s = await raw('/stream');
     expect(s.firstChunk).toBe('part one;');
     expect(s.body.toString()).toBe('part one;part two');
@@ -89,10 +97,11 @@ describe('recording proxy', () => {
   });
 
   it('writes one exchange per line in the versioned schema', () => {
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines.map((l) => [l.v, l.request.method, l.response?.status])).toEqual([
       [1, 'POST', 201],
       [1, 'GET', 200],
+      [1, 'PUT', 200],
       [1, 'GET', 200],
     ]);
     expect(lines[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -110,6 +119,13 @@ describe('recording proxy', () => {
     expect(x.request.url).toBe('/login?token=%5BREDACTED%5D&page=2');
     const text = readFileSync(out, 'utf8');
     for (const secret of ['very-secret', 'hunter2', 'pw1', 's3cr3t', 'k1"']) expect(text).not.toContain(secret);
+  });
+
+  it('passes large bodies whole but stores them cut at the limit, marked truncated', () => {
+    const big = lines[2]!;
+    expect(big.truncated).toBe(true);
+    expect(big.request.body!.length).toBe(1024 * 1024);
+    expect(bodyBytes(big.response!).length).toBe(1024 * 1024);
   });
 
   it('stores binary bodies as base64', () => {

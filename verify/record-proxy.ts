@@ -86,8 +86,10 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
         res.writeHead(up.statusCode ?? 502, up.statusMessage, forwardHeaders(up.rawHeaders));
         up.on('data', (chunk: Buffer) => {
           resBody.push(chunk);
-          res.write(chunk);
+          // Backpressure: a slow client slows the upstream read, not our memory.
+          if (!res.write(chunk)) up.pause();
         });
+        res.on('drain', () => up.resume());
         up.on('end', () => {
           res.end();
           resolve({ status: up.statusCode ?? 502, rawHeaders: up.rawHeaders });
@@ -96,6 +98,8 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
           res.destroy();
           resolve(undefined);
         });
+        // Cut short (the target reset, or we destroyed it because the client left): nothing to record.
+        up.on('close', () => resolve(undefined));
       });
       upstream.on('error', (err: NodeJS.ErrnoException) => {
         // The target is down or reset us: the client gets a 502, nothing is recorded.
@@ -105,10 +109,15 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       });
       req.on('data', (chunk: Buffer) => {
         reqBody.push(chunk);
-        upstream.write(chunk);
+        if (!upstream.write(chunk)) req.pause();
       });
+      upstream.on('drain', () => req.resume());
       req.on('end', () => upstream.end());
       req.on('error', () => upstream.destroy());
+      // The client went away before its answer was complete: stop the upstream exchange too.
+      res.on('close', () => {
+        if (!res.writableFinished) upstream.destroy();
+      });
     });
     if (answer === undefined) return;
     const exchange: Exchange = {
