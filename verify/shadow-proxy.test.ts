@@ -438,6 +438,12 @@ describe('shadow proxy: progressive cutover', () => {
     await expect(startShadow({ primary: 'http://127.0.0.1:1', candidate: 'http://127.0.0.1:1', cutoverRoutes: ['users'] })).rejects.toMatchObject({
       code: 'EXW_ERR_SHADOW_CUTOVER_ROUTES',
     });
+    const taken = await serve((_req, res) => res.end());
+    const port = Number(new URL(taken.url).port);
+    await expect(startShadow({ primary: taken.url, candidate: taken.url, port })).rejects.toMatchObject({
+      code: 'EXW_ERR_SHADOW_LISTEN',
+      message: expect.stringContaining('EADDRINUSE'),
+    });
   });
 });
 

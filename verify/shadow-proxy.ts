@@ -476,10 +476,18 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
   });
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(ShadowErrors.EXW_ERR_SHADOW_LISTEN(`${host}:${options.port ?? 0}`, err.message)));
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) => reject(ShadowErrors.EXW_ERR_SHADOW_LISTEN(`${host}:${options.port ?? 0}`, err.message)));
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  } catch (err) {
+    queue.close();
+    log?.end();
+    cfg.primary.agent.destroy();
+    cfg.candidate.agent.destroy();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const listen = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
