@@ -55,7 +55,7 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState): void 
   fc.changed = true;
 }
 
-/** `const legacyApp = express();` after the app, `app.notFound(mountExpress(legacyApp))` after its last registration. */
+/** `const legacyApp = express();` after the app, `app.requestMiddleware(mountExpress(legacyApp, ...))` after its last registration. */
 export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName: string): void {
   const { j } = fc;
   const r = state.receiver;
@@ -65,7 +65,9 @@ export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName:
   declStatement.insertAfter(decl);
   const regs = state.uses.filter((u) => u.kind === 'registration' || u.kind === 'route-chain') as Array<{ stmt: ASTPath<any> }>;
   const last = regs.map((u) => u.stmt).sort((a, b) => (b.node.start ?? b.node.loc?.start.line ?? 0) - (a.node.start ?? a.node.loc?.start.line ?? 0))[0];
-  const mount = parseStatement(j, `${r.name}.notFound(mountExpress(${LEGACY_APP}));`);
+  // Last request middleware: answers only what no runtime route matched; what Express does not answer either
+  // goes back to the runtime (its notFound), and errors to its panic hooks (compat/mount-express.ts).
+  const mount = parseStatement(j, `${r.name}.requestMiddleware(mountExpress(${LEGACY_APP}, { finalHandler: 'runtime' }));`);
   last.insertAfter(mount);
   fc.compatNames.add('mountExpress');
 }

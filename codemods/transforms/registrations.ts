@@ -27,6 +27,9 @@ import { addTodoComment } from './todo-comments.js';
 
 export const LEGACY_APP = 'legacyApp';
 
+/** Packages whose middleware is 4-argument error middleware. */
+const ERROR_HANDLER_PACKAGES = new Set(['errorhandler']);
+
 export interface ReceiverState {
   receiver: Receiver;
   uses: ReceiverUse[];
@@ -50,7 +53,7 @@ interface Shared {
   viaCompat: boolean;
 }
 
-type Planned = { apply: () => void; handlers: number; entries: Array<() => void>; routeKeys?: string[] };
+type Planned = { apply: () => void; handlers: number; compatHandlers?: number; entries: Array<() => void>; routeKeys?: string[] };
 type Legacy = { legacy: string; handlers: number };
 type Plan = Planned | Legacy;
 
@@ -93,7 +96,6 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     }
     return;
   }
-  // A legacy app answers last, so its own 404 handler must stay with it.
   for (const p of plans) {
     if (isLegacy(p.plan)) {
       moveToLegacy(fc, r, p.use, p.plan.legacy);
@@ -101,16 +103,11 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
       state.legacyCount++;
       continue;
     }
-    const planned = p.plan as Planned & { notFound?: boolean };
-    if (planned.notFound && legacy.length > 0) {
-      moveToLegacy(fc, r, p.use, 'the not-found handler stays with the legacy Express app, which answers last');
-      fc.handlers.compat += planned.handlers;
-      state.legacyCount++;
-      continue;
-    }
+    const planned = p.plan as Planned;
     planned.apply();
     planned.entries.forEach((e) => e());
     fc.handlers.native += planned.handlers;
+    fc.handlers.compat += planned.compatHandlers ?? 0;
     fc.changed = true;
   }
 }
@@ -200,6 +197,10 @@ function pathText(node: any): string {
   return isStringLiteral(node) ? `'${node.value}'` : node?.type === 'RegExpLiteral' ? `/${node.pattern}/` : '…';
 }
 
+function countPlanned(fns: FnPlan[]): { handlers: number; compatHandlers: number } {
+  return { handlers: fns.filter((f) => f.own && !f.compat).length, compatHandlers: fns.filter((f) => f.own && f.compat).length };
+}
+
 function countOwnHandlers(use: ReceiverUse): number {
   const args = use.kind === 'route-chain' ? use.methods.flatMap((m) => m.args) : use.kind === 'registration' ? use.args : [];
   return args.flatMap((a: any) => (a.type === 'ArrayExpression' ? a.elements : [a])).filter((a: any) => a && (a.type === 'Identifier' || /Function/.test(a.type))).length;
@@ -242,7 +243,7 @@ function fnArgPaths(callPath: ASTPath<any>, from: number): ASTPath<any>[] {
   return out;
 }
 
-interface FnPlan { node: any; apply: () => void; own: boolean; entries: Array<() => void>; viaCompat?: string }
+interface FnPlan { node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; entries: Array<() => void>; viaCompat?: string }
 
 function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, site: { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string }): FnPlan | string {
   const { fc } = shared;
@@ -336,7 +337,7 @@ function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind
   }
   const method = use.method === 'del' ? 'delete' : use.method;
   return {
-    handlers,
+    ...countPlanned(fns),
     routeKeys: path.paths.map((p) => routeKey(method, p)),
     entries: fns.flatMap((f) => f.entries),
     apply: () => {
@@ -385,7 +386,7 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
     methods.push({ method: method === 'del' ? 'delete' : method, fns });
   }
   return {
-    handlers,
+    ...countPlanned(methods.flatMap((m) => m.fns)),
     routeKeys: methods.map((m) => routeKey(m.method, path.paths[0])),
     entries: methods.flatMap((m) => m.fns.flatMap((f) => f.entries)),
     apply: () => {
@@ -438,12 +439,23 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       if (state && !state.serverOptions.some((o) => o.startsWith('cookieSecret'))) state.serverOptions.push(`cookieSecret: ${secret}`);
     }
     const fnNode = ref.kind === 'inline' ? ref.node : ref.kind === 'local' ? ref.fnNode : null;
-    if (fnNode && fnNode.params.length === 4) {
+    const errorPackage = ref.kind === 'foreign' && p.node.type === 'CallExpression' && ERROR_HANDLER_PACKAGES.has(calleeModule(p, p.node.callee) ?? '');
+    if ((fnNode && fnNode.params.length === 4) || errorPackage) {
       if (prefix) return { legacy: 'path-scoped error middleware', handlers };
-      const plan = planFn(shared, r, p, 'error', { relativeUrl: false, indexNames: new Map(), label: 'error handler' });
-      if (typeof plan === 'string') return { legacy: plan, handlers };
-      fns.push(plan);
-      outs.push({ method: 'panicHook', args: [plan.node] });
+      const plan = errorPackage ? null : planFn(shared, r, p, 'error', { relativeUrl: false, indexNames: new Map(), label: 'error handler' });
+      if (plan && typeof plan !== 'string') {
+        fns.push(plan);
+        outs.push({ method: 'panicHook', args: [plan.node] });
+        continue;
+      }
+      // Still Express's own error middleware, but now it answers the runtime's errors too.
+      const reason = plan ?? `${fc.j(p.node).toSource()} is an Express error handler package`;
+      fns.push({
+        node: p.node, own: !errorPackage, compat: true, apply: () => { fc.compatNames.add('fromExpressErrorHandler'); },
+        entries: [() => addEntry(fc, p.node, 'compat', 'express-error-handler', { reason: `runs through fromExpressErrorHandler: ${reason}`, handler: 'error handler' })],
+      });
+      if (!errorPackage) addTodoComment(fc, use.stmt, `error handler runs through fromExpressErrorHandler: ${reason}`);
+      outs.push({ method: 'panicHook', args: [fc.j.callExpression(fc.j.identifier('fromExpressErrorHandler'), [p.node])] });
       continue;
     }
     const isTrailing404 = !!fnNode && r.kind === 'app' && !prefix && fnPaths.length === 1 && where.afterRoutes && where.routesBefore && responds404(fnNode);
@@ -457,7 +469,7 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
     outs.push({ method: 'requestMiddleware', args: scopedPrefix ? [j.stringLiteral(scopedPrefix), plan.node] : [plan.node] });
   }
   return {
-    handlers,
+    ...countPlanned(fns),
     notFound,
     interleaved: plainMiddleware && where.routesBefore,
     entries: fns.flatMap((f) => f.entries),

@@ -15,6 +15,6 @@ legacyApp.get('/race', (req, res) => {
   console.log('asked');
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

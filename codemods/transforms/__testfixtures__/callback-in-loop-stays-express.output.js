@@ -19,6 +19,6 @@ legacyApp.get('/batch', (req, res) => {
   });
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

@@ -14,6 +14,6 @@ legacyApp.get('/twice', (req, res) => {
   res.json({ a: false });
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

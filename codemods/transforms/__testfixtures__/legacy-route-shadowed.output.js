@@ -15,6 +15,6 @@ legacyApp.get('/users/:id', (req, res) => res.json({ id: req.params.id }));
 
 app.get('/posts/{id}', async (ctx) => ctx.json({ post: ctx.params.id }));
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

@@ -17,6 +17,6 @@ legacyApp.get('/users/:id', (req, res) => {
   res.json({ me: true });
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

@@ -15,6 +15,6 @@ app.get('/ok', async (ctx) => {
   ctx.json({ ok: true });
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

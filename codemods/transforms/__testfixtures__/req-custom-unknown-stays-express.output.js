@@ -11,6 +11,6 @@ legacyApp.get('/tenant', (req, res) => {
   res.json({ tenant: req.tenant });
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

@@ -14,6 +14,6 @@ legacyApp.use((req, res, next) => {
 
 app.get('/', async (ctx) => ctx.json({}));
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

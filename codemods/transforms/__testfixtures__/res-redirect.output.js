@@ -19,6 +19,6 @@ legacyApp.get('/back', (req, res) => {
   res.redirect('back');
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

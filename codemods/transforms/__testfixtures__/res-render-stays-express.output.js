@@ -13,6 +13,6 @@ legacyApp.get('/page', (req, res) => {
 
 app.get('/data', async (ctx) => ctx.json({ ok: true }));
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

@@ -13,6 +13,6 @@ legacyApp.get('/stream', (req, res) => {
   res.end();
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

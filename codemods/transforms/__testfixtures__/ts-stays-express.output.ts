@@ -13,6 +13,6 @@ legacyApp.get('/view', (req: Request, res: Response) => {
   res.render('index');
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 export default app.handler;

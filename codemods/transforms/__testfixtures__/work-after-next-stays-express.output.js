@@ -13,6 +13,6 @@ legacyApp.use((req, res, next) => {
   console.log('took', Date.now() - started);
 });
 
-app.notFound(mountExpress(legacyApp));
+app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
 
 module.exports = app.handler;

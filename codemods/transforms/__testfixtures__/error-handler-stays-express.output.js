@@ -1,0 +1,16 @@
+const { Server } = require('expressway/runtime');
+const { fromExpressErrorHandler } = require('expressway/compat');
+const app = new Server();
+
+app.get('/boom', async (ctx) => {
+  throw new Error('boom');
+});
+
+// Passes the error on when it cannot answer: stays Express code.
+// expressway-todo: error handler runs through fromExpressErrorHandler: next(err) in an error handler delegates to the next Express error handler
+app.panicHook(fromExpressErrorHandler((err, req, res, next) => {
+  if (res.headersSent) return next(err);
+  res.status(500).json({ error: err.message });
+}));
+
+module.exports = app.handler;
