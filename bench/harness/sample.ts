@@ -1,0 +1,14 @@
+/** One counted run of one peer in one scenario. */
+export interface Sample {
+  /** Per second (req/s, msg/s, events/s), or MB for the memory scenario. */
+  rate: number;
+  /** Latency in ms; null where the scenario has none (SSE, memory). */
+  p50: number | null;
+  p99: number | null;
+  /** Completed requests / messages / events in the run. */
+  total: number;
+  /** Socket errors and timeouts. */
+  errors: number;
+  /** Responses with an unexpected status. */
+  unexpected: number;
+}

@@ -1,0 +1,29 @@
+/** The terminal table: one row per peer and scenario, ratios against the scenario's baseline. */
+import Table from 'cli-table3';
+import { formatMs, formatProblems, formatRate, formatRatio } from './format.js';
+import type { BenchResult } from './results.js';
+
+/** No colour codes: the table is also read from logs and files. */
+const PLAIN = { head: [], border: [] };
+
+export function renderTable(result: BenchResult): string {
+  const table = new Table({ head: ['scenario', 'peer', 'rate', 'p50', 'p99', 'vs baseline', 'notes'], style: PLAIN });
+  for (const scenario of result.scenarios) {
+    scenario.peers.forEach((peer, i) => {
+      table.push([
+        i === 0 ? `(${scenario.id}) ${scenario.title}` : '',
+        peer.label,
+        `${formatRate(peer.rate, scenario.unit)}${scenario.unit === 'MB' ? '' : ` ${scenario.unit}`}`,
+        formatMs(peer.p50),
+        formatMs(peer.p99),
+        formatRatio(peer, scenario),
+        formatProblems(peer),
+      ]);
+    });
+  }
+  const targets = new Table({ head: ['target', 'measured', 'needed', 'status'], style: PLAIN });
+  for (const t of result.targets) {
+    targets.push([t.name, t.value === null ? '—' : t.value.toFixed(2), `${t.comparison} ${t.threshold}`, t.status]);
+  }
+  return `${table.toString()}\n${targets.toString()}`;
+}

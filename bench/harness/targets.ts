@@ -1,0 +1,44 @@
+/** The targets, checked against ratios measured in the same run. */
+import type { ScenarioResult, TargetResult } from './results.js';
+import type { PeerId, ScenarioId } from './scenarios.js';
+
+interface Target {
+  name: string;
+  scenario: ScenarioId;
+  peer: PeerId;
+  /** Compare against this peer's rate; absent: the peer's own value (memory). */
+  against?: PeerId;
+  threshold: number;
+  comparison: '>=' | '<=';
+}
+
+export const TARGETS: readonly Target[] = [
+  { name: 'runtime / node:http on (a)', scenario: 'a', peer: 'runtime', against: 'node-http', threshold: 0.95, comparison: '>=' },
+  { name: 'runtime / node:http on (b)', scenario: 'b', peer: 'runtime', against: 'node-http', threshold: 0.95, comparison: '>=' },
+  { name: 'runtime / node:http on (e)', scenario: 'e', peer: 'runtime', against: 'node-http', threshold: 0.95, comparison: '>=' },
+  { name: 'runtime / Fastify on (b)', scenario: 'b', peer: 'runtime', against: 'fastify', threshold: 1.1, comparison: '>=' },
+  { name: 'runtime / Express 4 on (b)', scenario: 'b', peer: 'runtime', against: 'express4', threshold: 8, comparison: '>=' },
+  { name: 'runtime / bare ws on (f)', scenario: 'f', peer: 'runtime', against: 'ws', threshold: 0.95, comparison: '>=' },
+  { name: 'RSS added by 1,000 idle SSE clients (MB)', scenario: 'm', peer: 'runtime', threshold: 50, comparison: '<=' },
+];
+
+function rateOf(results: ScenarioResult[], scenario: ScenarioId, peer: PeerId): number | undefined {
+  return results.find((s) => s.id === scenario)?.peers.find((p) => p.peer === peer)?.rate;
+}
+
+export function checkTargets(results: ScenarioResult[]): TargetResult[] {
+  return TARGETS.map((target) => {
+    const own = rateOf(results, target.scenario, target.peer);
+    const other = target.against ? rateOf(results, target.scenario, target.against) : 1;
+    const value = own === undefined || other === undefined || other === 0 ? null : own / other;
+    const met = value !== null && (target.comparison === '>=' ? value >= target.threshold : value <= target.threshold);
+    return {
+      name: target.name,
+      scenario: target.scenario,
+      value,
+      threshold: target.threshold,
+      comparison: target.comparison,
+      status: value === null ? 'not measured' : met ? 'met' : 'missed',
+    };
+  });
+}
