@@ -31,3 +31,10 @@ export { parseShard, inShard, type Shard } from './shard.js';
 export { writeReports, terminalSummary, plainSummary, type ReportOutputs } from './report-output.js';
 export * from './report-model.js';
 export { VerifyErrors } from './errors.js';
+// The shadow proxy, bench, renderers and merge (each loads its heavy parts, such as autocannon, only when called).
+export { startShadow, type ShadowOptions, type ShadowProxy } from './shadow-proxy.js';
+export { runBench, type BenchResult } from './bench.js';
+export { mergeReports, readReport } from './report-merge.js';
+export { renderHtml } from './report-html.js';
+export { renderJunit } from './report-junit.js';
+export { renderTerminal } from './report-terminal.js';
