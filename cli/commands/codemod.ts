@@ -95,7 +95,7 @@ async function runAction(paths: string[], flags: RunFlags): Promise<number> {
 
   if (flags.print || flags.diff) {
     const { renderDiff, renderPrint } = await import('../../codemods/show-changes.js');
-    const color = process.stdout.isTTY === true;
+    const color = useColor(process.stdout);
     for (const file of result.files) {
       if (file.status !== 'changed') continue;
       const name = displayPath(file.file, result.cwd);
@@ -108,9 +108,14 @@ async function runAction(paths: string[], flags: RunFlags): Promise<number> {
   }
   if (!flags.silent) {
     const { renderSummary } = await import('../../codemods/summary.js');
-    process.stderr.write(renderSummary(result, { color: process.stderr.isTTY === true }));
+    process.stderr.write(renderSummary(result, { color: useColor(process.stderr) }));
   }
   return result.exitCode;
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+function useColor(stream: NodeJS.WriteStream): boolean {
+  return stream.isTTY === true && !('NO_COLOR' in process.env);
 }
 
 function parseCpus(value: string | undefined): number | undefined {
