@@ -26,7 +26,8 @@ async function serve(handler: http.RequestListener): Promise<{ url: string; serv
 }
 
 async function shadow(options: ShadowOptions): Promise<ShadowProxy> {
-  const p = await startShadow(options);
+  // Load shedding is off unless a test is about it: a busy test machine must not shed the mirrors other tests count.
+  const p = await startShadow({ maxMirrorLagMs: 0, ...options });
   proxies.push(p);
   return p;
 }
@@ -295,6 +296,37 @@ describe('shadow proxy: mirroring', () => {
     expect(report.lost.filter((l) => l.message.includes('queue full'))).toHaveLength(3);
     // Dropping is the proxy's choice, not the candidate's failure.
     expect(report.totals.candidateFailures).toBe(0);
+  });
+});
+
+describe('shadow proxy: load shedding', () => {
+  it('sheds mirror jobs while the event loop lags beyond the limit, and counts them', async () => {
+    const primary = await serve(primaryApp());
+    const seen: string[] = [];
+    const candidate = await serve((req, res) => {
+      seen.push(req.url!);
+      res.end();
+    });
+    // Any real event loop lags a little behind its timers: a limit of 1 microsecond is always exceeded.
+    const proxy = await shadow({ primary: primary.url, candidate: candidate.url, maxMirrorLagMs: 0.001 });
+    await eventually(() => expect(proxy.stats().mirror.shedding).toBe(true), 10_000);
+    const res = await request(`${proxy.url}/shed`);
+    expect(res.status).toBe(201);
+    await eventually(() => expect(proxy.stats().mirror.shed).toBe(1));
+    expect(seen).toEqual([]);
+    const report = await proxy.stop();
+    expect(report.lost.map((l) => l.message)).toEqual([expect.stringContaining('mirror shed')]);
+    expect(report.totals.candidateFailures).toBe(0);
+  });
+
+  it('does not shed with the default limit on an idle proxy', async () => {
+    const primary = await serve(primaryApp());
+    const candidate = await serve(primaryApp());
+    const proxy = await startShadow({ primary: primary.url, candidate: candidate.url });
+    proxies.push(proxy);
+    await request(`${proxy.url}/x`);
+    await eventually(() => expect(proxy.stats().mirror.compared).toBe(1));
+    expect(proxy.stats().mirror.shed).toBe(0);
   });
 });
 

@@ -33,6 +33,7 @@ import {
   type Target,
 } from './shadow-forward.js';
 import { createMirrorQueue, type MirrorQueue } from './shadow-queue.js';
+import { createLoadGuard } from './shadow-load.js';
 import { createRouteSelection, pathOf, type RouteSelection } from './shadow-routes.js';
 import { ShadowStats, type ServedBy, type ShadowSnapshot } from './shadow-stats.js';
 import { writeFileAtomic } from './report-write.js';
@@ -88,6 +89,12 @@ export interface ShadowOptions {
   compare?: ShadowComparer;
   /** Source of randomness for cutover percentages (tests pass a deterministic one). */
   random?: () => number;
+  /**
+   * While the proxy's event loop p99 delay (over 1 s windows) is above this, new mirror
+   * jobs are shed, so mirroring never adds to client latency on a CPU-starved proxy.
+   * Default 100 ms; 0 turns shedding off.
+   */
+  maxMirrorLagMs?: number;
   /** How long stop() lets queued mirror jobs finish. Default 3000 ms. */
   drainTimeoutMs?: number;
 }
@@ -214,6 +221,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     return key;
   };
 
+  const guard = createLoadGuard(options.maxMirrorLagMs ?? 100);
   const queue: MirrorQueue<MirrorJob> = createMirrorQueue({ capacity: cfg.queueSize, concurrency: cfg.concurrency, run: runMirror });
 
   async function runMirror(job: MirrorJob): Promise<void> {
@@ -372,6 +380,11 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
               stats.lost(route, request, 'not-replayed', `larger than the comparison limit (${cfg.maxCompareBytes} bytes); not compared`);
               return;
             }
+            if (guard.shedding) {
+              guard.countShed();
+              stats.lost(route, request, 'not-replayed', `mirror shed: the proxy's event loop lags ${guard.lagMs} ms`);
+              return;
+            }
             if (!queue.push({ route, request, method, url, rawHeaders, body, primary: answer })) {
               stats.lost(route, request, 'not-replayed', 'mirror queue full; dropped');
             }
@@ -439,7 +452,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
   }
 
   function sendStats(res: http.ServerResponse): void {
-    const body = JSON.stringify(stats.snapshot(queue));
+    const body = JSON.stringify(stats.snapshot(queue, guard));
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   }
@@ -483,6 +496,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     });
   } catch (err) {
     queue.close();
+    guard.stop();
     log?.end();
     cfg.primary.agent.destroy();
     cfg.candidate.agent.destroy();
@@ -499,6 +513,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       const closed = closeServer(server, 2_000);
       for (const socket of tunnels) socket.destroy();
       await closed;
+      guard.stop();
       const left = await queue.drain(options.drainTimeoutMs ?? 3_000);
       for (const job of left) stats.lost(job.route, job.request, 'not-replayed', 'the proxy stopped before this mirror ran');
       cfg.primary.agent.destroy();
@@ -514,7 +529,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
   return {
     url: listen,
     port,
-    stats: () => stats.snapshot(queue),
+    stats: () => stats.snapshot(queue, guard),
     report: () => stats.toReport(reportMeta),
     stop,
   };

@@ -43,7 +43,7 @@ export interface ShadowSnapshot {
   requests: number;
   served: { primary: number; candidate: number; fallback: number };
   primaryErrors: number;
-  mirror: { waiting: number; running: number; dropped: number; compared: number; matched: number; differing: number; lost: number; skipped: number };
+  mirror: { waiting: number; running: number; dropped: number; shed: number; shedding: boolean; lagMs: number; compared: number; matched: number; differing: number; lost: number; skipped: number };
   /** matched / compared * 100, two decimals; 0 before anything was compared. */
   parity: number;
   candidateErrors: { timeout: number; connection: number; status5xx: number };
@@ -118,7 +118,10 @@ export class ShadowStats {
     if (this.skippedList.length < LIST_LIMIT) this.skippedList.push({ request, route, reason: 'write-not-allowed' });
   }
 
-  snapshot(queue: { waiting: number; running: number; dropped: number }): ShadowSnapshot {
+  snapshot(
+    queue: { waiting: number; running: number; dropped: number },
+    load: { shed: number; shedding: boolean; lagMs: number } = { shed: 0, shedding: false, lagMs: 0 },
+  ): ShadowSnapshot {
     const routes = [...this.routes.values()].sort((a, b) => a.route.localeCompare(b.route));
     const sum = (pick: (c: RouteCounters) => number) => routes.reduce((n, c) => n + pick(c), 0);
     const compared = sum((c) => c.compared);
@@ -132,6 +135,9 @@ export class ShadowStats {
         waiting: queue.waiting,
         running: queue.running,
         dropped: queue.dropped,
+        shed: load.shed,
+        shedding: load.shedding,
+        lagMs: load.lagMs,
         compared,
         matched,
         differing: compared - matched,

@@ -20,6 +20,7 @@ interface ShadowFlags {
   statsPath: string;
   redact: boolean;
   minParity: string;
+  maxMirrorLag: string;
   quiet?: boolean;
 }
 
@@ -44,6 +45,7 @@ export function registerShadow(program: Command): void {
     .option('--log <file>', 'NDJSON log of every answer and the side that served it')
     .option('--stats-path <path>', 'path of the JSON stats endpoint on the proxy', '/__expressway/stats')
     .option('--min-parity <percent>', 'parity threshold recorded in the report', '100')
+    .option('--max-mirror-lag <ms>', 'shed mirror jobs while the proxy event loop p99 lag is above this (0: never shed)', '100')
     .option('--no-redact', 'keep secrets in the report and log')
     .option('--quiet', 'no live stats line')
     .action(async (flags: ShadowFlags) => {
@@ -78,6 +80,7 @@ async function toOptions(flags: ShadowFlags) {
       logFile: flags.log,
       statsPath: flags.statsPath,
       minParity: number('--min-parity', flags.minParity, 0, 100),
+      maxMirrorLagMs: number('--max-mirror-lag', flags.maxMirrorLag, 0),
       redact: flags.redact ? {} : (false as const),
     };
   } catch (err) {
