@@ -1,0 +1,77 @@
+/**
+ * Step 4: the processes compared. The original runs twice, as two separate
+ * processes (primary and secondary, Diffy's method: what differs between two
+ * runs of the same code, like per-process counters and timestamps, is noise,
+ * not a regression), the migrated copy once. Each gets a free port through
+ * PORT (verify/targets.ts), NODE_ENV=test unless the caller's environment sets
+ * it, and its log in the work dir. The two originals sit behind one URL for
+ * verify() (baseline-pair.ts).
+ */
+import { join } from 'node:path';
+import type { Target } from '../verify/targets.js';
+import { commandPath, startCommand } from './app-entry.js';
+import { startBaselinePair, type BaselinePair } from './baseline-pair.js';
+import { MigrateErrors } from './errors.js';
+
+export interface RunningApps {
+  primary: Target;
+  secondary: Target;
+  candidate: Target;
+  /** One URL for verify()'s baseline, splitting each pair of requests between primary and secondary. */
+  pair: BaselinePair;
+  logs: { primary: string; secondary: string; candidate: string };
+  stop(): Promise<void>;
+}
+
+export interface StartAppsOptions {
+  appDir: string;
+  copyDir: string;
+  workDir: string;
+  env: NodeJS.ProcessEnv;
+  startTimeoutMs?: number;
+}
+
+type Role = 'primary' | 'secondary' | 'candidate';
+
+export async function startApps(options: StartAppsOptions): Promise<RunningApps> {
+  const { startTarget } = await import('../verify/targets.js');
+  const original = startCommand(options.appDir).command;
+  const migrated = startCommand(options.copyDir).command;
+  const start = (role: Role, command: string, pathDirs: string[]) => startTarget(command, {
+    side: role === 'candidate' ? 'candidate' : 'baseline',
+    outDir: join(options.workDir, 'logs', role),
+    env: { ...options.env, PATH: commandPath(...pathDirs) },
+    ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
+  });
+  const settled = await Promise.allSettled([
+    start('primary', original, [options.appDir]),
+    start('secondary', original, [options.appDir]),
+    start('candidate', migrated, [options.copyDir, options.appDir]),
+  ]);
+  const failed = settled.findIndex((s) => s.status === 'rejected');
+  if (failed >= 0) {
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    // An original that cannot start is unusable input; a copy that cannot start is a failed migration.
+    const reason = ((settled[failed] as PromiseRejectedResult).reason as Error).message;
+    throw failed === 2 ? MigrateErrors.EXW_ERR_MIGRATE_CANDIDATE_START(reason) : MigrateErrors.EXW_ERR_MIGRATE_ORIGINAL_START(reason);
+  }
+  const [primary, secondary, candidate] = settled.map((s) => (s as PromiseFulfilledResult<Target>).value) as [Target, Target, Target];
+  let pair: BaselinePair;
+  try {
+    pair = await startBaselinePair(primary.origin, secondary.origin);
+  } catch (err) {
+    await Promise.all([primary.stop(), secondary.stop(), candidate.stop()]);
+    throw err;
+  }
+  return {
+    primary,
+    secondary,
+    candidate,
+    pair,
+    logs: { primary: primary.log ?? '', secondary: secondary.log ?? '', candidate: candidate.log ?? '' },
+    async stop() {
+      await pair.close();
+      await Promise.all([primary.stop(), secondary.stop(), candidate.stop()]);
+    },
+  };
+}
