@@ -135,6 +135,13 @@ describe('runCodemod', () => {
     expect(statusOf(plain, dir2)['routes/users.js']).toBe('skipped:no-express');
   });
 
+  it('skips the project pass (and ts-morph) when no file imports express', async () => {
+    const dir = tree({ 'notes.js': '// how we chose express over koa\nmodule.exports = 1;\n', 'util.js': 'module.exports = 2;\n' });
+    const result = await run(dir);
+    expect(result.projectPass).toEqual({ ran: false, addedFiles: 0, hints: 0 });
+    expect(statusOf(result, dir)).toEqual({ 'notes.js': 'unchanged', 'util.js': 'skipped:no-express' });
+  });
+
   it('accepts a transform function and a plain jscodeshift transform module', async () => {
     const dir = tree({ 'app.js': ROUTE });
     const seen: string[] = [];
