@@ -57,7 +57,7 @@ const proxy = await startShadow({ primary, candidate, mirrorTimeoutMs: 1000 });
 console.log('READY ' + proxy.url);
 process.on('SIGTERM', async () => {
   const s = proxy.stats();
-  console.log('STATS ' + JSON.stringify({ requests: s.requests, compared: s.mirror.compared, dropped: s.mirror.dropped, lost: s.mirror.lost }));
+  console.log('STATS ' + JSON.stringify({ requests: s.requests, compared: s.mirror.compared, dropped: s.mirror.dropped, shed: s.mirror.shed, lost: s.mirror.lost }));
   await proxy.stop();
   process.exit(0);
 });

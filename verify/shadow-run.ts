@@ -61,9 +61,10 @@ export function statsLine(s: ShadowSnapshot, rate: number, colour: boolean): str
   const c = colour ? pc : pc.createColors(false);
   const parity = s.mirror.compared === 0 ? c.dim('-') : s.parity === 100 ? c.green(`${s.parity}%`) : c.yellow(`${s.parity}%`);
   const dropped = s.mirror.dropped > 0 ? c.red(String(s.mirror.dropped)) : '0';
+  const shed = s.mirror.shed > 0 ? ` shed ${c.yellow(String(s.mirror.shed))}${s.mirror.shedding ? c.yellow(` (lag ${s.mirror.lagMs} ms)`) : ''}` : '';
   return (
     `${c.bold('shadow')} ${s.requests} req (${rate.toFixed(0)}/s) | served P ${s.served.primary} C ${s.served.candidate} fallback ${s.served.fallback}` +
-    ` | mirror compared ${s.mirror.compared} parity ${parity} queue ${s.mirror.waiting}+${s.mirror.running} dropped ${dropped} lost ${s.mirror.lost}` +
+    ` | mirror compared ${s.mirror.compared} parity ${parity} queue ${s.mirror.waiting}+${s.mirror.running} dropped ${dropped}${shed} lost ${s.mirror.lost}` +
     ` | candidate errors ${s.candidateErrors.timeout + s.candidateErrors.connection + s.candidateErrors.status5xx}`
   );
 }
