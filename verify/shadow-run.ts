@@ -58,7 +58,7 @@ export async function runShadow(options: ShadowOptions, io: RunShadowIo = {}): P
 }
 
 export function statsLine(s: ShadowSnapshot, rate: number, colour: boolean): string {
-  const c = colour ? pc : pc.createColors(false);
+  const c = pc.createColors(colour);
   const parity = s.mirror.compared === 0 ? c.dim('-') : s.parity === 100 ? c.green(`${s.parity}%`) : c.yellow(`${s.parity}%`);
   const dropped = s.mirror.dropped > 0 ? c.red(String(s.mirror.dropped)) : '0';
   const shed = s.mirror.shed > 0 ? ` shed ${c.yellow(String(s.mirror.shed))}${s.mirror.shedding ? c.yellow(` (lag ${s.mirror.lagMs} ms)`) : ''}` : '';
