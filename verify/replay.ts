@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import zlib from 'node:zlib';
 import type { Captured } from './diff.js';
 import type { LostReason } from './report-model.js';
 import { bodyBytes, type TrafficRequest } from './traffic.js';
@@ -93,7 +94,8 @@ export class ReplayClient {
         res.on('end', () => {
           const pairs: Array<[string, string]> = [];
           for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
-          finish({ ok: true, response: { status: res.statusCode ?? 0, headers: pairs, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) } });
+          const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          finish({ ok: true, response: { status: res.statusCode ?? 0, headers: pairs, body: decode(raw, res.headers['content-encoding']) } });
         });
       });
       req.end(prepared.body);
@@ -102,6 +104,32 @@ export class ReplayClient {
 
   close(): void {
     this.agent.destroy();
+  }
+}
+
+/**
+ * Compressed bodies are compared decompressed: gzip bytes of two equal JSON
+ * documents may differ, and of two documents with one noisy field always
+ * do, which would turn the whole body into noise. The encoding itself is
+ * still compared as a header.
+ */
+function decode(body: Buffer, encoding: string | undefined): Buffer {
+  if (!encoding || body.length === 0) return body;
+  try {
+    switch (encoding.trim().toLowerCase()) {
+      case 'gzip':
+      case 'x-gzip':
+        return zlib.gunzipSync(body);
+      case 'deflate':
+        return zlib.inflateSync(body);
+      case 'br':
+        return zlib.brotliDecompressSync(body);
+      default:
+        return body;
+    }
+  } catch {
+    // Not what it claims to be: compare the bytes as they came.
+    return body;
   }
 }
 

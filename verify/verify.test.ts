@@ -160,6 +160,26 @@ describe('verify: app pairs with known differences', () => {
   });
 });
 
+describe('verify: compressed answers', () => {
+  it('compares gzip and brotli bodies decompressed, so one noisy field does not hide a real change', async () => {
+    const { gzipSync, brotliCompressSync } = await import('node:zlib');
+    const { createServer } = await import('node:http');
+    const app = (name: string) =>
+      createServer((req, res) => {
+        const body = Buffer.from(JSON.stringify({ name, ts: String(process.hrtime.bigint()) }));
+        const br = req.url === '/br';
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': br ? 'br' : 'gzip' });
+        res.end(br ? brotliCompressSync(body) : gzipSync(body));
+      });
+    const a = await listen(app('same'));
+    const b = await listen(app('changed'));
+    const lines = [0, 1, 2, 3].map((i) => exchange(i, 'GET', i % 2 ? '/br' : '/gz', { headers: { 'accept-encoding': 'gzip, br' } }));
+    const r = await verify({ baseline: a, candidate: b, traffic: writeTraffic('gz.ndjson', lines), outDir: dir });
+    expect(found(r)).toEqual(['GET /br /body/name value', 'GET /gz /body/name value']);
+    expect(r.routes.every((x) => x.noiseFields.includes('/body/ts'))).toBe(true);
+  });
+});
+
 describe('verify: traffic input', () => {
   it('reports a malformed line by number and goes on; --strict fails', async () => {
     const t = writeTraffic('bad.ndjson', [exchange(0, 'GET', '/same'), '{not json', exchange(2, 'GET', '/same'), '{"v":1,"id":"x","request":{"method":"GET"}}']);

@@ -26,6 +26,8 @@ interface VerifyFlags {
   html?: string;
   junit?: string;
   strict?: boolean;
+  noiseRelative: string;
+  noiseAbsolute: string;
   redact: boolean;
   redactHeader?: string;
   redactField?: string;
@@ -62,6 +64,8 @@ export function registerVerify(program: Command): void {
     .option('--html <file>', 'HTML report')
     .option('--junit <file>', 'JUnit XML report')
     .option('--strict', 'fail on the first malformed traffic entry')
+    .option('--noise-relative <fraction>', 'route noise: candidate difference rate may exceed the A/A rate by this fraction of it', '0.2')
+    .option('--noise-absolute <fraction>', 'route noise: ... or by this fraction of the compared requests', '0.03')
     .option('--no-redact', 'keep secret values in the report')
     .option('--redact-header <list>', 'more headers to redact')
     .option('--redact-field <list>', 'more JSON fields / query parameters to redact')
@@ -104,6 +108,7 @@ export function registerVerify(program: Command): void {
           startTimeoutMs: number('--start-timeout', flags.startTimeout, 1),
           outDir: flags.out,
           strict: flags.strict === true,
+          noise: { relative: number('--noise-relative', flags.noiseRelative, 0), absolute: number('--noise-absolute', flags.noiseAbsolute, 0, 1) },
           redact: flags.redact
             ? { headers: [...DEFAULT_REDACT_HEADERS, ...list(flags.redactHeader)], fields: [...DEFAULT_REDACT_FIELDS, ...list(flags.redactField)] }
             : false,
