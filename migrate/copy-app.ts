@@ -38,11 +38,16 @@ export async function copyApp(appDir: string, outDir: string, force: boolean): P
   await mkdir(dirname(outDir), { recursive: true });
   const temp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await cp(appDir, temp, {
-      recursive: true,
-      verbatimSymlinks: true,
-      filter: (source) => source === appDir || !NOT_COPIED.has(basename(source)),
-    });
+    // Entry by entry: fs.cp refuses a destination inside its source, which `expressway migrate .` needs.
+    await mkdir(temp);
+    for (const entry of await readdir(appDir)) {
+      if (NOT_COPIED.has(entry)) continue;
+      await cp(join(appDir, entry), join(temp, entry), {
+        recursive: true,
+        verbatimSymlinks: true,
+        filter: (source) => !NOT_COPIED.has(basename(source)),
+      });
+    }
     // rename(2) replaces an empty directory but not a full one; --force was checked above.
     await rm(outDir, { recursive: true, force: true });
     await rename(temp, outDir);
