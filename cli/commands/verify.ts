@@ -35,7 +35,19 @@ interface VerifyFlags {
 }
 
 /** Verify errors that mean "cannot run" (exit 2) rather than "ran and found failures" (exit 1). */
-const INPUT_ERRORS = /^EXW_ERR_VERIFY_(TRAFFIC_|TARGET_START|TARGET_INVALID|RULES|ROUTES|NORMALISER|SHARD|REPORT_VERSION)/;
+const INPUT_ERRORS = new Set([
+  'EXW_ERR_VERIFY_TRAFFIC_LINE',
+  'EXW_ERR_VERIFY_TRAFFIC_FORMAT',
+  'EXW_ERR_VERIFY_TRAFFIC_VERSION',
+  'EXW_ERR_VERIFY_TRAFFIC_EMPTY',
+  'EXW_ERR_VERIFY_TARGET_START',
+  'EXW_ERR_VERIFY_TARGET_INVALID',
+  'EXW_ERR_VERIFY_RULES',
+  'EXW_ERR_VERIFY_ROUTES',
+  'EXW_ERR_VERIFY_NORMALISER',
+  'EXW_ERR_VERIFY_SHARD',
+  'EXW_ERR_VERIFY_REPORT_VERSION',
+]);
 
 export function registerVerify(program: Command): void {
   program
@@ -118,7 +130,7 @@ export function registerVerify(program: Command): void {
         });
       } catch (err) {
         const code = (err as { code?: string }).code;
-        if (code && INPUT_ERRORS.test(code)) throw new UsageError((err as Error).message);
+        if (code && INPUT_ERRORS.has(code)) throw new UsageError((err as Error).message);
         throw err;
       } finally {
         progress?.stop();
