@@ -139,6 +139,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const benchSamples: BenchRequest[] = [];
   let done = 0;
   let bench: BenchSummary | undefined;
+  let benchError: string | undefined;
   try {
     const { entries } = await readTraffic(options.traffic, prepared.format);
     await runPool(shardEntries(entries, shard), concurrency, async (entry) => {
@@ -158,7 +159,12 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
     if (options.bench && !abort.signal.aborted && benchSamples.length > 0) {
       options.onProgress?.({ phase: 'bench', done, total: prepared.total });
-      bench = await runBenchStep(options.bench, baseline.origin, candidate.origin, benchSamples);
+      try {
+        bench = await runBenchStep(options.bench, baseline.origin, candidate.origin, benchSamples);
+      } catch (err) {
+        // The comparison stands on its own; a bench that could not run fails the run, with its reason.
+        benchError = (err as Error).message;
+      }
     }
   } finally {
     options.signal?.removeEventListener('abort', onCancel);
@@ -218,10 +224,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     failures: [],
   };
   finaliseReport(report);
-  if (interrupted) {
-    report.outcome = 'fail';
-    report.failures.push('the run was interrupted before all requests were replayed');
-  }
+  if (interrupted) report.failures.push('the run was interrupted before all requests were replayed');
+  if (benchError !== undefined) report.failures.push(`the bench could not run: ${benchError}`);
+  if (report.failures.length > 0) report.outcome = 'fail';
   return report;
 }
 
