@@ -27,7 +27,7 @@ export const TRANSPARENT_FUNCTIONS = new WeakSet<object>();
 const NODE_STYLE_ERR = /^(err|error|er|e|ex|dbErr|dbError)$/;
 const TIMERS = new Set(['setTimeout', 'setImmediate']);
 /** APIs whose callback runs many times: never turned into one awaited promise. */
-const REPEATING = /^(on|once|addListener|each|forEach|map|filter|reduce|every|some|find|setInterval|watch|subscribe|pipe)$/;
+const REPEATING = /^(on|once|addListener|prependListener|each|forEach|setInterval|watch|subscribe|pipe)$/;
 
 function calleeName(callee: any): string | null {
   if (callee.type === 'Identifier') return callee.name;

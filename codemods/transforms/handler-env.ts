@@ -20,6 +20,12 @@ export interface HandlerEnv {
   sendsString: boolean;
   /** Custom request properties this handler stores on ctx.state; committed only when the conversion succeeds. */
   stateWrites: Set<string>;
+  /** Route-level Express middleware (through fromExpress) precede this handler: req.<x> they set can be bridged. */
+  bridgeable: boolean;
+  /** Custom properties read through that bridge: added to those fromExpress calls' stateKeys. */
+  bridgedReads: Set<string>;
+  /** Segments of the route's own (router-relative) path, to compute Express's req.baseUrl; null when unknown. */
+  routeSegments: number | null;
 }
 
 /** Parses one expression in the file's own parser. */

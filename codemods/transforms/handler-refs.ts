@@ -22,6 +22,8 @@ export function resolveFnRef(fc: FileContext, b: ExpressBinding, argPath: ASTPat
   const node = argPath.node;
   if (isFunctionNode(node)) return { kind: 'inline', node };
   if (node.type === 'CallExpression') {
+    const inline = requiredSpecifier(node);
+    if (inline?.startsWith('.')) return { kind: 'local-module', name: inline.split('/').pop() ?? inline, specifier: inline };
     const member = expressMember(b, node.callee) ?? bodyParserMember(fc, argPath, node.callee);
     if (member === 'json' || member === 'urlencoded' || member === 'static') return { kind: 'builtin', name: member, call: node };
     return { kind: 'foreign', node };

@@ -18,10 +18,12 @@ export interface HandlerSite {
   relativeUrl: boolean;
   indexNames: Map<number, string>;
   stateReadable: Set<string>;
+  bridgeable?: boolean;
+  routeSegments?: number | null;
 }
 
 export type HandlerResult =
-  | { ok: true; node: any; stateWrites: Set<string>; typed: boolean }
+  | { ok: true; node: any; stateWrites: Set<string>; bridgedReads: Set<string>; typed: boolean }
   | { ok: false; reason: string };
 
 export function handlerParamCount(fn: any): number {
@@ -72,6 +74,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult
   const env: HandlerEnv = {
     fc, role: site.role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable: site.stateReadable,
     ctx: pickContextName(fnNode), setsContentType: false, sendsString: false, stateWrites: new Set(),
+    bridgeable: site.bridgeable ?? false, bridgedReads: new Set(), routeSegments: site.routeSegments ?? null,
   };
   const names = [req, res, ...(next ? [next] : [])];
 
@@ -100,7 +103,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult
   clone.params = errParam ? [ctxParam, errParam] : [ctxParam];
   clone.async = true;
   if (clone.returnType) clone.returnType = null;
-  return { ok: true, node: clone, stateWrites: env.stateWrites, typed };
+  return { ok: true, node: clone, stateWrites: env.stateWrites, bridgedReads: env.bridgedReads, typed };
 }
 
 function ownerFunction(ref: ASTPath): any {

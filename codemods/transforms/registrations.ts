@@ -243,15 +243,15 @@ function fnArgPaths(callPath: ASTPath<any>, from: number): ASTPath<any>[] {
   return out;
 }
 
-interface FnPlan { node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; entries: Array<() => void>; viaCompat?: string }
+interface FnPlan { node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; bridgedReads?: Set<string>; entries: Array<() => void>; viaCompat?: string }
 
-function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, site: { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string }): FnPlan | string {
+function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, site: { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null }): FnPlan | string {
   const { fc } = shared;
   const ref = resolveFnRef(fc, shared.b, argPath, shared.receivers, shared.registrationCallees);
   // Readable from ctx.state: what migrated code stored there, and what compat's state bridge carries (req.user, req.session).
   const bridged = shared.viaCompat ? ['user', 'session'] : [];
   const stateReadable = new Set([...fc.stateProps, ...(site.written ?? []), ...bridged]);
-  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable };
+  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable, bridgeable: site.bridgeable, routeSegments: site.routeSegments };
   if (ref.kind === 'inline' || ref.kind === 'local') {
     const fnNode = ref.kind === 'inline' ? ref.node : ref.fnNode;
     if (!hasHandlerShape(fnNode, role)) return `${ref.kind === 'local' ? ref.name : 'the function'} does not have the (req, res, next) shape`;
@@ -268,9 +268,9 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
       result.stateWrites.forEach((s) => fc.stateProps.add(s));
       if (result.typed) fc.runtimeTypeNames.add('Context');
     };
-    if (ref.kind === 'inline') return { node: result.node, own: true, entries, apply: commit };
+    if (ref.kind === 'inline') return { node: result.node, own: true, entries, apply: commit, bridgedReads: result.bridgedReads };
     return {
-      node: argPath.node, own: true, entries,
+      node: argPath.node, own: true, entries, bridgedReads: result.bridgedReads,
       apply: () => {
         commit();
         if (slot.applied) return;
@@ -318,6 +318,27 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
   return ref.kind === 'local-module' ? `handler ${ref.name} comes from ${ref.specifier}` : 'the handler is defined outside this file';
 }
 
+/** Route-level middleware then the handler; Express middleware wrapped for the route bridges the req.<x> the handler reads. */
+function planRouteFns(shared: Shared, r: Receiver, fnPaths: ASTPath<any>[], path: Extract<PathResult, { ok: true }>, label: string): FnPlan[] | string {
+  const written = new Set<string>();
+  const fns: FnPlan[] = [];
+  const segments = path.paths.length === 1 && !/\{[^}]*:/.test(path.paths[0]) ? path.paths[0].split('/').filter(Boolean).length : null;
+  for (const [k, p] of fnPaths.entries()) {
+    const bridgeable = fns.some((f) => f.viaCompat);
+    const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written, bridgeable, routeSegments: segments });
+    if (typeof plan === 'string') return plan;
+    fns.push(plan);
+  }
+  const reads = new Set(fns.flatMap((f) => [...(f.bridgedReads ?? [])]));
+  if (reads.size > 0) {
+    const keys = ['user', 'session', ...[...reads].filter((k) => k !== 'user' && k !== 'session')].map((k) => `'${k}'`).join(', ');
+    for (const f of fns) {
+      if (f.viaCompat) f.node.arguments.push(parseExpression(shared.fc.j, `{ stateKeys: [${keys}] }`));
+    }
+  }
+  return fns;
+}
+
 function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'registration' }>): Plan {
   const { fc } = shared;
   const { j } = fc;
@@ -328,13 +349,9 @@ function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind
   const fnPaths = fnArgPaths(callPath, 1);
   if (fnPaths.length === 0) return { legacy: 'route without handlers', handlers };
   const label = `${use.method.toUpperCase()} ${pathText(use.args[0])}`;
-  const fns: FnPlan[] = [];
-  const written = new Set<string>();
-  for (const [k, p] of fnPaths.entries()) {
-    const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written });
-    if (typeof plan === 'string') return { legacy: plan, handlers };
-    fns.push(plan);
-  }
+  const planned = planRouteFns(shared, r, fnPaths, path, label);
+  if (typeof planned === 'string') return { legacy: planned, handlers };
+  const fns = planned;
   const method = use.method === 'del' ? 'delete' : use.method;
   return {
     ...countPlanned(fns),
@@ -376,13 +393,8 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
   const methods: Array<{ method: string; fns: FnPlan[] }> = [];
   for (const callPath of calls) {
     const method = callPath.node.callee.property.name;
-    const fnPaths = fnArgPaths(callPath, 0);
-    const fns: FnPlan[] = [];
-    for (const [k, p] of fnPaths.entries()) {
-      const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label: `${method.toUpperCase()} ${pathText(use.path)}` });
-      if (typeof plan === 'string') return { legacy: plan, handlers };
-      fns.push(plan);
-    }
+    const fns = planRouteFns(shared, r, fnArgPaths(callPath, 0), path, `${method.toUpperCase()} ${pathText(use.path)}`);
+    if (typeof fns === 'string') return { legacy: fns, handlers };
     methods.push({ method: method === 'del' ? 'delete' : method, fns });
   }
   return {
@@ -426,8 +438,8 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       outs.push({ method: 'mount', args: [j.stringLiteral(prefix ?? '/'), p.node] });
       continue;
     }
-    if (ref.kind === 'local-module' && scopedPrefix && /rout|api/i.test(`${ref.name} ${ref.specifier}`)) {
-      // A routes module mounted under a prefix: migrated alongside, it exports a runtime Router (docs/codemod-rules.md).
+    if (ref.kind === 'local-module' && scopedPrefix) {
+      // A module of the app mounted under a prefix is a routes module: migrated in the same run, it exports a runtime Router (docs/codemod-rules.md).
       outs.push({ method: 'mount', args: [j.stringLiteral(prefix!), p.node] });
       fns.push({ node: p.node, own: false, apply: () => {}, entries: [() => addEntry(fc, p.node, 'migrated', 'mount-router-module', { handler: ref.name, reason: `assumes ${ref.specifier} exports a runtime Router (migrated in the same run)` })] });
       continue;
@@ -438,8 +450,21 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       const state = shared.states.get(r);
       if (state && !state.serverOptions.some((o) => o.startsWith('cookieSecret'))) state.serverOptions.push(`cookieSecret: ${secret}`);
     }
+    const trailingForeign = (ref.kind === 'foreign' || ref.kind === 'local-module') && r.kind === 'app' && !prefix && where.afterRoutes && where.routesBefore && fnPaths.length === 1;
+    const state = shared.states.get(r)!;
+    if (trailingForeign && !/err/i.test(fc.j(p.node).toSource())) {
+      if (!state.notFound) {
+        // Express reaches middleware registered after every route only for requests no route answered: the runtime's notFound.
+        state.notFound = true;
+        notFound = true;
+        const what = fc.j(p.node).toSource().split('\n')[0].slice(0, 60);
+        fns.push({ node: p.node, own: false, apply: () => { fc.compatNames.add('fromExpress'); }, entries: [() => addEntry(fc, p.node, 'compat', 'express-not-found', { reason: `${what} answers unmatched requests through fromExpress`, handler: what })] });
+        outs.push({ method: 'notFound', args: [fc.j.callExpression(fc.j.identifier('fromExpress'), [p.node])] });
+        continue;
+      }
+    }
     const fnNode = ref.kind === 'inline' ? ref.node : ref.kind === 'local' ? ref.fnNode : null;
-    const errorPackage = ref.kind === 'foreign' && p.node.type === 'CallExpression' && ERROR_HANDLER_PACKAGES.has(calleeModule(p, p.node.callee) ?? '');
+    const errorPackage = (trailingForeign && /err/i.test(fc.j(p.node).toSource())) || ref.kind === 'foreign' && p.node.type === 'CallExpression' && ERROR_HANDLER_PACKAGES.has(calleeModule(p, p.node.callee) ?? '');
     if ((fnNode && fnNode.params.length === 4) || errorPackage) {
       if (prefix) return { legacy: 'path-scoped error middleware', handlers };
       const plan = errorPackage ? null : planFn(shared, r, p, 'error', { relativeUrl: false, indexNames: new Map(), label: 'error handler' });
@@ -449,7 +474,7 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
         continue;
       }
       // Still Express's own error middleware, but now it answers the runtime's errors too.
-      const reason = plan ?? `${fc.j(p.node).toSource()} is an Express error handler package`;
+      const reason = plan ?? `${fc.j(p.node).toSource()} is Express error middleware defined elsewhere`;
       fns.push({
         node: p.node, own: !errorPackage, compat: true, apply: () => { fc.compatNames.add('fromExpressErrorHandler'); },
         entries: [() => addEntry(fc, p.node, 'compat', 'express-error-handler', { reason: `runs through fromExpressErrorHandler: ${reason}`, handler: 'error handler' })],
@@ -458,12 +483,12 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       outs.push({ method: 'panicHook', args: [fc.j.callExpression(fc.j.identifier('fromExpressErrorHandler'), [p.node])] });
       continue;
     }
-    const isTrailing404 = !!fnNode && r.kind === 'app' && !prefix && fnPaths.length === 1 && where.afterRoutes && where.routesBefore && responds404(fnNode);
+    const isTrailing404 = !!fnNode && r.kind === 'app' && !prefix && fnPaths.length === 1 && where.afterRoutes && where.routesBefore && responds404(fnNode) && !shared.states.get(r)!.notFound;
     const role: Role = isTrailing404 ? 'notFound' : 'middleware';
     const plan = planFn(shared, r, p, role, { relativeUrl: !!scopedPrefix || r.kind === 'router', indexNames: new Map(), label: isTrailing404 ? 'not found' : 'middleware', written: fc.stateProps, mountPath: scopedPrefix ?? undefined });
     if (typeof plan === 'string') return { legacy: plan, handlers };
     fns.push(plan);
-    if (isTrailing404) { notFound = true; outs.push({ method: 'notFound', args: [plan.node] }); continue; }
+    if (isTrailing404) { notFound = true; shared.states.get(r)!.notFound = true; outs.push({ method: 'notFound', args: [plan.node] }); continue; }
     // Any middleware after a route (ours, third-party or built-in) runs only for later routes in Express.
     plainMiddleware = true;
     outs.push({ method: 'requestMiddleware', args: scopedPrefix ? [j.stringLiteral(scopedPrefix), plan.node] : [plan.node] });

@@ -62,7 +62,16 @@ const signedCookies: Rewrite = (env, member) => {
   outer.replace(env.fc.j.callExpression(env.fc.j.memberExpression(env.fc.j.identifier(env.ctx), env.fc.j.identifier('signedCookie')), [key]));
 };
 
+/** Express's req.baseUrl: '' on an app; in a router, the request path minus the route's own segments. */
+const baseUrl: Rewrite = (env, member) => {
+  if (!env.relativeUrl) return member.replace(env.fc.j.stringLiteral(''));
+  if (env.routeSegments === null) fail('req.baseUrl in middleware or a route with a wildcard');
+  const strip = env.routeSegments === 0 ? '' : `.replace(/(?:\\/[^/]+){${env.routeSegments}}$/, '')`;
+  member.replace(expr(env, `${env.ctx}.path.replace(/\\/$/, '')${strip}`));
+};
+
 export const REQUEST_MEMBERS: Record<string, Rewrite> = {
+  baseUrl,
   params,
   query: replaceWith((c) => `${c}.query`),
   body: replaceWith((c) => `${c}.requestBody`),
@@ -89,7 +98,7 @@ export const REQUEST_MEMBERS: Record<string, Rewrite> = {
 };
 
 /** Members that are Express internals or streaming: the handler stays on Express. */
-const UNSUPPORTED = new Set(['app', 'res', 'next', 'route', 'baseUrl', 'fresh', 'stale', 'subdomains', 'ips', 'on', 'once', 'pipe', 'socket', 'connection', 'range', 'param', 'read', 'setEncoding', 'resume', 'pause', 'unpipe']);
+const UNSUPPORTED = new Set(['app', 'res', 'next', 'route', 'fresh', 'stale', 'subdomains', 'ips', 'on', 'once', 'pipe', 'socket', 'connection', 'range', 'param', 'read', 'setEncoding', 'resume', 'pause', 'unpipe']);
 
 export function rewriteRequestRef(env: HandlerEnv, ref: ASTPath<any>): void {
   const member = ref.parent;
@@ -102,6 +111,13 @@ export function rewriteRequestRef(env: HandlerEnv, ref: ASTPath<any>): void {
   rewriteCustomProperty(env, member, name);
 }
 
+/**
+ * compat's bridges (fromExpress, mountExpress) mirror these into ctx.state by
+ * default, and migrated middleware writes them there: whoever sets them,
+ * a migrated handler reads them from ctx.state.
+ */
+const BRIDGED_BY_DEFAULT = new Set(['user', 'session']);
+
 /** `req.user = x` in migrated middleware -> ctx.state.user; reads only where the value provably lands in ctx.state. */
 function rewriteCustomProperty(env: HandlerEnv, member: ASTPath<any>, name: string): void {
   const parent = member.parent.node;
@@ -109,7 +125,11 @@ function rewriteCustomProperty(env: HandlerEnv, member: ASTPath<any>, name: stri
   if (isWrite) {
     if (env.role !== 'middleware') fail(`req.${name} is assigned outside middleware`);
     env.stateWrites.add(name);
-  } else if (!env.stateReadable.has(name)) {
+  } else if (BRIDGED_BY_DEFAULT.has(name) || env.stateReadable.has(name)) {
+    // set by migrated code (ctx.state), or by Express middleware whose req.user/req.session compat mirrors into ctx.state
+  } else if (env.bridgeable) {
+    env.bridgedReads.add(name);
+  } else {
     fail(`req.${name} is set outside migrated code`);
   }
   member.replace(expr(env, `${env.ctx}.state.${name}`));

@@ -101,15 +101,22 @@ export function translateChain(env: HandlerEnv, calls: ChainCall[]): { statement
       }
       case 'cookie': {
         const opts = c.args[2];
-        if (opts?.type === 'ObjectExpression' && opts.properties.some((p: any) => p.key?.name === 'signed')) fail('res.cookie with signed: the secret lives in cookie-parser');
+        // signed: true signs with the Server's cookieSecret (set from cookieParser(secret) where the app registers it).
         if (c.args[1]?.type === 'ObjectExpression' || c.args[1]?.type === 'ArrayExpression') fail('res.cookie with an object value (Express stores j:JSON)');
         out.push(call('setCookie', c.args));
         break;
       }
       case 'clearCookie': out.push(call('clearCookie', c.args)); break;
       case 'location':
-        if (!isStringLiteral(c.args[0]) || c.args[0].value === 'back') fail('res.location with a computed or "back" URL (Express encodes it)');
-        out.push(call('setHeader', [j.stringLiteral('Location'), c.args[0]]));
+        if (isStringLiteral(c.args[0]) && c.args[0].value === 'back') fail('res.location("back") reads the Referer header');
+        if (c.args.length !== 1) fail('res.location with other than one argument');
+        if (isStringLiteral(c.args[0]) && !/[^\w\-./?=&#:~%+@!$'()*,;]/.test(c.args[0].value)) {
+          out.push(call('setHeader', [j.stringLiteral('Location'), c.args[0]]));
+        } else {
+          // Express sets encodeurl(url); so does this.
+          env.fc.helperImports.set('encodeUrl', 'encodeurl');
+          out.push(call('setHeader', [j.stringLiteral('Location'), j.callExpression(j.identifier('encodeUrl'), [c.args[0]])]));
+        }
         break;
       case 'append': out.push(call('appendHeader', c.args)); break;
       case 'vary': out.push(call('appendHeader', [j.stringLiteral('Vary'), c.args[0]])); break;
