@@ -120,4 +120,3 @@ export function rewriteExport(fc: FileContext, state: ReceiverState, use: Extrac
   addEntry(fc, parent, 'migrated', 'export-app-handler', { reason: `${r.name}.handler is a node request listener (http.createServer, supertest)` });
 }
 
-export { isStringLiteral };

@@ -26,10 +26,6 @@ export type HandlerResult =
   | { ok: true; node: any; stateWrites: Set<string>; bridgedReads: Set<string>; typed: boolean }
   | { ok: false; reason: string };
 
-export function handlerParamCount(fn: any): number {
-  return fn.params.length;
-}
-
 /** True when `fn` looks like an Express handler for `role` by its parameter list. */
 export function hasHandlerShape(fn: any, role: Role): boolean {
   if (!isFunctionNode(fn) || fn.generator) return false;
