@@ -1,0 +1,56 @@
+/**
+ * The server every hardening run attacks: a runtime Server with the kinds
+ * of routes real apps have (static, param, regex tail, body echo, query
+ * echo, a large streamed body, a slow answer). Built in-process by tests
+ * that need no isolation, and by target-process.ts in a child process for
+ * the runs that must survive a crash.
+ */
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Server, type ServerOptions } from '../../runtime/index.js';
+
+/** Timeouts small enough that a fuzz connection left open ends in seconds. */
+export const HARDENING_SERVER_OPTIONS: ServerOptions = {
+  host: '127.0.0.1',
+  keepAliveTimeout: 1_000,
+  headersTimeout: 2_000,
+  requestTimeout: 3_000,
+  maxHeaderSize: 16_384,
+  bodyLimit: 64 * 1024,
+  logErrors: false,
+};
+
+/** A readable of `total` bytes in 64 KiB chunks, made on demand (honours backpressure). */
+export function largeBody(total: number): Readable {
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= total) {
+        this.push(null);
+        return;
+      }
+      const size = Math.min(chunk.length, total - sent);
+      sent += size;
+      this.push(size === chunk.length ? chunk : chunk.subarray(0, size));
+    },
+  });
+}
+
+export function buildTargetServer(options: ServerOptions = {}): Server {
+  const server = new Server({ ...HARDENING_SERVER_OPTIONS, ...options });
+  server.get('/', (ctx) => ctx.text('ok'));
+  server.get('/users/{id}', (ctx) => ctx.json({ id: ctx.params.id }));
+  server.get('/q', (ctx) => ctx.json({ keys: Object.keys(ctx.query).length }));
+  server.get('/files/{path:.+}', (ctx) => ctx.json({ path: ctx.params.path }));
+  server.post('/echo', async (ctx) => {
+    const body = await ctx.text();
+    ctx.json({ length: body.length });
+  });
+  server.get('/stream/{bytes}', (ctx) => ctx.stream(largeBody(Number(ctx.params.bytes) || 0)));
+  server.get('/slow/{ms}', async (ctx) => {
+    await sleep(Math.min(Number(ctx.params.ms) || 0, 5_000));
+    ctx.text('slow ok');
+  });
+  return server;
+}
