@@ -80,6 +80,8 @@ async function answer(app: unknown, p: Probe) {
   const headers: Record<string, unknown> = {};
   for (const h of HEADERS) if (res.headers[h] !== undefined && !(h === 'x-started')) headers[h] = res.headers[h];
   if (res.headers['x-started'] !== undefined) headers['x-started'] = 'present';
+  // maxAge becomes an Expires date: the two servers answer a moment apart, possibly across a second.
+  if (Array.isArray(headers['set-cookie'])) headers['set-cookie'] = (headers['set-cookie'] as string[]).map((c) => c.replace(/Expires=[^;]+/i, 'Expires=<date>'));
   // Each side listens on its own ephemeral port.
   const raw = typeof res.text === 'string' ? res.text : Buffer.isBuffer(res.body) ? `base64:${res.body.toString('base64')}` : '';
   const text = raw.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
