@@ -69,7 +69,8 @@ describe('runBench', () => {
     // Both servers really got the mix, A then B.
     expect(hits.baseline.get('GET /users/3?x=1')).toBeGreaterThan(0);
     expect(hits.candidate.get('GET /health')).toBeGreaterThan(0);
-    expect(progress.map((m) => /: (\w+)/.exec(m)![1])).toEqual(['baseline', 'candidate', 'baseline', 'candidate']);
+    expect(progress.map((m) => /: (\w+) \(/.exec(m)![1])).toEqual(['baseline', 'candidate', 'baseline', 'candidate', 'baseline', 'candidate']);
+    expect(progress.slice(0, 2).every((m) => m.startsWith('warm-up'))).toBe(true);
     const table = renderBenchTable(result);
     expect(table).toContain('GET /users/{id}');
     expect(table).toContain('all routes');

@@ -64,7 +64,7 @@ interface AutocannonInstance {
 }
 
 type Autocannon = (
-  opts: { url: string; connections: number; duration: number; requests: AutocannonRequest[]; timeout?: number },
+  opts: { url: string; connections: number; duration?: number; amount?: number; requests: AutocannonRequest[]; timeout?: number },
   cb: (err: Error | null, result: AutocannonResult) => void,
 ) => AutocannonInstance;
 
@@ -86,6 +86,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     baseline: emptySide(routes.length),
     candidate: emptySide(routes.length),
   };
+  // Untimed warm-up of both sides (JIT, connection pools), so the first measured side is not the cold one.
+  for (const side of ['baseline', 'candidate'] as const) {
+    options.onProgress?.(`warm-up: ${side} (${options[side]})`);
+    await warmUp(autocannon, options[side], mix, options.connections);
+  }
   for (let round = 1; round <= options.rounds; round++) {
     for (const side of ['baseline', 'candidate'] as const) {
       options.onProgress?.(`round ${round}/${options.rounds}: ${side} (${options[side]}) for ${options.durationSeconds}s`);
@@ -195,6 +200,15 @@ function measure(
       if (current >= 0) into.perRoute[current]!.push(responseTime);
       current = -1;
     });
+  });
+}
+
+function warmUp(autocannon: Autocannon, url: string, mix: AutocannonRequest[], connections: number): Promise<void> {
+  const amount = Math.max(100, Math.min(1000, mix.length * 2));
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections, amount, requests: mix.map((r) => ({ ...r })), timeout: 10 }, (err) =>
+      err ? reject(BenchErrors.EXW_ERR_BENCH_RUN(url, err.message)) : resolve(),
+    );
   });
 }
 

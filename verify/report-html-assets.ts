@@ -62,10 +62,14 @@ svg.chart .sep { stroke: #eaeef2; }
 details.route-diffs { background: var(--card); border: 1px solid var(--line); border-radius: 8px; margin-bottom: 12px; }
 details.route-diffs > summary { cursor: pointer; padding: 10px 16px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; display: flex; gap: 10px; align-items: center; }
 details.route-diffs > summary .n { color: var(--muted); font-family: system-ui, sans-serif; }
-.request { border-top: 1px solid var(--line); padding: 12px 16px; }
-.request .req { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; font-weight: 600; margin-bottom: 8px; word-break: break-all; }
-.request .req .id { color: var(--muted); font-weight: 400; }
-.diff { margin: 8px 0 14px; }
+.diffs { border-top: 1px solid var(--line); padding: 4px 16px 8px; }
+.diff + .diff { border-top: 1px dashed var(--line); }
+.reqs { display: flex; flex-wrap: wrap; gap: 6px; margin: 0 0 8px; }
+.reqs .req { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; background: #f6f8fa; border: 1px solid var(--line); border-radius: 4px; padding: 0 6px; word-break: break-all; }
+.reqs .id, .reqs .more-reqs { color: var(--muted); }
+.reqs .more-reqs { font-size: 12px; align-self: center; }
+.diff .count { color: var(--muted); font-size: 12px; }
+.diff { padding: 10px 0 12px; }
 .diff .head { display: flex; gap: 8px; align-items: center; margin-bottom: 6px; flex-wrap: wrap; }
 .kind { font-size: 11px; font-weight: 600; text-transform: uppercase; padding: 1px 7px; border-radius: 4px; background: #ddf4ff; color: #0550ae; }
 code.path { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; padding: 1px 4px; border-radius: 4px; background: #f6f8fa; }

@@ -127,6 +127,20 @@ describe('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('shows a difference seen in many requests once, with the requests listed', async () => {
+    const report = buildReport();
+    const price = report.differences[0]!;
+    for (let i = 0; i < 11; i++) report.differences.push({ ...price, request: { id: `x-${i}`, method: 'GET', url: `/products?page=${10 + i}` } });
+    const { page, problems } = await open(report, 'grouped');
+    const card = page.locator('.diff', { has: page.locator('mark', { hasText: '/price' }) });
+    expect(await card.count()).toBe(1);
+    expect(await card.locator('.count').textContent()).toBe('in 12 requests');
+    expect(await card.locator('.reqs .req').count()).toBe(8);
+    expect(await card.locator('.more-reqs').textContent()).toBe('and 4 more');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('JUnit XML is well-formed for a real XML parser and keeps hostile text intact', async () => {
     const report = buildReport();
     report.differences[0]!.primary = 'bell\u0007 end';

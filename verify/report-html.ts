@@ -188,43 +188,57 @@ function unifiedDiff(textDiff: string): string {
   return `<pre class="unified">${lines.map((l) => `<span class="${cls(l)}">${esc(l) || ' '}</span>`).join('')}</pre>`;
 }
 
-function differenceHtml(d: Difference): string {
+/** One card per distinct difference on a route: the same change seen in many requests is shown once, with the requests listed. */
+interface DifferenceGroup {
+  difference: Difference;
+  requests: Difference['request'][];
+}
+
+const LISTED_REQUESTS = 8;
+
+function differenceHtml(group: DifferenceGroup): string {
+  const d = group.difference;
+  const shown = group.requests.slice(0, LISTED_REQUESTS);
+  const more = group.requests.length - shown.length;
+  const requests = shown.map((r) => `<span class="req">${esc(r.method)} ${esc(r.url)} <span class="id">#${esc(r.id)}</span></span>`).join('');
   return `<div class="diff" data-kind="${esc(d.kind)}">
-<div class="head"><span class="kind">${esc(d.kind)}</span>${pathHtml(d.path)}</div>
+<div class="head"><span class="kind">${esc(d.kind)}</span>${pathHtml(d.path)}<span class="count">${group.requests.length === 1 ? 'in 1 request' : `in ${group.requests.length} requests`}</span></div>
+<div class="reqs">${requests}${more > 0 ? `<span class="more-reqs">and ${more} more</span>` : ''}</div>
 <div class="sides"><div class="side primary"><div class="who">primary (baseline)</div><pre>${valueHtml(d.primary, 'primary' in d, d.kind)}</pre></div>
 <div class="side candidate"><div class="who">candidate</div><pre>${valueHtml(d.candidate, 'candidate' in d, d.kind)}</pre></div></div>
 ${d.textDiff ? unifiedDiff(d.textDiff) : ''}</div>`;
 }
 
+function signature(d: Difference): string {
+  return JSON.stringify([d.kind, d.path, d.primary ?? null, 'primary' in d, d.candidate ?? null, 'candidate' in d, d.textDiff ?? null]);
+}
+
 function differences(r: Report): string {
   if (r.differences.length === 0) return '<p class="empty" id="no-differences">No differences beyond noise.</p>';
   const verdictOf = new Map(r.routes.map((x) => [x.route, x.verdict]));
-  const byRoute = new Map<string, Map<string, Difference[]>>();
+  const byRoute = new Map<string, Map<string, DifferenceGroup>>();
   for (const d of r.differences.slice(0, MAX_RENDERED_DIFFERENCES)) {
-    const requests = byRoute.get(d.route) ?? new Map<string, Difference[]>();
-    byRoute.set(d.route, requests);
-    const key = `${d.request.id}\u0000${d.request.method}\u0000${d.request.url}`;
-    requests.set(key, [...(requests.get(key) ?? []), d]);
+    const groups = byRoute.get(d.route) ?? new Map<string, DifferenceGroup>();
+    byRoute.set(d.route, groups);
+    const key = signature(d);
+    const group = groups.get(key);
+    if (group) group.requests.push(d.request);
+    else groups.set(key, { difference: d, requests: [d.request] });
   }
-  const groups = [...byRoute].map(([route, requests], i) => {
-    const count = [...requests.values()].reduce((n, l) => n + l.length, 0);
+  const sections = [...byRoute].map(([route, groups], i) => {
+    const list = [...groups.values()];
+    const count = list.reduce((n, g) => n + g.requests.length, 0);
+    const requests = new Set(list.flatMap((g) => g.requests.map((q) => q.id))).size;
     const verdict = verdictOf.get(route) ?? 'not ready';
-    const body = [...requests.values()]
-      .map(
-        (diffs) =>
-          `<div class="request"><div class="req">${esc(diffs[0]!.request.method)} ${esc(diffs[0]!.request.url)} <span class="id">#${esc(diffs[0]!.request.id)}</span></div>${diffs
-            .map(differenceHtml)
-            .join('')}</div>`,
-      )
-      .join('');
     return `<details class="route-diffs" data-verdict="${esc(verdict)}" data-route="${esc(route.toLowerCase())}"${i === 0 ? ' open' : ''}>
-<summary><span class="verdict ${verdictClass(verdict)}">${esc(verdict)}</span>${esc(route)} <span class="n">${count} difference${count === 1 ? '' : 's'} in ${requests.size} request${requests.size === 1 ? '' : 's'}</span></summary>${body}</details>`;
+<summary><span class="verdict ${verdictClass(verdict)}">${esc(verdict)}</span>${esc(route)} <span class="n">${count} difference${count === 1 ? '' : 's'} in ${requests} request${requests === 1 ? '' : 's'}, ${list.length} distinct</span></summary>
+<div class="diffs">${list.map(differenceHtml).join('')}</div></details>`;
   });
   const more =
     r.differences.length > MAX_RENDERED_DIFFERENCES
       ? `<p class="empty">${r.differences.length - MAX_RENDERED_DIFFERENCES} more differences are in the JSON report.</p>`
       : '';
-  return `<section id="differences">${groups.join('\n')}${more}</section>`;
+  return `<section id="differences">${sections.join('\n')}${more}</section>`;
 }
 
 function listTable(title: string, id: string, head: string[], rows: string[][]): string {
