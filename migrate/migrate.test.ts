@@ -138,7 +138,7 @@ async function migrateAll(names: string[], parallel: number): Promise<Map<string
   const worker = async () => {
     for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
       const json = join(work, `${name}.json`);
-      const run = await cli(['migrate', join('fixtures', name), '--out', join(work, name), '--bench-duration', '0.5', '--json', json]);
+      const run = await cli(['migrate', join('fixtures', name), '--out', join(work, name), '--bench-duration', '0.5', '--bench-rounds', '1', '--json', json]);
       results.set(name, { run, report: existsSync(json) ? readReport(json) : undefined });
     }
   };

@@ -123,6 +123,9 @@ function validateOptions(options: MigrateOptions): void {
   if (minQpsRatio !== undefined && bench === false) {
     throw MigrateErrors.EXW_ERR_MIGRATE_OPTION('--min-qps-ratio', 'needs the bench; drop --no-bench');
   }
+  if (bench && bench.rounds !== undefined && !(Number.isInteger(bench.rounds) && bench.rounds >= 1)) {
+    throw MigrateErrors.EXW_ERR_MIGRATE_OPTION('--bench-rounds', `expected a whole number of at least 1, got ${String(bench.rounds)}`);
+  }
   if (bench && bench.durationSeconds !== undefined && !(Number.isFinite(bench.durationSeconds) && bench.durationSeconds > 0)) {
     throw MigrateErrors.EXW_ERR_MIGRATE_OPTION('--bench-duration', `expected a positive number of seconds, got ${String(bench.durationSeconds)}`);
   }

@@ -52,10 +52,13 @@ export async function createTerminalReporter(options: TerminalReporterOptions = 
   const colors = pc.createColors(tty);
   const cliProgress = tty ? (await import('cli-progress')).default : undefined;
   let index = 0;
+  const started = performance.now();
   return {
     step(title) {
       index++;
-      stream.write(`${colors.bold(colors.cyan(`[${index}/${STEP_TITLES.length}]`))} ${colors.bold(title)}\n`);
+      // The clock says which step is slow on a slow machine.
+      const at = colors.dim(`(${((performance.now() - started) / 1000).toFixed(1)}s)`);
+      stream.write(`${colors.bold(colors.cyan(`[${index}/${STEP_TITLES.length}]`))} ${colors.bold(title)} ${at}\n`);
     },
     detail(text) {
       stream.write(`      ${colors.dim(text)}\n`);

@@ -13,6 +13,7 @@ interface MigrateFlags {
   traffic?: string;
   bench: boolean;
   benchDuration: string;
+  benchRounds: string;
   minParity: string;
   minQpsRatio?: string;
   json?: string;
@@ -29,6 +30,7 @@ export function registerMigrate(program: Command): void {
     .option('--force', 'replace a non-empty --out directory')
     .option('--traffic <file>', 'traffic to replay (NDJSON, HAR, GoReplay); default: the app\'s traffic.ndjson, else recorded from its test suite')
     .option('--bench-duration <seconds>', 'seconds per side and round of the bench', '3')
+    .option('--bench-rounds <n>', 'bench rounds (original, migrated, original, migrated, ...)', '2')
     .option('--no-bench', 'skip the bench')
     .option('--min-parity <percent>', 'minimum parity for exit 0', '100')
     .option('--min-qps-ratio <ratio>', 'minimum migrated/original req/s ratio for exit 0')
@@ -45,6 +47,7 @@ async function runAction(appDir: string, flags: MigrateFlags): Promise<number> {
   const minParity = number(flags.minParity, '--min-parity');
   const minQpsRatio = flags.minQpsRatio === undefined ? undefined : number(flags.minQpsRatio, '--min-qps-ratio');
   const durationSeconds = number(flags.benchDuration, '--bench-duration');
+  const rounds = number(flags.benchRounds, '--bench-rounds');
   const startTimeoutMs = number(flags.startTimeout, '--start-timeout');
   const [{ migrate }, { createTerminalReporter }, { MIGRATE_USAGE_CODES, MIGRATE_FAILURE_CODES }, { terminalSummary }] = await Promise.all([
     import('../../migrate/migrate.js'),
@@ -61,7 +64,7 @@ async function runAction(appDir: string, flags: MigrateFlags): Promise<number> {
       ...(flags.out !== undefined ? { out: flags.out } : {}),
       force: flags.force === true,
       ...(flags.traffic !== undefined ? { traffic: flags.traffic } : {}),
-      bench: flags.bench ? { durationSeconds } : false,
+      bench: flags.bench ? { durationSeconds, rounds } : false,
       minParity,
       ...(minQpsRatio !== undefined ? { minQpsRatio } : {}),
       ...(flags.json !== undefined ? { json: flags.json } : {}),
