@@ -35,8 +35,8 @@ export function registerRecord(program: Command): void {
       if (!Number.isInteger(maxBody) || maxBody < 0) throw new UsageError(`--max-body must be a number of bytes, got "${flags.maxBody}"`);
       const stop = new AbortController();
       const onSignal = () => stop.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+      for (const s of signals) process.once(s, onSignal);
       try {
         const count = await recordTraffic({
           target: flags.target,
@@ -60,8 +60,7 @@ export function registerRecord(program: Command): void {
         }
         throw err;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        for (const s of signals) process.off(s, onSignal);
       }
     });
 }

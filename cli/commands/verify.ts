@@ -90,8 +90,9 @@ export function registerVerify(program: Command): void {
       // Ctrl-C stops the replay and the targets, and still writes the report of what ran.
       const cancel = new AbortController();
       const onSignal = () => cancel.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      // SIGHUP too: a closed terminal must not leave the targets running.
+      const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+      for (const s of signals) process.once(s, onSignal);
       let report;
       try {
         report = await verify({
@@ -134,8 +135,7 @@ export function registerVerify(program: Command): void {
         throw err;
       } finally {
         progress?.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        for (const s of signals) process.off(s, onSignal);
       }
       const outputs = { json: flags.json ?? join(flags.out, 'report.json'), html: flags.html, junit: flags.junit };
       const { written, unavailable } = await writeReports(report, outputs);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer } from 'node:net';
 
 const n = Number(process.argv[2] ?? 50_000);
 const concurrency = process.argv[3] ?? '64';
@@ -24,7 +25,14 @@ writeFileSync(join(dir, 't.ndjson'), lines.join('\n') + '\n');
 
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const pinned = (core, cmd, args, opts) => (hasTaskset ? spawn('taskset', ['-c', String(core), cmd, ...args], opts) : spawn(cmd, args, opts));
-const ports = [41801, 41802];
+const freePort = () =>
+  new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+const ports = [await freePort(), await freePort()];
 const targets = ports.map((port) => pinned(0, process.execPath, [app, 'baseline'], { env: { ...process.env, PORT: String(port) }, stdio: 'inherit' }));
 await sleep(500);
 try {
