@@ -35,50 +35,81 @@ export interface CallOptions {
 
 type Middleware = (req: any, res: any, next: (err?: unknown) => void) => unknown;
 
-export function callExpress(bridge: RequestBridge, mw: Middleware, req: IncomingMessage, res: ServerResponse, opts: CallOptions): Promise<Outcome> {
+/**
+ * Runs `mw`. Returns the outcome itself when it is known as soon as the
+ * middleware returns (next() called synchronously, or, without capture, the
+ * response already ended: the common legacy route), so the hot path
+ * allocates no promise, timer or listener; a promise otherwise. A
+ * synchronous next(err) or throw is thrown.
+ */
+export function callExpress(bridge: RequestBridge, mw: Middleware, req: IncomingMessage, res: ServerResponse, opts: CallOptions): Outcome | Promise<Outcome> {
+  let settled = false;
+  let calls = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let waiting: { resolve: (o: Outcome) => void; reject: (err: unknown) => void } | null = null;
+  let syncOutcome: Outcome | null = null;
+  let syncError: unknown;
+  const captured = bridge.originals !== null;
+
+  const finish = (outcome: Outcome | null, err?: unknown) => {
+    if (settled) return;
+    settled = true;
+    if (bridge.onCommit === onCommit) bridge.onCommit = null;
+    if (waiting === null) {
+      syncOutcome = outcome;
+      syncError = err;
+      return;
+    }
+    if (timer !== undefined) clearTimeout(timer);
+    res.removeListener('close', onClose);
+    res.removeListener('finish', onClose);
+    if (outcome === null) waiting.reject(err);
+    else waiting.resolve(outcome);
+  };
+  const onCommit = (err?: unknown) => (err === undefined ? finish('responded') : finish(null, err));
+  const onClose = () => finish('responded');
+  const responded = () => (captured ? expressResponded(bridge) : res.headersSent || res.writableEnded);
+
+  const next = (err?: unknown) => {
+    calls++;
+    if (calls > 1) {
+      process.emitWarning(`Express middleware "${opts.name}" called next() ${calls} times on ${req.method} ${req.url}; only the first call counts`, {
+        code: WARN_NEXT_TWICE,
+      });
+      return;
+    }
+    if (settled) {
+      debug('%s: next() after the request was answered (%s %s); ignored', opts.name, req.method, req.url);
+      return;
+    }
+    if (err !== undefined && err !== null && err !== 'route' && err !== 'router') {
+      finish(null, err);
+      return;
+    }
+    // It wrote and then called next(): the response is Express's; wait for the head to be out.
+    if (captured && expressResponded(bridge) && !isLive(bridge)) return;
+    finish(captured && isLive(bridge) ? 'responded' : responded() ? 'responded' : 'next');
+  };
+
+  if (captured) bridge.onCommit = onCommit;
+  if (!opts.withoutNext) (req as unknown as { next?: unknown }).next = next;
+  try {
+    const result = opts.withoutNext ? (mw as (req: unknown, res: unknown) => unknown)(req, res) : mw(req, res, next);
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      (result as PromiseLike<unknown>).then(undefined, (err: unknown) => finish(null, err ?? new Error(`Express middleware "${opts.name}" rejected`)));
+    }
+  } catch (err) {
+    finish(null, err);
+  }
+  if (!settled && !captured && res.writableEnded) finish('responded');
+  if (settled) {
+    if (syncOutcome === null) throw syncError;
+    return syncOutcome;
+  }
+
   return new Promise<Outcome>((resolve, reject) => {
-    let settled = false;
-    let calls = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const captured = bridge.originals !== null;
-
-    const finish = (outcome: Outcome | null, err?: unknown) => {
-      if (settled) return;
-      settled = true;
-      if (timer !== undefined) clearTimeout(timer);
-      res.removeListener('close', onClose);
-      res.removeListener('finish', onClose);
-      if (bridge.onCommit === onCommit) bridge.onCommit = null;
-      if (outcome === null) reject(err);
-      else resolve(outcome);
-    };
-    const onCommit = (err?: unknown) => (err === undefined ? finish('responded') : finish(null, err));
-    const onClose = () => finish('responded');
-    const responded = () => (captured ? expressResponded(bridge) : res.headersSent || res.writableEnded);
-
-    const next = (err?: unknown) => {
-      calls++;
-      if (calls > 1) {
-        process.emitWarning(`Express middleware "${opts.name}" called next() ${calls} times on ${req.method} ${req.url}; only the first call counts`, {
-          code: WARN_NEXT_TWICE,
-        });
-        return;
-      }
-      if (settled) {
-        debug('%s: next() after the request was answered (%s %s); ignored', opts.name, req.method, req.url);
-        return;
-      }
-      if (err !== undefined && err !== null && err !== 'route' && err !== 'router') {
-        finish(null, err);
-        return;
-      }
-      // It wrote and then called next(): the response is Express's; wait for the head to be out.
-      if (captured && expressResponded(bridge) && !isLive(bridge)) return;
-      finish(captured && isLive(bridge) ? 'responded' : responded() ? 'responded' : 'next');
-    };
-
-    if (captured) bridge.onCommit = onCommit;
-    else res.once('finish', onClose);
+    waiting = { resolve, reject };
+    if (!captured) res.once('finish', onClose);
     res.once('close', onClose);
     if (opts.timeout > 0) {
       timer = setTimeout(() => {
@@ -89,16 +120,5 @@ export function callExpress(bridge: RequestBridge, mw: Middleware, req: Incoming
       }, opts.timeout);
       timer.unref();
     }
-
-    if (!opts.withoutNext) (req as unknown as { next?: unknown }).next = next;
-    try {
-      const result = opts.withoutNext ? (mw as (req: unknown, res: unknown) => unknown)(req, res) : mw(req, res, next);
-      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-        (result as PromiseLike<unknown>).then(undefined, (err: unknown) => finish(null, err ?? new Error(`Express middleware "${opts.name}" rejected`)));
-      }
-    } catch (err) {
-      finish(null, err);
-    }
-    if (captured && isLive(bridge)) finish('responded');
   });
 }

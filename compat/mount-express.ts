@@ -10,9 +10,9 @@
  * runtime's request middleware have run, and its response middleware apply
  * to what Express writes.
  */
-import type { Context, Handler } from '../runtime/index.js';
+import type { Context, Handler, HeaderValue } from '../runtime/index.js';
 import { shareRuntimeBody } from './body-ownership.js';
-import { callExpress, defaultLogger, type CompatLogger } from './call-express.js';
+import { callExpress, defaultLogger, type CompatLogger, type Outcome } from './call-express.js';
 import { compatErrors } from './errors.js';
 import { isExpressApp, type ExpressApp } from './express-module.js';
 import { checkTimeout } from './from-express.js';
@@ -59,13 +59,19 @@ export function mountExpress<S extends object = any>(app: ExpressApp, opts: Moun
     const bridge = prepareRequest(ctx, { app: null, capture, stateKeys });
     if (!capture) copyBuilderHeaders(ctx);
     const sharing = shareRuntimeBody(ctx, ctx.req);
-    const run = () =>
-      callExpress(bridge, app, ctx.req, ctx.res, { name: 'legacy app', timeout, logger, withoutNext }).then((outcome) => {
-        if (outcome === 'responded') ctx.abort();
-        else if (allow !== undefined) ctx.setHeader('allow', allow);
-      });
+    const run = (): Promise<void> | undefined => {
+      const outcome = callExpress(bridge, app, ctx.req, ctx.res, { name: 'legacy app', timeout, logger, withoutNext });
+      if (typeof outcome === 'string') return settle(ctx, outcome, allow); // answered synchronously: nothing to wait for
+      return outcome.then((o) => settle(ctx, o, allow));
+    };
     return sharing === undefined ? run() : sharing.then(run);
   } as Handler<S>;
+}
+
+function settle(ctx: Context<any, any>, outcome: Outcome, allow: HeaderValue | undefined): undefined {
+  if (outcome === 'responded') ctx.abort();
+  else if (allow !== undefined) ctx.setHeader('allow', allow);
+  return undefined;
 }
 
 /** Headers runtime request middleware set (a request id...) go on the legacy response too; Express may override them. */
