@@ -52,12 +52,18 @@ async function bench(argv: string[], options: BenchOptions): Promise<void> {
   }
 }
 
+function describeError(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const prefix = typeof code === 'string' && code.startsWith('EXW_ERR_') ? `${code}: ` : '';
+  return `${prefix}${(err as Error).message}`;
+}
+
 async function main(argv: string[]): Promise<number> {
   let options;
   try {
     options = parseBenchOptions(argv);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    process.stderr.write(`${describeError(err)}\n`);
     return 2;
   }
   if (options === 'help') {
@@ -68,9 +74,7 @@ async function main(argv: string[]): Promise<number> {
     await bench(argv, options);
     return 0;
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    const prefix = typeof code === 'string' && code.startsWith('EXW_ERR_') ? `${code}: ` : '';
-    process.stderr.write(`bench failed: ${prefix}${(err as Error).message}\n`);
+    process.stderr.write(`bench failed: ${describeError(err)}\n`);
     return 1;
   }
 }

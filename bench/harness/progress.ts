@@ -13,9 +13,10 @@ export interface Progress {
 export function createProgress(total: number, estimatedSeconds: number): Progress {
   if (!process.stderr.isTTY) {
     let done = 0;
+    const start = Date.now();
     process.stderr.write(`bench: ${total} runs, about ${Math.ceil(estimatedSeconds)} s\n`);
     return {
-      step: (label) => process.stderr.write(`[${++done}/${total}] ${label}\n`),
+      step: (label) => process.stderr.write(`[${++done}/${total}] ${((Date.now() - start) / 1000).toFixed(1)} s ${label}\n`),
       finish: () => {},
     };
   }

@@ -1,8 +1,10 @@
 /**
  * SSE load (scenario g): clients open an event stream each and count the
- * events (blank-line terminated) they receive; the server sends as fast as
- * each connection drains. Counting starts once every client has its
- * response head, so connection set-up is not in the rate.
+ * events (blank-line terminated) they receive. The server broadcasts in
+ * lockstep rounds (one event to every stream, wait for the slow ones to
+ * drain) and starts only once `?clients=` streams are open: a server already
+ * flooding its first streams accepts the rest very slowly on a busy core.
+ * Counting starts once every client has its response head.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +31,9 @@ export function closeStreams(streams: http.IncomingMessage[]): void {
 const LF = 0x0a;
 
 export async function runSseLoad(port: number, path: string, settings: SseLoadSettings): Promise<Sample> {
-  const streams = await Promise.all(Array.from({ length: settings.clients }, () => openStream(port, path)));
+  // The peer starts its broadcast once this many streams are open.
+  const target = `${path}?clients=${settings.clients}`;
+  const streams = await Promise.all(Array.from({ length: settings.clients }, () => openStream(port, target)));
   let events = 0;
   let counting = false;
   let unexpected = 0;

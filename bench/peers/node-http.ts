@@ -50,10 +50,43 @@ function openStream(res: ServerResponse): void {
   res.flushHeaders();
 }
 
-/** Writes events until the socket buffer is full, then waits for 'drain'. */
-function pump(res: ServerResponse): void {
-  while (!res.destroyed && res.write(EVENT));
-  if (!res.destroyed) res.once('drain', () => pump(res));
+// Scenario (g): a broadcast to every open stream, started once `?clients=` streams are open.
+const streams = new Set<ServerResponse>();
+let broadcasting = false;
+
+/** Lockstep rounds, as the runtime peer: one event to every stream, wait for the slow ones to drain, yield to I/O. */
+function broadcastRound(): void {
+  if (streams.size === 0) {
+    broadcasting = false;
+    return;
+  }
+  let waiting = 0;
+  const next = (): void => void (--waiting === 0 && setImmediate(broadcastRound));
+  waiting++;
+  for (const res of streams) {
+    if (!res.write(EVENT)) {
+      waiting++;
+      const resume = (): void => {
+        res.off('drain', resume);
+        res.off('close', resume);
+        next();
+      };
+      res.on('drain', resume);
+      res.on('close', resume);
+    }
+  }
+  next();
+}
+
+function subscribe(req: IncomingMessage, res: ServerResponse): void {
+  const wanted = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('clients') ?? 1);
+  openStream(res);
+  streams.add(res);
+  res.on('close', () => streams.delete(res));
+  if (!broadcasting && streams.size >= wanted) {
+    broadcasting = true;
+    broadcastRound();
+  }
 }
 
 function route(req: IncomingMessage, res: ServerResponse): void {
@@ -63,7 +96,7 @@ function route(req: IncomingMessage, res: ServerResponse): void {
   if (req.method === 'GET') {
     if (path === '/') return sendJson(res, 200, HELLO);
     if (path.startsWith('/users/') && path.indexOf('/', 7) === -1 && path.length > 7) return user(res, path.slice(7));
-    if (path === '/events') return openStream(res), pump(res);
+    if (path === '/events') return subscribe(req, res);
     if (path === '/idle') return openStream(res);
   }
   if (req.method === 'POST' && path === '/echo') return echo(req, res);

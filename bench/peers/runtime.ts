@@ -3,7 +3,7 @@
  * middleware, path-scoped middleware for /users, ctx.json, ctx.sse(),
  * ctx.upgrade(). Serves every scenario (a-g) and the idle SSE clients.
  */
-import { Server } from '../../runtime/index.js';
+import { Server, type EventStream } from '../../runtime/index.js';
 import { reportListening } from './peer-ipc.js';
 import { HELLO, HOST, RESPONSE_HEADER, RESPONSE_HEADER_VALUE, TICK, userBody, type BenchState } from './shared.js';
 
@@ -40,10 +40,28 @@ server.post('/echo', async (ctx) => {
   ctx.json(await ctx.json());
 });
 
-// Scenario (g): events as fast as the client reads them.
+// Scenario (g): a broadcast to every open stream, started once `?clients=` streams are open.
+const streams = new Set<EventStream>();
+let broadcasting = false;
+
+async function broadcast(): Promise<void> {
+  broadcasting = true;
+  while (streams.size > 0) {
+    // Lockstep rounds: one event to every stream, then wait for the slowest.
+    await Promise.all([...streams].map((sse) => sse.send({ data: TICK })));
+    for (const sse of streams) if (sse.closed) streams.delete(sse);
+    // Let I/O in between rounds (the sends resolve as microtasks when sockets keep up).
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  broadcasting = false;
+}
+
 server.get('/events', async (ctx) => {
+  const wanted = Number(ctx.query.clients ?? 1);
   const sse = await ctx.sse();
-  while (await sse.send({ data: TICK }));
+  streams.add(sse);
+  ctx.signal.addEventListener('abort', () => streams.delete(sse));
+  if (!broadcasting && streams.size >= wanted) void broadcast();
 });
 
 // Memory scenario: an open stream that never sends.
