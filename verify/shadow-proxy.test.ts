@@ -277,6 +277,27 @@ describe('shadow proxy: mirroring', () => {
     expect(JSON.stringify(report)).not.toContain('candidate-secret');
   });
 
+  it('ignores differences named by noise rules and lists them as the route\'s noise fields', async () => {
+    let n = 0;
+    const app: http.RequestListener = (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ name: 'Ada', ts: ++n, nested: { requestId: `r${n}` } }));
+    };
+    const primary = await serve(app);
+    const candidate = await serve(app);
+    const proxy = await shadow({
+      primary: primary.url,
+      candidate: candidate.url,
+      rules: { version: 1, rules: [{ route: 'GET /users/{id}', fields: ['ts', 'requestId'] }] },
+    });
+    await request(`${proxy.url}/users/1`);
+    await request(`${proxy.url}/users/2`);
+    await eventually(() => expect(proxy.stats().mirror.compared).toBe(2));
+    const report = await proxy.stop();
+    expect(report.differences).toEqual([]);
+    expect(report.routes[0]).toMatchObject({ route: 'GET /users/{id}', matched: 2, noiseFields: ['/body/nested/requestId', '/body/ts'], verdict: 'ready' });
+  });
+
   it('drops and counts mirror jobs when the queue is full, while clients are answered', async () => {
     const primary = await serve(primaryApp());
     const candidate = await serve(() => {

@@ -34,6 +34,8 @@ import {
 } from './shadow-forward.js';
 import { createMirrorQueue, type MirrorQueue } from './shadow-queue.js';
 import { createLoadGuard } from './shadow-load.js';
+import { RuleSet, validateRules, type NoiseRules } from './noise.js';
+import type { RawDifference } from './diff.js';
 import { createRouteSelection, pathOf, type RouteSelection } from './shadow-routes.js';
 import { ShadowStats, type ServedBy, type ShadowSnapshot } from './shadow-stats.js';
 import { writeFileAtomic } from './report-write.js';
@@ -85,6 +87,12 @@ export interface ShadowOptions {
   minParity?: number;
   /** Redaction of values stored in the report and the log; `false` to keep them. */
   redact?: RedactOptions | false;
+  /**
+   * Noise rules (the format of `verify --rules`): differences at these paths are
+   * ignored and listed as the route's noise fields. Shadow mode has no A/A replay
+   * to find noise by itself, so timestamps and random ids belong here.
+   */
+  rules?: NoiseRules | RuleSet;
   /** Replaces the comparison of two answers. */
   compare?: ShadowComparer;
   /** Source of randomness for cutover percentages (tests pass a deterministic one). */
@@ -222,6 +230,15 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
   };
 
   const guard = createLoadGuard(options.maxMirrorLagMs ?? 100);
+  const noise = toRuleSet(options.rules);
+  const withoutNoise = (route: string, diffs: RawDifference[]): RawDifference[] => {
+    if (!noise || diffs.length === 0) return diffs;
+    return diffs.filter((d) => {
+      if (!noise.ignores(route, d.path)) return true;
+      stats.noise(route, d.path);
+      return false;
+    });
+  };
   const queue: MirrorQueue<MirrorJob> = createMirrorQueue({ capacity: cfg.queueSize, concurrency: cfg.concurrency, run: runMirror });
 
   async function runMirror(job: MirrorJob): Promise<void> {
@@ -236,7 +253,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       });
       if (answer.status >= 500) stats.candidateErrors.status5xx++;
       const diffs = compare(job.primary, { status: answer.status, headers: headerPairs(answer.rawHeaders), body: answer.body });
-      stats.compared(job.route, job.request, diffs);
+      stats.compared(job.route, job.request, withoutNoise(job.route, diffs));
     } catch (err) {
       const reason = err instanceof UpstreamError ? err.reason : 'connection';
       if (reason === 'timeout') stats.candidateErrors.timeout++;
@@ -540,6 +557,11 @@ function hasBody(req: http.IncomingMessage): boolean {
   if (req.headers['transfer-encoding'] !== undefined) return true;
   const length = req.headers['content-length'];
   return length !== undefined && length !== '0';
+}
+
+function toRuleSet(rules: NoiseRules | RuleSet | undefined): RuleSet | undefined {
+  if (!rules) return undefined;
+  return 'ignores' in rules ? rules : new RuleSet(validateRules(rules, 'rules option').rules);
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {

@@ -113,6 +113,11 @@ export class ShadowStats {
     if (this.lostList.length < LIST_LIMIT) this.lostList.push({ request, route, reason, side: 'candidate', message });
   }
 
+  /** A difference at `path` was ignored as noise on this route. */
+  noise(route: string, path: string): void {
+    this.counters(route).noise.add(path);
+  }
+
   skipped(route: string, request: ReportRequest): void {
     this.counters(route).skipped++;
     if (this.skippedList.length < LIST_LIMIT) this.skippedList.push({ request, route, reason: 'write-not-allowed' });
@@ -174,7 +179,7 @@ export class ShadowStats {
           compared: c.compared,
           matched: c.matched,
           parity: 0,
-          noiseFields: [...c.noise],
+          noiseFields: [...c.noise].sort(),
           lost: c.lost,
           skipped: c.skipped,
           candidateFailures: c.candidateFailures,

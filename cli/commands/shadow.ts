@@ -14,6 +14,7 @@ interface ShadowFlags {
   cutoverPercent?: string;
   cutoverTimeout: string;
   routes?: string;
+  rules?: string;
   headers: string;
   report?: string;
   log?: string;
@@ -40,6 +41,7 @@ export function registerShadow(program: Command): void {
     .option('--cutover-percent <n>', 'percentage of mirrored-method requests answered by the candidate')
     .option('--cutover-timeout <ms>', 'deadline of a cutover answer before falling back to the primary', '5000')
     .option('--routes <file>', 'route templates for grouping (as for verify)')
+    .option('--rules <file>', 'noise rules (as for verify): differences at these paths are ignored')
     .option('--headers <list>', 'headers compared besides status and body', 'content-type')
     .option('--report <file>', 'final report (JSON) written on SIGINT/SIGTERM')
     .option('--log <file>', 'NDJSON log of every answer and the side that served it')
@@ -61,6 +63,7 @@ export function registerShadow(program: Command): void {
 async function toOptions(flags: ShadowFlags) {
   const { loadCutoverRoutes } = await import('../../verify/shadow-cutover.js');
   const { loadRoutes } = await import('../../verify/route-template.js');
+  const { loadRules } = await import('../../verify/noise.js');
   try {
     return {
       primary: flags.primary,
@@ -75,6 +78,7 @@ async function toOptions(flags: ShadowFlags) {
       cutoverPercent: flags.cutoverPercent === undefined ? 0 : number('--cutover-percent', flags.cutoverPercent, 0, 100),
       cutoverTimeoutMs: integer('--cutover-timeout', flags.cutoverTimeout, 1),
       routes: flags.routes ? await loadRoutes(flags.routes) : [],
+      ...(flags.rules ? { rules: await loadRules(flags.rules) } : {}),
       headers: list(flags.headers),
       reportFile: flags.report,
       logFile: flags.log,
