@@ -148,6 +148,16 @@ describe('verify: app pairs with known differences', () => {
     expect(r.failures.join()).toContain('QPS ratio');
   });
 
+  it('counts a candidate timeout as a lost comparison and a candidate failure', async () => {
+    const t = writeTraffic('hang.ndjson', [exchange(0, 'GET', '/hang'), exchange(1, 'GET', '/same')]);
+    const r = await verify({ baseline, candidate, traffic: t, outDir: dir, timeoutMs: 300 });
+    expect(r.lost).toEqual([expect.objectContaining({ route: 'GET /hang', reason: 'timeout', side: 'candidate' })]);
+    expect(r.routes.find((x) => x.route === 'GET /hang')).toMatchObject({ samples: 1, compared: 0, lost: 1, candidateFailures: 1, verdict: 'not ready' });
+    expect(r.routes.find((x) => x.route === 'GET /same')).toMatchObject({ compared: 1, matched: 1, verdict: 'ready' });
+    expect(r.outcome).toBe('fail');
+    expect(r.failures.join()).toContain('failed to answer 1 request');
+  });
+
   it('redacts secrets in report values', async () => {
     const t = writeTraffic('secret.ndjson', [0, 1, 2].map((i) => exchange(i, 'GET', `/secret?token=abc${i}`)));
     const r = await verify({ baseline, candidate, traffic: t, outDir: dir });

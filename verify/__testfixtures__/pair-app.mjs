@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
  * - GET /profile: header `cache-control` removed
  * - GET /gone: status 404 -> 410
  * - GET /items: one extra array element
+ * - GET /hang: never answered
  * Same on both: /slow (delayed), /same, /noise (ts + requestId are pure noise, also on every JSON route)
  */
 export function createApp(variant, { dieAfter } = {}) {
@@ -53,6 +54,10 @@ export function createApp(variant, { dieAfter } = {}) {
         return res.end('same text\n');
       case '/noise':
         return json(200, { ok: true, ...noise });
+      case '/hang':
+        // The candidate never answers this one (until the client gives up and closes).
+        if (candidate) return;
+        return json(200, { ok: true });
       case '/secret':
         return json(200, { token: candidate ? 'cand-secret-token' : 'base-secret-token', user: 'x' });
       default:
