@@ -64,6 +64,9 @@ describe('copyApp and linkDependencies', () => {
     mkdirSync(app);
     writeFileSync(join(app, 'server.js'), '');
     await expect(copyApp(app, join(app, 'copy'), false)).rejects.toMatchObject({ code: 'EXW_ERR_MIGRATE_OUT_INSIDE_APP' });
+    await expect(copyApp(app, app, true)).rejects.toMatchObject({ code: 'EXW_ERR_MIGRATE_OUT_INSIDE_APP' });
+    // --force empties the out dir first: never when the app is in it.
+    await expect(copyApp(app, work, true)).rejects.toMatchObject({ code: 'EXW_ERR_MIGRATE_OUT_CONTAINS_APP' });
     const out = defaultOutDir(app, app);
     expect(out).toBe(join(app, '.expressway', 'migrate', 'own-app'));
     await copyApp(app, out, false);

@@ -26,10 +26,17 @@ export async function checkAppDir(appDir: string): Promise<void> {
 /** Refuses an out dir that would be copied into itself, and a non-empty one unless `force`. */
 export async function checkOutDir(appDir: string, outDir: string, force: boolean): Promise<void> {
   const rel = relative(appDir, outDir);
-  const inside = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  if (inside && !NOT_COPIED.has(rel.split(sep)[0]!)) throw MigrateErrors.EXW_ERR_MIGRATE_OUT_INSIDE_APP(outDir, appDir);
+  if (isWithin(rel) && !NOT_COPIED.has(rel.split(sep)[0]!)) throw MigrateErrors.EXW_ERR_MIGRATE_OUT_INSIDE_APP(outDir, appDir);
+  if (isWithin(relative(outDir, appDir))) throw MigrateErrors.EXW_ERR_MIGRATE_OUT_CONTAINS_APP(outDir, appDir);
+  const info = await stat(outDir).catch(() => null);
+  if (info && !info.isDirectory()) throw MigrateErrors.EXW_ERR_MIGRATE_OUT_EXISTS(outDir);
   const entries = await readdir(outDir).catch(() => null);
   if (entries && entries.length > 0 && !force) throw MigrateErrors.EXW_ERR_MIGRATE_OUT_EXISTS(outDir);
+}
+
+/** True for a relative path that stays inside its base (the base itself included). */
+function isWithin(rel: string): boolean {
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 /** Copies `appDir` to `outDir` (both absolute) through a temp dir and a rename. */

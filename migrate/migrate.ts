@@ -39,6 +39,10 @@ export interface MigrateOptions {
   /** Percent; default 100. */
   minParity?: number;
   minQpsRatio?: number;
+  /** Noise rules file for the comparison (verify's --rules). */
+  rules?: string;
+  /** Normalisers (verify's --normalise): names or `all`. */
+  normalise?: string[];
   /** Report paths; default `<out>/.expressway/migrate-report.{json,html}`. */
   json?: string;
   html?: string;
@@ -209,6 +213,8 @@ async function replay(options: MigrateOptions, traffic: TrafficSource, apps: Run
       concurrency: 1,
       minParity: options.minParity ?? 100,
       ...(options.minQpsRatio !== undefined ? { minQpsRatio: options.minQpsRatio } : {}),
+      ...(options.rules !== undefined ? { rules: resolve(options.cwd ?? process.cwd(), options.rules) } : {}),
+      ...(options.normalise !== undefined ? { normalise: options.normalise } : {}),
       outDir: join(workDir, 'logs'),
       signal: abort.signal,
       onProgress: (p) => {

@@ -18,6 +18,8 @@ interface MigrateFlags {
   minQpsRatio?: string;
   json?: string;
   html?: string;
+  rules?: string;
+  normalise?: string;
   startTimeout: string;
 }
 
@@ -34,10 +36,12 @@ export function registerMigrate(program: Command): void {
     .option('--no-bench', 'skip the bench')
     .option('--min-parity <percent>', 'minimum parity for exit 0', '100')
     .option('--min-qps-ratio <ratio>', 'minimum migrated/original req/s ratio for exit 0')
+    .option('--rules <file>', 'noise rules for the comparison (JSON, see docs/verify.md)')
+    .option('--normalise <list>', 'normalisers: x-powered-by,etag,date,header-case,charset or all')
     .option('--json <file>', 'JSON report path (default: <out>/.expressway/migrate-report.json)')
     .option('--html <file>', 'HTML report path (default: <out>/.expressway/migrate-report.html)')
     .option('--start-timeout <ms>', 'how long each app may take to listen on PORT', '30000')
-    .addHelpText('after', '\nExit codes: 0 parity (and QPS ratio, when asked) met; 1 not met; 2 bad usage or an app that cannot be copied, migrated or started.')
+    .addHelpText('after', '\nExit codes: 0 parity (and QPS ratio, when asked) met; 1 not met, or the migrated copy does not start; 2 bad usage, or an original app that cannot be copied or started.')
     .action(async (appDir: string, flags: MigrateFlags) => {
       process.exitCode = await runAction(appDir, flags);
     });
@@ -68,6 +72,8 @@ async function runAction(appDir: string, flags: MigrateFlags): Promise<number> {
       minParity,
       ...(minQpsRatio !== undefined ? { minQpsRatio } : {}),
       ...(flags.json !== undefined ? { json: flags.json } : {}),
+      ...(flags.rules !== undefined ? { rules: flags.rules } : {}),
+      ...(flags.normalise !== undefined ? { normalise: flags.normalise.split(',').map((n) => n.trim()).filter(Boolean) } : {}),
       ...(flags.html !== undefined ? { html: flags.html } : {}),
       startTimeoutMs,
       reporter: await createTerminalReporter(),
@@ -82,7 +88,7 @@ async function runAction(appDir: string, flags: MigrateFlags): Promise<number> {
     return result.exitCode === 0 ? EXIT_OK : EXIT_FAILURE;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && (MIGRATE_USAGE_CODES.has(code) || /^EXW_ERR_(VERIFY_(TRAFFIC_|TARGET_START|TARGET_INVALID)|CODEMOD_RUNNER_USAGE)/.test(code))) {
+    if (typeof code === 'string' && (MIGRATE_USAGE_CODES.has(code) || /^EXW_ERR_(VERIFY_(TRAFFIC_|TARGET_START|TARGET_INVALID|RULES|NORMALISER)|CODEMOD_RUNNER_USAGE)/.test(code))) {
       throw new UsageError(`${(err as Error).message} (${code})`);
     }
     if (typeof code === 'string' && MIGRATE_FAILURE_CODES.has(code)) {
