@@ -14,6 +14,8 @@ export interface RawExchange {
   outcome: Outcome;
   /** Every status line seen, in order (pipelined requests give several). */
   statuses: number[];
+  /** The raw answer as latin1 text (first 256 KiB). */
+  text: string;
   /** Client-side socket error code, when the server reset the connection. */
   socketError?: string;
 }
@@ -63,7 +65,7 @@ export function sendRaw(bytes: Buffer, options: RawSendOptions): Promise<RawExch
       socket.destroy();
       const statuses = parseStatuses(collected);
       // Still open at the deadline after an answer is a keep-alive socket, not a hang.
-      resolve({ outcome: classify(statuses, timedOut), statuses, ...(socketError ? { socketError } : {}) });
+      resolve({ outcome: classify(statuses, timedOut), statuses, text: collected, ...(socketError ? { socketError } : {}) });
     };
     const deadline = setTimeout(() => finish(true), timeoutMs);
     socket.on('connect', () => {
@@ -82,4 +84,35 @@ export function sendRaw(bytes: Buffer, options: RawSendOptions): Promise<RawExch
     });
     socket.on('close', () => finish(false));
   });
+}
+
+export interface RawResponse {
+  status: number;
+  /** Header lines of the first response exactly as sent, lower-cased names. */
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+/** Splits the first response of a raw exchange into status, header lines and body. */
+export function parseFirstResponse(text: string): RawResponse | null {
+  const end = text.indexOf('\r\n\r\n');
+  if (end === -1) return null;
+  const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
+  const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(statusLine ?? '')?.[1] ?? NaN);
+  const headers = lines.map((line): [string, string] => {
+    const colon = line.indexOf(':');
+    return colon === -1 ? [line.toLowerCase(), ''] : [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+  });
+  return { status, headers, body: text.slice(end + 4) };
+}
+
+/**
+ * One GET with a raw request target (sent byte for byte), Connection: close.
+ * No half-close: node's server (httpAllowHalfOpen false) aborts a request
+ * whose client half-closed before an asynchronous answer was ready.
+ */
+export async function rawGet(port: number, target: string): Promise<RawResponse | null> {
+  const bytes = Buffer.from(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, 'latin1');
+  const exchange = await sendRaw(bytes, { port, timeoutMs: 10_000, halfClose: false, idleAfterAnswerMs: 5_000 });
+  return parseFirstResponse(exchange.text);
 }
