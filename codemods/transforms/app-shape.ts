@@ -56,18 +56,21 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState): void 
 }
 
 /** `const legacyApp = express();` after the app, `app.requestMiddleware(mountExpress(legacyApp, ...))` after its last registration. */
-export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName: string): void {
+export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName: string, finalHandler: 'express' | 'runtime'): void {
   const { j } = fc;
   const r = state.receiver;
-  const declStatement = r.declarator.parent as ASTPath<any>;
+  let declStatement = r.declarator.parent as ASTPath<any>;
+  if (declStatement.parent?.node.type === 'ExportNamedDeclaration') declStatement = declStatement.parent;
   const decl = parseStatement(j, `const ${LEGACY_APP} = ${expressName}();`);
-  decl.comments = [j.commentLine(` expressway-todo: routes on ${LEGACY_APP} stay on Express until migrated; ${r.name} mounts it last`, true, false)];
+  decl.comments = [j.commentLine(state.legacyCount > 0
+    ? ` expressway-todo: routes on ${LEGACY_APP} stay on Express until migrated; ${r.name} mounts it last`
+    : ` Express answers what no route matches, as before: its 404 page, also for a known path with another method.`, true, false)];
   declStatement.insertAfter(decl);
   const regs = state.uses.filter((u) => u.kind === 'registration' || u.kind === 'route-chain') as Array<{ stmt: ASTPath<any> }>;
-  const last = regs.map((u) => u.stmt).sort((a, b) => (b.node.start ?? b.node.loc?.start.line ?? 0) - (a.node.start ?? a.node.loc?.start.line ?? 0))[0];
+  const last = regs.map((u) => u.stmt).sort((a, b) => (b.node.start ?? b.node.loc?.start.line ?? 0) - (a.node.start ?? a.node.loc?.start.line ?? 0))[0] ?? declStatement;
   // Last request middleware: answers only what no runtime route matched; what Express does not answer either
   // goes back to the runtime (its notFound), and errors to its panic hooks (compat/mount-express.ts).
-  const mount = parseStatement(j, `${r.name}.requestMiddleware(mountExpress(${LEGACY_APP}, { finalHandler: 'runtime' }));`);
+  const mount = parseStatement(j, `${r.name}.requestMiddleware(mountExpress(${LEGACY_APP}${finalHandler === 'runtime' ? ", { finalHandler: 'runtime' }" : ''}));`);
   last.insertAfter(mount);
   fc.compatNames.add('mountExpress');
 }

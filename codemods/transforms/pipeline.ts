@@ -18,7 +18,7 @@ export function runPipeline(fc: FileContext): void {
   if (!b) return;
   const receivers = findReceivers(fc, b);
   const states = new Map<Receiver, ReceiverState>();
-  for (const r of receivers) states.set(r, { receiver: r, uses: collectUses(fc, r), staysExpress: null, legacyCount: 0, notFound: false, serverOptions: [] });
+  for (const r of receivers) states.set(r, { receiver: r, uses: collectUses(fc, r), staysExpress: null, legacyCount: 0, notFound: false, hasErrorHandler: false, serverOptions: [] });
   const registrationCallees = new Set<any>();
   for (const s of states.values()) {
     s.staysExpress = firstBlocker(s, receivers);
@@ -41,8 +41,12 @@ export function runPipeline(fc: FileContext): void {
       continue;
     }
     rewriteDeclaration(fc, s);
-    if (s.legacyCount > 0) {
-      if (expressName) addLegacyApp(fc, s, expressName);
+    // An app without its own 404 handler relied on Express's: its page, and 404 (not 405) for a known path
+    // with another method. An (empty) legacy app behind mountExpress keeps exactly that.
+    const needsExpress404 = s.receiver.kind === 'app' && !s.notFound;
+    if ((s.legacyCount > 0 || needsExpress404) && expressName) {
+      const finalHandler = s.notFound || (s.hasErrorHandler && s.legacyCount > 0) ? 'runtime' : 'express';
+      addLegacyApp(fc, s, expressName, finalHandler);
     }
     for (const u of s.uses) {
       if (u.kind === 'listen') rewriteListen(fc, s, u);

@@ -38,6 +38,8 @@ export interface ReceiverState {
   /** Registrations moved to the legacy Express app. */
   legacyCount: number;
   notFound: boolean;
+  /** A panic hook from the app's own (or wrapped) error middleware. */
+  hasErrorHandler: boolean;
   /** Server options learned from registrations (`cookieSecret` from cookie-parser's secret). */
   serverOptions: string[];
 }
@@ -500,6 +502,7 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
     entries: fns.flatMap((f) => f.entries),
     apply: () => {
       fns.forEach((f) => f.apply());
+      if (outs.some((o) => o.method === 'panicHook')) shared.states.get(r)!.hasErrorHandler = true;
       const statements = outs.map((o) => j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier(o.method)), o.args)));
       if (statements.length === 1) {
         const call = use.stmt.node.expression;

@@ -1,9 +1,17 @@
+import express from 'express';
+
 import { Server } from 'expressway/runtime';
+import { mountExpress } from 'expressway/compat';
 
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/health', async (ctx) => {
   ctx.json({ ok: true });
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 export default app.handler;

@@ -1,6 +1,11 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const cache = require('./cache');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/cached/{key}', async (ctx) => {
   const [err, hit] = await new Promise((resolve) => cache.lookup(ctx.params.key, (...args) => resolve(args)));
@@ -18,5 +23,7 @@ app.get('/cached/{key}', async (ctx) => {
     ctx.json({ miss: true }, 404);
   }
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

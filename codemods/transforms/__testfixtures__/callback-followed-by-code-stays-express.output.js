@@ -15,6 +15,6 @@ legacyApp.get('/race', (req, res) => {
   console.log('asked');
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

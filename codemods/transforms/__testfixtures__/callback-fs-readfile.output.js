@@ -1,6 +1,11 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const fs = require('fs');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/config', async (ctx) => {
   const [err, text] = await new Promise(
@@ -12,5 +17,7 @@ app.get('/config', async (ctx) => {
   ctx.setHeader('Content-Type', 'application/json; charset=utf-8');
   ctx.body = text;
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

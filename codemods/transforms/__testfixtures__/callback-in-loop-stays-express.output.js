@@ -19,6 +19,6 @@ legacyApp.get('/batch', (req, res) => {
   });
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,6 +1,11 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const queue = require('./queue');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 // Express leaves the request pending when the queue never answers; so does the migrated handler.
 app.post('/jobs', async (ctx) => {
@@ -9,5 +14,7 @@ app.post('/jobs', async (ctx) => {
     throw err;
   ctx.json({ id }, 202);
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,6 +1,11 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const db = require('./db');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/users/{id}/posts', async (ctx) => {
   const [err, user] = await new Promise((resolve) => db.get(
@@ -29,5 +34,7 @@ app.get('/users/{id}/posts', async (ctx) => {
     ctx.json({ user, posts });
   }
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,6 +1,11 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const db = require('./db');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/users/{id}', async (ctx) => {
   const [err, row] = await new Promise((resolve) => db.get(
@@ -17,5 +22,7 @@ app.get('/users/{id}', async (ctx) => {
   }
   ctx.json(row);
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

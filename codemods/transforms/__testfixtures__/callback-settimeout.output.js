@@ -1,9 +1,16 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/slow', async (ctx) => {
   await new Promise((resolve) => setTimeout(() => resolve(), 50));
   ctx.json({ waited: true });
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,6 +1,12 @@
+const express = require('express');
 const { Server, jsonBody } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const db = require('./db');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
 app.requestMiddleware(jsonBody());
 
 app.post('/notes', async (ctx) => {
@@ -16,5 +22,7 @@ app.post('/notes', async (ctx) => {
     throw err;
   ctx.json({ id: callbackThis.lastID }, 201);
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -3,9 +3,15 @@
  */
 'use strict';
 
-const { Server } = require('expressway/runtime'); // the framework
+const express = require('express'); // the framework
+
+const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 // --- routes ---
 
@@ -15,6 +21,8 @@ app.get('/a', async (ctx) => {
   const value = 1; /* inline */
   ctx.json({ value }); // trailing
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 // end of file
 module.exports = app.handler;

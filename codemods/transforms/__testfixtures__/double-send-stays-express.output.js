@@ -14,6 +14,6 @@ legacyApp.get('/twice', (req, res) => {
   res.json({ a: false });
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -12,6 +12,6 @@ app.get('/users/{id}', async (ctx) => ctx.json({ first: true }));
 // expressway-todo: same method and path as an earlier route (Express reaches it only through next())
 legacyApp.get('/users/:userId', (req, res) => res.json({ second: true }));
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

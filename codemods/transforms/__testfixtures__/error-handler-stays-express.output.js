@@ -1,6 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
-const { fromExpressErrorHandler } = require('expressway/compat');
+const { fromExpressErrorHandler, mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/boom', async (ctx) => {
   throw new Error('boom');
@@ -12,5 +16,7 @@ app.panicHook(fromExpressErrorHandler((err, req, res, next) => {
   if (res.headersSent) return next(err);
   res.status(500).json({ error: err.message });
 }));
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

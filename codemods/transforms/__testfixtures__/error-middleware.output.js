@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/boom', async (ctx) => {
   throw new Error('boom');
@@ -9,5 +14,7 @@ app.get('/boom', async (ctx) => {
 app.panicHook(async (ctx, err) => {
   ctx.json({ error: err.message }, err.status || 500);
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,13 +1,19 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
-const { fromExpressErrorHandler } = require('expressway/compat');
+const { fromExpressErrorHandler, mountExpress } = require('expressway/compat');
 const errorhandler = require('errorhandler');
 
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/boom', async (ctx) => {
   throw new Error('boom');
 });
 
 app.panicHook(fromExpressErrorHandler(errorhandler()));
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

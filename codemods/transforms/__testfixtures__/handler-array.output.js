@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 async function logged(ctx) {
   console.log(ctx.method, ctx.url);
@@ -12,5 +17,7 @@ async function timed(ctx) {
 app.get('/array', logged, timed, async (ctx) => {
   ctx.json({ ok: true });
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

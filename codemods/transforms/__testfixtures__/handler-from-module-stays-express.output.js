@@ -11,6 +11,6 @@ const legacyApp = express();
 legacyApp.get('/users', users.list);
 app.get('/health', async (ctx) => ctx.json({ ok: true }));
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -18,6 +18,6 @@ legacyApp.use((req, res, next) => {
 // expressway-todo: middleware registered between routes (Express runs it only for the routes after it)
 legacyApp.get('/private', (req, res) => res.json({ private: true }));
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

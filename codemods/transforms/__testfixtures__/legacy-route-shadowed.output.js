@@ -15,6 +15,6 @@ legacyApp.get('/users/:id', (req, res) => res.json({ id: req.params.id }));
 
 app.get('/posts/{id}', async (ctx) => ctx.json({ post: ctx.params.id }));
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

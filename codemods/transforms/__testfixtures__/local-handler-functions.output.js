@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 async function listUsers(ctx) {
   ctx.json([]);
@@ -11,5 +16,7 @@ const showUser = async (ctx) => {
 
 app.get('/users', listUsers);
 app.get('/users/{id}', showUser);
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 async function requireKey(ctx) {
   if (ctx.header('x-api-key') !== 'k') {
@@ -12,5 +17,7 @@ async function requireKey(ctx) {
 app.requestMiddleware(requireKey);
 
 app.get('/secret', async (ctx) => ctx.json({ secret: 42 }));
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

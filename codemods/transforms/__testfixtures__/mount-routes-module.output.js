@@ -1,8 +1,15 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const usersRouter = require('./routes/users');
 
 const app = new Server();
 
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
 app.mount('/users', usersRouter);
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

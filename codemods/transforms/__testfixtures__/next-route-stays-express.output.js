@@ -17,6 +17,6 @@ legacyApp.get('/users/:id', (req, res) => {
   res.json({ me: true });
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

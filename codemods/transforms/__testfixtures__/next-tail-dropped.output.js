@@ -1,10 +1,17 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.requestMiddleware(async (ctx) => {
   ctx.setHeader('X-Powered', 'expressway');
 });
 
 app.get('/', async (ctx) => ctx.html('home'));
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,8 +1,15 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 for (const path of ['/users', '/users/{id}']) app.get(path, async (ctx) => {
   ctx.json({ id: ctx.params.id || null });
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -15,6 +15,6 @@ app.get('/ok', async (ctx) => {
   ctx.json({ ok: true });
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.requestMiddleware('/admin', async (ctx) => {
   if (!ctx.header('x-admin')) {
@@ -10,5 +15,7 @@ app.requestMiddleware('/admin', async (ctx) => {
 });
 
 app.get('/admin/stats', async (ctx) => ctx.json({ users: 3 }));
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,10 +1,17 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
-const { fromExpress } = require('expressway/compat');
+const { fromExpress, mountExpress } = require('expressway/compat');
 const cors = require('cors');
 
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
 app.requestMiddleware('/api', fromExpress(cors({ origin: 'https://example.com' }), { path: '/api' }));
 
 app.get('/api/items', async (ctx) => ctx.json([]));
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,6 +1,11 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const User = require('./models/user');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/users/{id}', async (ctx) => {
   try {
@@ -10,5 +15,7 @@ app.get('/users/{id}', async (ctx) => {
     ctx.json({ error: err.message }, 500);
   }
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,10 +1,17 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const User = require('./models/user');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/users', async (ctx) => {
   const users = await User.findAll();
   ctx.json(users);
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -11,6 +11,6 @@ legacyApp.get('/tenant', (req, res) => {
   res.json({ tenant: req.tenant });
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,7 +1,12 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const typeis = require('type-is');
 const accepts = require('accepts');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.post('/upload', async (ctx) => {
   if (!typeis(ctx.req, ['json'])) {
@@ -11,5 +16,7 @@ app.post('/upload', async (ctx) => {
   const type = accepts(ctx.req).types(['json', 'html']);
   ctx.json({ type });
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

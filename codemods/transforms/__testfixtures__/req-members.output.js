@@ -1,8 +1,13 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
-const { fromExpress } = require('expressway/compat');
+const { fromExpress, mountExpress } = require('expressway/compat');
 const cookieParser = require('cookie-parser');
 
 const app = new Server({ cookieSecret: 's3cret' });
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
 app.requestMiddleware(fromExpress(cookieParser('s3cret')));
 
 app.get('/inspect', async (ctx) => {
@@ -23,5 +28,7 @@ app.get('/inspect', async (ctx) => {
     session: ctx.signedCookie('session'),
   });
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,7 +1,11 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
-const { fromExpress } = require('expressway/compat');
+const { fromExpress, mountExpress } = require('expressway/compat');
 const passport = require('passport');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.requestMiddleware(fromExpress(passport.initialize()));
 app.requestMiddleware(fromExpress(passport.session()));
@@ -9,5 +13,7 @@ app.requestMiddleware(fromExpress(passport.session()));
 app.get('/me', async (ctx) => {
   ctx.json(ctx.state.user);
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

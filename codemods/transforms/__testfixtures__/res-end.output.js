@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.head('/ping', async (ctx) => {
   ctx.status = 200;
@@ -9,5 +14,7 @@ app.head('/ping', async (ctx) => {
 app.get('/text', async (ctx) => {
   ctx.body = 'done';
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

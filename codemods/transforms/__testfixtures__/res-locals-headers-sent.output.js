@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.requestMiddleware(async (ctx) => {
   ctx.state.requestId = ctx.header('x-request-id');
@@ -9,5 +14,7 @@ app.get('/id', async (ctx) => {
   if (ctx.committed) return;
   ctx.json({ id: ctx.state.requestId });
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

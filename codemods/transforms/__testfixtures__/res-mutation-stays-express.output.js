@@ -14,6 +14,6 @@ legacyApp.use((req, res, next) => {
 
 app.get('/', async (ctx) => ctx.json({}));
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -19,6 +19,6 @@ legacyApp.get('/back', (req, res) => {
   res.redirect('back');
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

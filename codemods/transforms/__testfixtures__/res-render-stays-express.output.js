@@ -13,6 +13,6 @@ legacyApp.get('/page', (req, res) => {
 
 app.get('/data', async (ctx) => ctx.json({ ok: true }));
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/html', async (ctx) => {
   ctx.html('<h1>Hello</h1>');
@@ -16,5 +21,7 @@ app.get('/buffer', async (ctx) => {
 app.get('/template', async (ctx) => {
   ctx.html(`<p>${ctx.query.name}</p>`);
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/plain', async (ctx) => {
   ctx.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -10,5 +15,7 @@ app.get('/xml', async (ctx) => {
   ctx.setHeader('Content-Type', 'application/xml; charset=utf-8');
   ctx.body = '<a/>';
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -13,6 +13,6 @@ legacyApp.get('/stream', (req, res) => {
   res.end();
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

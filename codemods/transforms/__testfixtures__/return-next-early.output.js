@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.requestMiddleware(async (ctx) => {
   if (ctx.method === 'OPTIONS') return;
@@ -7,5 +12,7 @@ app.requestMiddleware(async (ctx) => {
 });
 
 app.get('/', async (ctx) => ctx.json({}));
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,6 +1,14 @@
+const express = require('express');
 const { Server, jsonBody } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
 app.requestMiddleware(jsonBody());
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 // One path, two methods.
 app.get('/books', async (ctx) => {

@@ -1,5 +1,12 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server({ trustProxy: true });
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 app.get('/ip', async (ctx) => ctx.json({ ip: ctx.ip }));
 

@@ -1,5 +1,10 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/kind/{k}', async (ctx) => {
   switch (ctx.params.k) {
@@ -13,5 +18,7 @@ app.get('/kind/{k}', async (ctx) => {
       ctx.json({ error: 'unknown' }, 400);
   }
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,14 +1,21 @@
+const express = require('express');
 const { Server } = require('expressway/runtime');
-const { fromExpress } = require('expressway/compat');
+const { fromExpress, mountExpress } = require('expressway/compat');
 const cors = require('cors');
 const helmet = require('helmet');
 const morgan = require('morgan');
 
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
 app.requestMiddleware(fromExpress(cors()));
 app.requestMiddleware(fromExpress(helmet()));
 app.requestMiddleware(fromExpress(morgan('dev')));
 
 app.get('/', async (ctx) => ctx.json({ ok: true }));
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,7 +1,13 @@
+import express from 'express';
+
 import { Server } from 'expressway/runtime';
 import type { Context } from 'expressway/runtime';
+import { mountExpress } from 'expressway/compat';
 
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 app.get('/users/{id}', async (ctx: Context) => {
   ctx.json({ id: ctx.params.id });
@@ -10,5 +16,7 @@ app.get('/users/{id}', async (ctx: Context) => {
 app.panicHook(async (ctx: Context, err: Error) => {
   ctx.json({ error: err.message }, 500);
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 export default app.handler;

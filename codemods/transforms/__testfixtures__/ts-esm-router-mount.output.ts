@@ -1,5 +1,7 @@
+import express from 'express';
 import { Router, Server, jsonBody } from 'expressway/runtime';
 import type { Context } from 'expressway/runtime';
+import { mountExpress } from 'expressway/compat';
 import tasks from './tasks.js';
 
 const router = new Router();
@@ -9,8 +11,14 @@ router.get('/', async (ctx: Context) => {
 });
 
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
 app.requestMiddleware(jsonBody());
 app.mount('/projects', router);
 app.mount('/tasks', tasks);
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 export default app.handler;

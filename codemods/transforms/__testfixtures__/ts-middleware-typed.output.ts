@@ -1,7 +1,13 @@
+import express from 'express';
+
 import { Server } from 'expressway/runtime';
 import type { Context } from 'expressway/runtime';
+import { mountExpress } from 'expressway/compat';
 
 const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
 async function auth(ctx: Context) {
   if (!ctx.headers.authorization) {
@@ -14,5 +20,7 @@ async function auth(ctx: Context) {
 app.get('/private', auth, async (ctx: Context) => {
   ctx.json({ ok: true });
 });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 export default app.handler;

@@ -13,6 +13,6 @@ legacyApp.get('/view', (req: Request, res: Response) => {
   res.render('index');
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 export default app.handler;

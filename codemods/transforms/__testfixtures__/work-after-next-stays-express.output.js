@@ -13,6 +13,6 @@ legacyApp.use((req, res, next) => {
   console.log('took', Date.now() - started);
 });
 
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;
