@@ -9,7 +9,6 @@ export const MigrateErrors = defineErrors({
   EXW_ERR_MIGRATE_NO_ENTRY: { message: 'cannot tell how to start %s: no package.json "start" script and no server.js, server.ts, index.js or index.ts' },
   EXW_ERR_MIGRATE_NO_TRAFFIC: { message: 'no traffic for %s: pass --traffic FILE, add a traffic.ndjson, or give the app a test suite to record (%s)' },
   EXW_ERR_MIGRATE_RECORD: { message: 'recording traffic from the test suite of %s failed: %s' },
-  EXW_ERR_MIGRATE_CODEMOD: { message: 'the codemod failed on %s file(s) of the copy: %s' },
   EXW_ERR_MIGRATE_OPTION: { message: '%s: %s' },
   EXW_ERR_MIGRATE_ORIGINAL_START: { message: 'the original app did not start: %s' },
   EXW_ERR_MIGRATE_CANDIDATE_START: { message: 'the migrated app did not start (the migration broke it): %s' },
