@@ -143,15 +143,3 @@ export function requestBuffered(target: Target, r: BufferedRequest): Promise<Buf
     upstream.end(r.body);
   });
 }
-
-/** Lower-cased header map from a flat raw list; repeated headers become arrays. */
-export function headerMapOf(rawHeaders: string[]): Record<string, string | string[]> {
-  const map: Record<string, string | string[]> = {};
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
-    const value = rawHeaders[i + 1]!;
-    const prev = map[name];
-    map[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
-  }
-  return map;
-}
