@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import { hardeningErrors } from './errors.js';
 import { RUNS, type RunId } from './runs.js';
 
-const USAGE = `npm run hardening -- [--fuzz N] [--seed S] [--slow] [--shutdown SECONDS] [--codemods N]
+const USAGE = `npm run hardening -- [--fuzz N] [--seed S] [--slow [N]] [--shutdown SECONDS] [--codemods N]
   [--compat N] [--soak SECONDS] [--out file.json]
-With no run flag, every run goes at its long default (fuzz 100000, shutdown 10 s,
+With no run flag, every run goes at its long default (fuzz 100000, slow 50 clients, shutdown 10 s,
 codemods 1000 files, compat 10000 requests, soak 600 s).`;
 
 interface Selected {
@@ -40,7 +40,7 @@ function parse(argv: string[]): { runs: Selected[]; seed: number; out: string | 
       options: {
         fuzz: { type: 'string' },
         seed: { type: 'string' },
-        slow: { type: 'boolean' },
+        slow: { type: 'string' },
         shutdown: { type: 'string' },
         codemods: { type: 'string' },
         compat: { type: 'string' },
@@ -57,6 +57,7 @@ function parse(argv: string[]): { runs: Selected[]; seed: number; out: string | 
   for (const id of Object.keys(RUNS) as RunId[]) {
     const raw = (values as Record<string, string | boolean | undefined>)[id];
     if (raw === undefined) continue;
+    if (raw === false) continue;
     picked.push({ id, size: raw === true ? RUNS[id].longSize : count(raw as string, id)! });
   }
   const runs = picked.length > 0 ? picked : (Object.keys(RUNS) as RunId[]).map((id) => ({ id, size: RUNS[id].longSize }));

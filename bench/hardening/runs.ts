@@ -4,6 +4,7 @@
  * (empty when the run passed). The same functions back test/hardening/.
  */
 import { runFuzz } from './fuzz.js';
+import { runBackpressure, runSlowClients } from './slow-clients.js';
 
 export interface RunOutcome {
   result: unknown;
@@ -38,8 +39,24 @@ async function fuzz(size: number, seed: number): Promise<RunOutcome> {
   return { result: report, problems };
 }
 
+/** size = clients of each kind (slowloris, slow body, never-reading). */
+async function slow(size: number): Promise<RunOutcome> {
+  const mib = 1024 * 1024;
+  const timeouts = await runSlowClients({ clients: size, headersTimeout: 2_000, requestTimeout: 5_000 });
+  const backpressure = await runBackpressure({ clients: size, bytesPerClient: 1024 * mib, stallMs: 10_000 });
+  const problems: string[] = [];
+  if (timeouts.crashed || backpressure.crashed) problems.push('server crashed');
+  if (timeouts.slowloris.closedByServer !== size) problems.push(`${size - timeouts.slowloris.closedByServer} slowloris clients not ended by headersTimeout`);
+  if (timeouts.slowBody.closedByServer !== size) problems.push(`${size - timeouts.slowBody.closedByServer} slow bodies not ended by requestTimeout`);
+  if (timeouts.servedDuring + timeouts.servedAfter !== 10) problems.push('normal requests failed during or after the slow clients');
+  if (backpressure.rssGrowth > 256 * mib) problems.push(`RSS grew ${backpressure.rssGrowth} bytes with stalled readers`);
+  if (backpressure.openConnectionsAfter !== 0) problems.push(`${backpressure.openConnectionsAfter} connections left open after the readers left`);
+  return { result: { timeouts, backpressure }, problems };
+}
+
 export const RUNS = {
   fuzz: { unit: 'requests', longSize: 100_000, run: fuzz },
+  slow: { unit: 'clients of each kind', longSize: 50, run: slow },
 } satisfies Record<string, RunSpec>;
 
 export type RunId = keyof typeof RUNS;
