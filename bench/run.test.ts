@@ -71,7 +71,10 @@ describe('npm run bench -- --quick', () => {
         if (SCENARIOS[scenario.id].kind !== 'sse' && SCENARIOS[scenario.id].kind !== 'memory') {
           expect(Number.isFinite(peer.p50) && Number.isFinite(peer.p99), where).toBe(true);
         }
-        if (scenario.unit !== 'MB') expect(peer.rate, where).toBeGreaterThan(0);
+        if (scenario.unit !== 'MB') {
+          expect(peer.rate, where).toBeGreaterThan(0);
+          expect(Number.isFinite(peer.cpuPerUnit) && Number.isFinite(peer.cpuRatio), where).toBe(true);
+        }
       }
     }
   });

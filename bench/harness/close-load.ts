@@ -66,5 +66,6 @@ export async function runCloseLoad(port: number, request: HttpRequestSpec, expec
     total: latencies.length,
     errors,
     unexpected,
+    cpuPerUnit: null,
   };
 }

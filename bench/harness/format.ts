@@ -23,3 +23,16 @@ export function formatProblems(peer: PeerResult): string {
   const parts = [errors ? `${errors} errors` : '', unexpected ? `${unexpected} unexpected` : ''].filter(Boolean);
   return parts.join(', ');
 }
+
+export function formatCpu(peer: PeerResult): string {
+  return peer.cpuPerUnit === null ? '—' : `${peer.cpuPerUnit.toFixed(peer.cpuPerUnit < 10 ? 2 : 1)} µs`;
+}
+
+export function formatCpuRatio(peer: PeerResult, scenario: ScenarioResult): string {
+  if (peer.cpuRatio === null) return '—';
+  return peer.peer === scenario.baseline ? '1.00' : peer.cpuRatio.toFixed(2);
+}
+
+export function formatValue(value: number | null): string {
+  return value === null ? '—' : value.toFixed(2);
+}

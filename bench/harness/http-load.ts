@@ -34,5 +34,6 @@ export async function runHttpLoad(port: number, request: HttpRequestSpec, expect
     total: result.requests.total,
     errors: result.errors + result.timeouts,
     unexpected: Math.max(0, result.requests.total - ok),
+    cpuPerUnit: null,
   };
 }

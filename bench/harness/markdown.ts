@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-write.js';
-import { formatMs, formatProblems, formatRate, formatRatio } from './format.js';
+import { formatCpu, formatCpuRatio, formatMs, formatProblems, formatRate, formatRatio, formatValue } from './format.js';
 import type { BenchResult } from './results.js';
 
 export const START_MARKER = '<!-- bench:start -->';
@@ -30,9 +30,16 @@ function machineSection(result: BenchResult): string[] {
 function scenarioTables(result: BenchResult): string[] {
   const lines: string[] = [];
   for (const scenario of result.scenarios) {
-    lines.push(`### (${scenario.id}) ${scenario.title}`, '', `| peer | ${scenario.unit === 'MB' ? 'RSS added' : scenario.unit} | p50 | p99 | vs ${scenario.baseline} | notes |`, '|---|---:|---:|---:|---:|---|');
+    lines.push(
+      `### (${scenario.id}) ${scenario.title}`,
+      '',
+      `| peer | ${scenario.unit === 'MB' ? 'RSS added' : scenario.unit} | p50 | p99 | vs ${scenario.baseline} | server CPU per ${scenario.unit === 'req/s' ? 'request' : scenario.unit === 'msg/s' ? 'message' : 'event'} | vs ${scenario.baseline} by CPU | notes |`,
+      '|---|---:|---:|---:|---:|---:|---:|---|',
+    );
     for (const peer of scenario.peers) {
-      lines.push(`| ${peer.label} | ${formatRate(peer.rate, scenario.unit)} | ${formatMs(peer.p50)} | ${formatMs(peer.p99)} | ${formatRatio(peer, scenario)} | ${formatProblems(peer)} |`);
+      lines.push(
+        `| ${peer.label} | ${formatRate(peer.rate, scenario.unit)} | ${formatMs(peer.p50)} | ${formatMs(peer.p99)} | ${formatRatio(peer, scenario)} | ${formatCpu(peer)} | ${formatCpuRatio(peer, scenario)} | ${formatProblems(peer)} |`,
+      );
     }
     lines.push('');
   }
@@ -40,9 +47,16 @@ function scenarioTables(result: BenchResult): string[] {
 }
 
 function targetTable(result: BenchResult): string[] {
-  const lines = ['### Targets', '', '| target | measured | needed | status |', '|---|---:|---:|---|'];
+  const lines = [
+    '### Targets',
+    '',
+    'Status is decided on the measured ratio of rates; "by CPU" is the same comparison by server CPU per request, which a busy machine disturbs less.',
+    '',
+    '| target | measured | by CPU | needed | status |',
+    '|---|---:|---:|---:|---|',
+  ];
   for (const t of result.targets) {
-    lines.push(`| ${t.name} | ${t.value === null ? '—' : t.value.toFixed(2)} | ${t.comparison} ${t.threshold} | ${t.status} |`);
+    lines.push(`| ${t.name} | ${formatValue(t.value)} | ${formatValue(t.cpuValue)} | ${t.comparison} ${t.threshold} | ${t.status} |`);
   }
   return lines;
 }

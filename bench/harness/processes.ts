@@ -21,6 +21,8 @@ export interface PeerProcess {
   readonly child: ChildProcess;
   /** Resident set size of the peer, after a GC when it runs with --expose-gc. */
   rss(): Promise<number>;
+  /** CPU time (user + system, µs) the peer has used so far. */
+  cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -112,21 +114,23 @@ function waitForPort(id: PeerId, child: ChildProcess, stderr: () => string): Pro
 function makeHandle(id: PeerId, port: number, child: ChildProcess): PeerProcess {
   let nextId = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ask = (type: 'rss' | 'cpu'): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const query = ++nextId;
+      const onMessage = (message: { type?: string; id?: number; value?: number }): void => {
+        if (message?.type !== type || message.id !== query) return;
+        child.off('message', onMessage);
+        resolve(message.value!);
+      };
+      child.on('message', onMessage);
+      child.send({ type, id: query }, (err) => err && reject(err));
+    });
   return {
     id,
     port,
     child,
-    rss: () =>
-      new Promise((resolve, reject) => {
-        const query = ++nextId;
-        const onMessage = (message: { type?: string; id?: number; rss?: number }): void => {
-          if (message?.type !== 'rss' || message.id !== query) return;
-          child.off('message', onMessage);
-          resolve(message.rss!);
-        };
-        child.on('message', onMessage);
-        child.send({ type: 'rss', id: query }, (err) => err && reject(err));
-      }),
+    rss: () => ask('rss'),
+    cpu: () => ask('cpu'),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       if (child.connected) child.send({ type: 'stop' });

@@ -12,6 +12,10 @@ export interface PeerResult {
   p99: number | null;
   /** rate / the baseline peer's rate in the same run; null without a baseline. */
   ratio: number | null;
+  /** Server CPU µs per request (message, event); median of the rounds. */
+  cpuPerUnit: number | null;
+  /** Baseline CPU per unit / this peer's: the ratio by CPU cost instead of by rate. */
+  cpuRatio: number | null;
   samples: Sample[];
 }
 
@@ -38,8 +42,10 @@ export interface Machine {
 export interface TargetResult {
   name: string;
   scenario: ScenarioId;
-  /** What was measured (a ratio, or MB). */
+  /** What was measured (a ratio of rates, or MB); the status is decided on this. */
   value: number | null;
+  /** The same comparison by server CPU per request (steadier on a busy machine); null for memory. */
+  cpuValue: number | null;
   threshold: number;
   comparison: '>=' | '<=';
   status: 'met' | 'missed' | 'not measured';

@@ -52,7 +52,16 @@ function peersOf(scenario: Scenario, options: BenchOptions): PeerId[] {
   return scenario.peers.filter((peer) => options.peers.includes(peer));
 }
 
-function measure(peer: PeerProcess, scenario: Scenario, options: BenchOptions, duration: number): Promise<Sample> {
+/** A load run plus the server CPU it cost per unit of work. */
+async function measure(peer: PeerProcess, scenario: Scenario, options: BenchOptions, duration: number): Promise<Sample> {
+  if (scenario.kind === 'memory') return load(peer, scenario, options, duration);
+  const before = await peer.cpu();
+  const sample = await load(peer, scenario, options, duration);
+  const used = (await peer.cpu()) - before;
+  return { ...sample, cpuPerUnit: sample.total > 0 ? used / sample.total : null };
+}
+
+function load(peer: PeerProcess, scenario: Scenario, options: BenchOptions, duration: number): Promise<Sample> {
   const settings = { connections: options.connections, duration };
   switch (scenario.kind) {
     case 'http':
@@ -124,16 +133,24 @@ async function runMemoryScenario(scenario: Scenario, ids: PeerId[], options: Ben
   return samples;
 }
 
+/** Baseline CPU per unit over the peer's: above 1 means the peer does the same work with less CPU. */
+function cpuRatio(base: number | null, own: number | null): number | null {
+  return base === null || own === null || own === 0 ? null : base / own;
+}
+
 function summarise(scenario: Scenario, samples: Map<PeerId, Sample[]>): ScenarioResult {
   const rates = new Map([...samples].map(([id, list]) => [id, median(list.map((s) => s.rate))]));
   const base = rates.get(scenario.baseline);
+  const baseCpu = medianOrNull(samples.get(scenario.baseline)?.map((s) => s.cpuPerUnit) ?? []);
   const peers: PeerResult[] = [...samples].map(([id, list]) => ({
     peer: id,
     label: PEER_LABELS[id],
     rate: rates.get(id)!,
     p50: medianOrNull(list.map((s) => s.p50)),
     p99: medianOrNull(list.map((s) => s.p99)),
+    cpuPerUnit: medianOrNull(list.map((s) => s.cpuPerUnit)),
     ratio: base !== undefined && base !== 0 ? rates.get(id)! / base : null,
+    cpuRatio: cpuRatio(baseCpu, medianOrNull(list.map((s) => s.cpuPerUnit))),
     samples: list,
   }));
   return { id: scenario.id, title: scenario.title, unit: scenario.unit, higherIsBetter: scenario.higherIsBetter, baseline: scenario.baseline, peers };

@@ -11,4 +11,10 @@ export interface Sample {
   errors: number;
   /** Responses with an unexpected status. */
   unexpected: number;
+  /**
+   * Server CPU time (user + system) per request / message / event, in µs;
+   * null for memory. Unlike the rate it barely depends on what else the
+   * machine runs, so it is the steadier comparison on a shared machine.
+   */
+  cpuPerUnit: number | null;
 }

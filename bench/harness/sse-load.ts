@@ -58,5 +58,5 @@ export async function runSseLoad(port: number, path: string, settings: SseLoadSe
   counting = false;
   const seconds = (performance.now() - start) / 1_000;
   closeStreams(streams);
-  return { rate: events / seconds, p50: null, p99: null, total: events, errors: 0, unexpected };
+  return { rate: events / seconds, p50: null, p99: null, total: events, errors: 0, unexpected, cpuPerUnit: null };
 }

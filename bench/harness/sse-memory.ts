@@ -31,7 +31,7 @@ export async function measureIdleStreams(peer: PeerProcess, path: string, client
     // Let the server finish whatever it does after writing the head.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const after = await peer.rss();
-    return { rate: (after - before) / MB, p50: null, p99: null, total: streams.length, errors: 0, unexpected };
+    return { rate: (after - before) / MB, p50: null, p99: null, total: streams.length, errors: 0, unexpected, cpuPerUnit: null };
   } finally {
     closeStreams(streams);
   }

@@ -22,8 +22,20 @@ export const TARGETS: readonly Target[] = [
   { name: 'RSS added by 1,000 idle SSE clients (MB)', scenario: 'm', peer: 'runtime', threshold: 50, comparison: '<=' },
 ];
 
+function peerOf(results: ScenarioResult[], scenario: ScenarioId, peer: PeerId) {
+  return results.find((s) => s.id === scenario)?.peers.find((p) => p.peer === peer);
+}
+
 function rateOf(results: ScenarioResult[], scenario: ScenarioId, peer: PeerId): number | undefined {
-  return results.find((s) => s.id === scenario)?.peers.find((p) => p.peer === peer)?.rate;
+  return peerOf(results, scenario, peer)?.rate;
+}
+
+/** The same ratio by server CPU per request: other peer's cost / ours. */
+function cpuRatioOf(results: ScenarioResult[], target: Target): number | null {
+  if (!target.against) return null;
+  const own = peerOf(results, target.scenario, target.peer)?.cpuPerUnit;
+  const other = peerOf(results, target.scenario, target.against)?.cpuPerUnit;
+  return own && other ? other / own : null;
 }
 
 export function checkTargets(results: ScenarioResult[]): TargetResult[] {
@@ -36,6 +48,7 @@ export function checkTargets(results: ScenarioResult[]): TargetResult[] {
       name: target.name,
       scenario: target.scenario,
       value,
+      cpuValue: cpuRatioOf(results, target),
       threshold: target.threshold,
       comparison: target.comparison,
       status: value === null ? 'not measured' : met ? 'met' : 'missed',

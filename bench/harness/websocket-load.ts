@@ -63,6 +63,7 @@ export async function runWebSocketLoad(url: string, settings: WebSocketLoadSetti
     total: latencies.length,
     errors,
     unexpected,
+    cpuPerUnit: null,
   };
 }
 

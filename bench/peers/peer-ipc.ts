@@ -1,11 +1,11 @@
 /**
  * The child side of the harness protocol: a peer reports its port once it
- * listens, answers RSS queries (after a GC when node runs with
+ * listens, answers CPU-time queries, answers RSS queries (after a GC when node runs with
  * --expose-gc, so the memory scenario compares settled heaps) and exits
  * when the harness disconnects or asks it to stop.
  */
 
-type HarnessMessage = { type: 'rss'; id: number } | { type: 'stop' };
+type HarnessMessage = { type: 'rss'; id: number } | { type: 'cpu'; id: number } | { type: 'stop' };
 
 export function reportListening(port: number): void {
   if (!process.send) {
@@ -26,7 +26,12 @@ function settledRss(): number {
 }
 
 process.on('message', (message: HarnessMessage) => {
-  if (message.type === 'rss') process.send?.({ type: 'rss', id: message.id, rss: settledRss() });
+  if (message.type === 'rss') process.send?.({ type: 'rss', id: message.id, value: settledRss() });
+  // user + system CPU microseconds so far: the harness divides the difference over a run by the requests served.
+  if (message.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ type: 'cpu', id: message.id, value: user + system });
+  }
   if (message.type === 'stop') process.exit(0);
 });
 // The harness died or closed the channel: never outlive it.
