@@ -9,7 +9,8 @@
  * unusable input.
  */
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { registerCodemod } from './commands/codemod.js';
 import { registerRecord } from './commands/record.js';
 import { registerVerify } from './commands/verify.js';
@@ -19,7 +20,19 @@ import { registerReport } from './commands/report.js';
 import { registerMigrate } from './commands/migrate.js';
 import { EXIT_USAGE, UsageError } from './exit.js';
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** The package's own package.json: two levels up from dist/cli/, one from cli/ when run from source. */
+function readOwnPackage(): { version: string } {
+  for (const relative of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'expressway') return pkg;
+    } catch {
+      // not at this level; try the next one
+    }
+  }
+  return { version: '0.0.0' };
+}
+const pkg = readOwnPackage();
 
 export function buildProgram(): Command {
   const program = new Command('expressway')
@@ -52,6 +65,19 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+/** True when this file is the program node started (directly, through the npm bin link, or via tsx). */
+function isEntryPoint(): boolean {
+  const started = process.argv[1];
+  if (!started) return false;
+  try {
+    return realpathSync(started) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}
