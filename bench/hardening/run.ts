@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import { hardeningErrors } from './errors.js';
 import { RUNS, type RunId } from './runs.js';
 
-const USAGE = `npm run hardening -- [--fuzz N] [--seed S] [--slow [N]] [--shutdown SECONDS] [--codemods N]
+const USAGE = `npm run hardening -- [--fuzz N] [--seed S] [--slow N] [--shutdown SECONDS] [--codemods N]
   [--compat N] [--soak SECONDS] [--out file.json]
-With no run flag, every run goes at its long default (fuzz 100000, slow 50 clients, shutdown 10 s,
+With no run flag, every run goes at its long default (fuzz 100000, slow 50 clients of each kind, shutdown 10 s,
 codemods 1000 files, compat 10000 requests, soak 600 s).`;
 
 interface Selected {

@@ -5,6 +5,7 @@
  */
 import { runFuzz } from './fuzz.js';
 import { runBackpressure, runSlowClients } from './slow-clients.js';
+import { runShutdownUnderLoad } from './shutdown-under-load.js';
 
 export interface RunOutcome {
   result: unknown;
@@ -54,9 +55,24 @@ async function slow(size: number): Promise<RunOutcome> {
   return { result: { timeouts, backpressure }, problems };
 }
 
+/** size = seconds of load before close. */
+async function shutdown(size: number): Promise<RunOutcome> {
+  const report = await runShutdownUnderLoad({ loadSeconds: size, connections: 100, requestMs: 500 });
+  const problems: string[] = [];
+  if (report.crashed) problems.push('server crashed');
+  if (report.responsesAborted > 0) problems.push(`${report.responsesAborted} in-flight responses cut`);
+  if (report.non2xx > 0) problems.push(`${report.non2xx} non-2xx answers`);
+  if (Object.keys(report.errorsBeforeClose).length > 0) problems.push(`errors before close: ${JSON.stringify(report.errorsBeforeClose)}`);
+  const unexpected = Object.keys(report.errorsAfterCloseBegan).filter((code) => code !== 'ECONNREFUSED' && code !== 'ECONNRESET');
+  if (unexpected.length > 0) problems.push(`unexpected errors after close: ${unexpected.join(', ')}`);
+  if (report.newConnectionDuringDrain !== 'ECONNREFUSED') problems.push(`a new connection during the drain got ${report.newConnectionDuringDrain}`);
+  return { result: report, problems };
+}
+
 export const RUNS = {
   fuzz: { unit: 'requests', longSize: 100_000, run: fuzz },
   slow: { unit: 'clients of each kind', longSize: 50, run: slow },
+  shutdown: { unit: 'seconds of load', longSize: 10, run: shutdown },
 } satisfies Record<string, RunSpec>;
 
 export type RunId = keyof typeof RUNS;

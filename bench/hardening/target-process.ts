@@ -15,6 +15,19 @@ export interface TargetStats {
   heapUsed: number;
   connections: number;
   handles: number;
+  /** Requests that reached the handler, responses fully sent, responses cut before their end. */
+  requestsStarted: number;
+  responsesFinished: number;
+  responsesAborted: number;
+}
+
+const counts = { requestsStarted: 0, responsesFinished: 0, responsesAborted: 0 };
+
+function countResponses(running: RunningServer): void {
+  running.server.on('request', (_req, res) => {
+    counts.requestsStarted++;
+    res.once('close', () => (res.writableFinished ? counts.responsesFinished++ : counts.responsesAborted++));
+  });
 }
 
 function connectionCount(running: RunningServer): Promise<number> {
@@ -26,12 +39,13 @@ async function stats(running: RunningServer): Promise<TargetStats> {
   gc?.();
   const memory = process.memoryUsage();
   const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
-  return { rss: memory.rss, heapUsed: memory.heapUsed, connections: await connectionCount(running), handles };
+  return { rss: memory.rss, heapUsed: memory.heapUsed, connections: await connectionCount(running), handles, ...counts };
 }
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as ServerOptions;
   const running = await buildTargetServer(options).listen({ port: 0, host: '127.0.0.1' });
+  countResponses(running);
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stats') void stats(running).then((s) => process.send?.({ type: 'stats', id: message.id, stats: s }));
     if (message.type === 'close') {
