@@ -90,12 +90,15 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     reporter.detail(`linked into node_modules: ${[...links.linked, ...(links.linkedExpressway ? ['expressway'] : [])].join(', ')}`);
   }
 
+  stopIfAborted(options.signal);
   reporter.step(STEP_TITLES[1]);
   const codemod = await runCodemods(outDir, reporter);
 
+  stopIfAborted(options.signal);
   reporter.step(STEP_TITLES[2]);
   const traffic = await pickTraffic(options, appDir, cwd, workDir, env, reporter);
 
+  stopIfAborted(options.signal);
   reporter.step(STEP_TITLES[3]);
   const apps = await startApps({ appDir, copyDir: outDir, workDir, env, ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}) });
   let report: Report;
@@ -104,9 +107,15 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     reporter.step(STEP_TITLES[4]);
     report = await replay(options, traffic, apps, workDir, reporter);
     reporter.step(STEP_TITLES[5]);
-    await bench(options, report, traffic, apps, reporter);
+    if (options.signal?.aborted) reporter.warn('skipped: the run was interrupted');
+    else await bench(options, report, traffic, apps, reporter);
   } finally {
     await apps.stop();
+  }
+  if (options.signal?.aborted && !report.failures.some((f) => f.includes('interrupted'))) {
+    // Interrupted during the bench (runBench cannot be cancelled): what ran is reported, never as a pass.
+    report.outcome = 'fail';
+    report.failures.push('the run was interrupted');
   }
 
   reporter.step(STEP_TITLES[6]);
@@ -114,6 +123,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   reporter.detail(`JSON: ${files.json}`);
   if (files.html) reporter.detail(`HTML: ${files.html}`);
   return { appDir, outDir, workDir, codemod, links, traffic, report, files, exitCode: report.outcome === 'pass' ? 0 : 1 };
+}
+
+/** Between steps: an interrupted run stops before starting the next one (the replay watches the signal itself). */
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw Object.assign(new Error(`interrupted: ${String(signal.reason)}`), { name: 'AbortError' });
 }
 
 function validateOptions(options: MigrateOptions): void {

@@ -60,8 +60,13 @@ async function runAction(appDir: string, flags: MigrateFlags): Promise<number> {
     import('../../verify/report-output.js'),
   ]);
   const controller = new AbortController();
-  const interrupt = () => controller.abort('interrupted (Ctrl-C)');
-  process.once('SIGINT', interrupt);
+  // First Ctrl-C: stop cleanly (processes stopped, report of what ran). Second: leave now; targets.ts kills what it started on exit.
+  const interrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nexpressway: stopping (Ctrl-C again to quit at once)\n');
+    controller.abort('interrupted (Ctrl-C)');
+  };
+  process.on('SIGINT', interrupt);
   try {
     const result = await migrate({
       appDir,
@@ -90,6 +95,10 @@ async function runAction(appDir: string, flags: MigrateFlags): Promise<number> {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && (MIGRATE_USAGE_CODES.has(code) || /^EXW_ERR_(VERIFY_(TRAFFIC_|TARGET_START|TARGET_INVALID|RULES|NORMALISER)|CODEMOD_RUNNER_USAGE)/.test(code))) {
       throw new UsageError(`${(err as Error).message} (${code})`);
+    }
+    if ((err as Error).name === 'AbortError') {
+      process.stderr.write(`expressway: ${(err as Error).message}\n`);
+      return EXIT_FAILURE;
     }
     if (typeof code === 'string' && MIGRATE_FAILURE_CODES.has(code)) {
       process.stderr.write(`expressway: ${(err as Error).message}\n`);
