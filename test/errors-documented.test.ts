@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const CODE = /\bEXW_ERR_[A-Z0-9_]+\b/g;
+const CODE = /\bEXW_ERR_[A-Z0-9_]*[A-Z0-9]\b/g;
 
 async function codesInSources(): Promise<Map<string, string>> {
   const files = await glob(['{runtime,compat,codemods,verify,cli}/**/*.ts'], {
