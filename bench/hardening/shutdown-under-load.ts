@@ -84,20 +84,25 @@ export async function runShutdownUnderLoad(options: ShutdownOptions): Promise<Sh
   };
   try {
     let closeBegan = false;
-    const instance = autocannon({
-      url: `http://127.0.0.1:${target.port}/slow/${requestMs}`,
-      connections,
-      // Bounded by time: it is stopped right after the drain, this is only the outer limit.
-      duration: loadSeconds + 60,
-      timeout: 30,
-    });
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    // With a callback autocannon returns its event emitter (the promise form hides the events).
+    const instance = autocannon(
+      {
+        url: `http://127.0.0.1:${target.port}/slow/${requestMs}`,
+        connections,
+        // Bounded by time: it is stopped right after the drain, this is only the outer limit.
+        duration: loadSeconds + 60,
+        timeout: 30,
+      },
+      () => finish(),
+    );
     instance.on('response', (_client: unknown, statusCode: number) => {
       if (statusCode < 200 || statusCode >= 300) report.non2xx++;
       else if (closeBegan) report.responses2xxAfterCloseBegan++;
       else report.responses2xxBeforeClose++;
     });
     instance.on('reqError', (err: NodeJS.ErrnoException) => bump(closeBegan ? report.errorsAfterCloseBegan : report.errorsBeforeClose, err.code ?? err.message));
-    const finished = new Promise<void>((resolve) => instance.once('done', () => resolve()));
     await sleep(loadSeconds * 1_000);
     const before = await target.stats();
     report.inFlightAtClose = before.requestsStarted - before.responsesFinished - before.responsesAborted;
