@@ -41,7 +41,7 @@ export interface MigrateOptions {
   minQpsRatio?: number;
   /** Noise rules file for the comparison (verify's --rules). */
   rules?: string;
-  /** Normalisers (verify's --normalise): names or `all`. */
+  /** Normalisers (verify's --normalise): names or `all`. Default DEFAULT_NORMALISE. */
   normalise?: string[];
   /** Report paths; default `<out>/.expressway/migrate-report.{json,html}`. */
   json?: string;
@@ -67,6 +67,14 @@ export interface MigrateResult {
   /** 0: parity (and QPS ratio, when asked) met; 1: not. */
   exitCode: 0 | 1;
 }
+
+/**
+ * Header names are compared case-insensitively: HTTP treats them so (and
+ * HTTP/2 lowercases them), and the runtime spells them as given by the code
+ * that set them, so `Content-Type` from Express and `content-type` from a
+ * migrated handler are the same answer to every client.
+ */
+export const DEFAULT_NORMALISE = ['header-case'];
 
 export const DEFAULT_BENCH = { durationSeconds: 3, rounds: 2, connections: 10 } as const;
 
@@ -228,7 +236,7 @@ async function replay(options: MigrateOptions, traffic: TrafficSource, apps: Run
       minParity: options.minParity ?? 100,
       ...(options.minQpsRatio !== undefined ? { minQpsRatio: options.minQpsRatio } : {}),
       ...(options.rules !== undefined ? { rules: resolve(options.cwd ?? process.cwd(), options.rules) } : {}),
-      ...(options.normalise !== undefined ? { normalise: options.normalise } : {}),
+      normalise: options.normalise ?? DEFAULT_NORMALISE,
       outDir: join(workDir, 'logs'),
       signal: abort.signal,
       onProgress: (p) => {
