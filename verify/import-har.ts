@@ -1,11 +1,11 @@
 /**
- * HAR 1.2 import (browser dev tools, proxies). A HAR file is one JSON
- * document, so it is parsed whole; each entry then becomes one exchange, and
- * a malformed entry is reported by its number (`line` = entry index + 1)
- * without stopping the rest.
+ * HAR 1.2 import (browser dev tools, proxies). The entries are streamed out
+ * of the document one at a time (har-entries.ts); each becomes one
+ * exchange, and a malformed entry is reported by its number (`line` = entry
+ * index + 1) without stopping the rest.
  */
-import { readFile } from 'node:fs/promises';
 import { VerifyErrors } from './errors.js';
+import { harEntryTexts } from './har-entries.js';
 import { TRAFFIC_VERSION, encodeBody, type Exchange, type HeaderMap, type TrafficEntry } from './traffic.js';
 
 interface HarHeader {
@@ -29,21 +29,27 @@ interface HarEntry {
 }
 
 export async function* readHar(path: string): AsyncGenerator<TrafficEntry> {
-  let doc: { log?: { entries?: unknown } };
+  const texts = harEntryTexts(path);
+  let result: IteratorResult<{ index: number; text: string }, { foundEntries: boolean }>;
   try {
-    doc = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, '')) as typeof doc;
-  } catch (err) {
-    throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_FORMAT(path, `not a readable HAR file (${(err as Error).message})`);
-  }
-  const entries = doc?.log?.entries;
-  if (!Array.isArray(entries)) throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_FORMAT(path, 'HAR file has no log.entries array');
-  for (let i = 0; i < entries.length; i++) {
-    try {
-      yield { seq: i, line: i + 1, exchange: harEntryToExchange(entries[i] as HarEntry, i, path) };
-    } catch (err) {
-      yield { seq: i, line: i + 1, error: err as Error };
+    while (!(result = await texts.next()).done) {
+      const { index, text } = result.value;
+      try {
+        let entry: HarEntry;
+        try {
+          entry = JSON.parse(text) as HarEntry;
+        } catch (err) {
+          throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_LINE(path, `entry ${index + 1}`, `invalid JSON (${(err as Error).message})`);
+        }
+        yield { seq: index, line: index + 1, exchange: harEntryToExchange(entry, index, path) };
+      } catch (err) {
+        yield { seq: index, line: index + 1, error: err as Error };
+      }
     }
+  } catch (err) {
+    throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_FORMAT(path, `not a readable HAR file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  if (!result.value.foundEntries) throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_FORMAT(path, 'HAR file has no log.entries array');
 }
 
 export function harEntryToExchange(entry: HarEntry, index: number, source = 'HAR'): Exchange {

@@ -94,6 +94,36 @@ describe('HAR 1.2 import', () => {
   });
 });
 
+describe('HAR streaming', () => {
+  it('cuts entries out correctly around tricky strings, other "entries" keys, and a cut file', async () => {
+    const tricky = { request: { method: 'GET', url: 'http://x/a?q=%7B', headers: [{ name: 'x-json', value: '{"entries": [1, "}]"], "log": "\\"}' }] }, response: { status: 200, headers: [] } };
+    const doc = {
+      log: {
+        version: '1.2',
+        pages: [{ id: 'p', title: 'entries', pageTimings: { entries: [{ fake: true }] } }],
+        creator: { name: 'x', version: '1', comment: 'an "entries": [ {' },
+        entries: [tricky, { ...tricky, request: { ...tricky.request, url: 'http://x/b' } }],
+      },
+      entries: [{ request: { method: 'GET', url: 'http://x/not-this-one' } }],
+    };
+    const compact = join(dir, 'compact.har');
+    writeFileSync(compact, JSON.stringify(doc));
+    const { entries } = await all(compact);
+    expect(entries.map((e) => e.exchange?.request.url)).toEqual(['/a?q=%7B', '/b']);
+    expect(entries[0]!.exchange!.request.headers['x-json']).toBe(tricky.request.headers[0]!.value);
+
+    const cut = join(dir, 'cut.har');
+    const text = JSON.stringify(doc, null, 2);
+    writeFileSync(cut, text.slice(0, text.indexOf('http://x/b')));
+    const partial = await all(cut);
+    expect(partial.entries.map((e) => e.exchange?.request.url)).toEqual(['/a?q=%7B']);
+
+    const none = join(dir, 'none.har');
+    writeFileSync(none, JSON.stringify({ log: { version: '1.2' } }));
+    await expect(all(none)).rejects.toMatchObject({ code: 'EXW_ERR_VERIFY_TRAFFIC_FORMAT' });
+  });
+});
+
 describe('GoReplay import', () => {
   it('reads request blocks, joins responses by id, decodes chunked bodies', async () => {
     const sep = '\n🐵🙈🙉\n';
