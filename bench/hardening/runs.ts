@@ -3,6 +3,7 @@
  * count or seconds) to a JSON-able result and the list of broken guarantees
  * (empty when the run passed). The same functions back test/hardening/.
  */
+import { runCodemodCorpus } from './codemod-corpus.js';
 import { runFuzz } from './fuzz.js';
 import { runBackpressure, runSlowClients } from './slow-clients.js';
 import { runShutdownUnderLoad } from './shutdown-under-load.js';
@@ -69,10 +70,24 @@ async function shutdown(size: number): Promise<RunOutcome> {
   return { result: report, problems };
 }
 
+/** size = files copied from node_modules. */
+async function codemods(size: number): Promise<RunOutcome> {
+  const report = await runCodemodCorpus(size);
+  const problems: string[] = [];
+  if (report.filesPicked < size) problems.push(`only ${report.filesPicked} files found`);
+  if (report.runnerCrashes > 0) problems.push(`the runner threw ${report.runnerCrashes} times`);
+  if (report.rewrittenThatDoNotParse.length > 0) problems.push(`${report.rewrittenThatDoNotParse.length} rewritten files do not parse`);
+  if (report.secondRunChanged.length > 0) problems.push(`${report.secondRunChanged.length} files change again on the second run`);
+  const crashes = Object.entries(report.failuresByCode).filter(([code]) => code !== 'EXW_ERR_CODEMOD_TRANSFORM_PARSE');
+  if (crashes.length > 0) problems.push(`per-file failures: ${JSON.stringify(Object.fromEntries(crashes))}`);
+  return { result: report, problems };
+}
+
 export const RUNS = {
   fuzz: { unit: 'requests', longSize: 100_000, run: fuzz },
   slow: { unit: 'clients of each kind', longSize: 50, run: slow },
   shutdown: { unit: 'seconds of load', longSize: 10, run: shutdown },
+  codemods: { unit: 'files', longSize: 1_000, run: codemods },
 } satisfies Record<string, RunSpec>;
 
 export type RunId = keyof typeof RUNS;
