@@ -129,7 +129,7 @@ const FIXTURES = readdirSync(join(root, 'fixtures')).filter((name) => existsSync
 /**
  * Fixtures whose migrated copy does not reach 100% parity yet, and why (the
  * migrated copy's log, `<out>/.expressway/logs/candidate/candidate.log`).
- * These are codemod gaps, not migrate's; see the issue note.
+ * These are codemod gaps, not migrate's.
  */
 const KNOWN_FAILING: Record<string, string> = {
   // codemods: app.js now exports `server.handler`, but server.js still calls `app.listen(port, cb)` on it.

@@ -5,7 +5,7 @@
  * its own module; this file is the order and the bookkeeping. Display goes
  * through a Reporter (progress.ts); the CLI adds the terminal summary.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../codemods/runner.js';
 import type { Report } from '../verify/report-model.js';
@@ -59,7 +59,7 @@ export interface MigrateResult {
   outDir: string;
   /** Where logs and recorded traffic went. */
   workDir: string;
-  codemod: Pick<RunResult, 'totals' | 'handlers'> & { failed: Array<{ file: string; message: string }>; todos: number };
+  codemod: Pick<RunResult, 'totals' | 'handlers'> & { failed: Array<{ file: string; message: string }>; todos: number; report: string };
   links: LinkResult;
   traffic: TrafficSource;
   report: Report;
@@ -100,7 +100,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
 
   stopIfAborted(options.signal);
   reporter.step(STEP_TITLES[1]);
-  const codemod = await runCodemods(outDir, reporter);
+  const codemod = await runCodemods(outDir, workDir, reporter);
 
   stopIfAborted(options.signal);
   reporter.step(STEP_TITLES[2]);
@@ -157,8 +157,8 @@ function validateOptions(options: MigrateOptions): void {
   }
 }
 
-async function runCodemods(outDir: string, reporter: Reporter): Promise<MigrateResult['codemod']> {
-  const { runCodemod } = await import('../codemods/runner.js');
+async function runCodemods(outDir: string, workDir: string, reporter: Reporter): Promise<MigrateResult['codemod']> {
+  const [{ runCodemod }, { writeReport }] = await Promise.all([import('../codemods/runner.js'), import('../codemods/report.js')]);
   const counter = reporter.counter('files');
   let result: RunResult;
   try {
@@ -173,13 +173,16 @@ async function runCodemods(outDir: string, reporter: Reporter): Promise<MigrateR
   } finally {
     counter.stop();
   }
+  await mkdir(workDir, { recursive: true });
+  const reportFile = join(workDir, 'codemod-report.json');
+  await writeReport(reportFile, result);
   const failed = result.files.filter((f) => f.status === 'failed').map((f) => ({ file: f.file, message: f.error?.message ?? 'failed' }));
   const todos = result.files.reduce((n, f) => n + f.entries.length, 0);
   const { totals, handlers } = result;
   reporter.detail(`${totals.changed} file(s) changed, ${totals.unchanged} unchanged, ${totals.skipped} skipped, ${totals.failed} failed; handlers: ${handlers.native} native, ${handlers.compat} on compat`);
-  if (todos > 0) reporter.detail(`${todos} report entr${todos === 1 ? 'y' : 'ies'}: grep -rn expressway-todo ${outDir}`);
+  reporter.detail(`${todos} report entr${todos === 1 ? 'y' : 'ies'} (what stayed on Express, and why): ${reportFile}`);
   for (const f of failed) reporter.warn(`${f.file} left unmigrated: ${f.message}`);
-  return { totals, handlers, failed, todos };
+  return { totals, handlers, failed, todos, report: reportFile };
 }
 
 async function ownIgnorePatterns(dir: string): Promise<string[]> {
