@@ -66,13 +66,20 @@ export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName:
     ? ` expressway-todo: routes on ${LEGACY_APP} stay on Express until migrated; ${r.name} mounts it last`
     : ` Express answers what no route matches, as before: its 404 page, also for a known path with another method.`, true, false)];
   declStatement.insertAfter(decl);
-  const regs = state.uses.filter((u) => u.kind === 'registration' || u.kind === 'route-chain') as Array<{ stmt: ASTPath<any> }>;
-  const last = regs.map((u) => u.stmt).sort((a, b) => (b.node.start ?? b.node.loc?.start.line ?? 0) - (a.node.start ?? a.node.loc?.start.line ?? 0))[0] ?? declStatement;
-  // Last request middleware: answers only what no runtime route matched; what Express does not answer either
-  // goes back to the runtime (its notFound), and errors to its panic hooks (compat/mount-express.ts).
+  const regs = state.uses.filter((u) => u.kind === 'registration' || u.kind === 'route-chain') as Array<{ stmt: ASTPath<any>; start?: number; tail?: any }>;
+  const lastUse = [...regs].sort((a, b) => (b.start ?? 0) - (a.start ?? 0))[0];
   const mount = parseStatement(j, `${r.name}.requestMiddleware(mountExpress(${LEGACY_APP}${finalHandler === 'runtime' ? ", { finalHandler: 'runtime' }" : ''}));`);
-  last.insertAfter(mount);
   fc.compatNames.add('mountExpress');
+  if (lastUse?.tail && Array.isArray(lastUse.stmt.parent?.node.body)) {
+    // The last registration became several statements: go after all of them.
+    const body = lastUse.stmt.parent.node.body as any[];
+    const at = body.indexOf(lastUse.tail);
+    if (at >= 0) { body.splice(at + 1, 0, mount); return; }
+  }
+  const last = lastUse?.stmt ?? declStatement;
+  // Last request middleware: answers only what no runtime route matched; with finalHandler 'runtime' what Express
+  // does not answer either goes back to the runtime (its notFound), and errors to its panic hooks (compat/mount-express.ts).
+  last.insertAfter(mount);
 }
 
 /** app.listen(port[, host][, cb]) -> app.listen({ port[, host] }).then(cb); when the http.Server is used, http.createServer(app.handler).listen(...). */

@@ -14,6 +14,8 @@ export function isFunctionNode(node: any): boolean {
  */
 export function cloneNode<T>(n: T): T {
   if (Array.isArray(n)) return n.map(cloneNode) as unknown as T;
+  // Values held by nodes (a regex literal's RegExp, recast's Lines) are shared, not copied.
+  if (n instanceof RegExp || n instanceof Date || (n && typeof n === 'object' && (n as object).constructor?.name === 'Lines')) return n;
   if (n && typeof n === 'object') {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(n)) {

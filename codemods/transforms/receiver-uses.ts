@@ -22,6 +22,9 @@ export type ReceiverUse =
   | { kind: 'mounted'; path: ASTPath<any> }
   | { kind: 'unknown'; path: ASTPath<any>; reason: string };
 
+/** Filled in along the way: original source position, and the last statement a rewrite produced. */
+export interface UseMarks { start?: number; tail?: any }
+
 export function collectUses(fc: FileContext, r: Receiver): ReceiverUse[] {
   const { j, root } = fc;
   const uses: ReceiverUse[] = [];
@@ -31,7 +34,11 @@ export function collectUses(fc: FileContext, r: Receiver): ReceiverUse[] {
     const parent = p.parent.node;
     if (parent.type === 'MemberExpression' && parent.property === p.node && !parent.computed) return;
     if ((parent.type === 'Property' || parent.type === 'ObjectProperty') && parent.key === p.node && !parent.shorthand) return;
-    uses.push(classify(fc, r, p));
+    const use = classify(fc, r, p);
+    // Source order, taken before any rewrite moves nodes around.
+    const at = (use as { stmt?: ASTPath<any> }).stmt?.node ?? (use as { path?: ASTPath<any> }).path?.node;
+    (use as { start?: number }).start = at?.start ?? at?.loc?.start.line ?? 0;
+    uses.push(use);
   });
   return uses;
 }

@@ -20,7 +20,7 @@ import type { ExpressBinding, Receiver } from './express-binding.js';
 import { convertHandler, hasHandlerShape, type HandlerResult } from './handler.js';
 import type { Role } from './handler-env.js';
 import { calleeModule, resolveFnRef, type FnRef } from './handler-refs.js';
-import { isStringLiteral, parseExpression, someNode } from './ast-utils.js';
+import { isStringLiteral, parseExpression, parseStatement, someNode } from './ast-utils.js';
 import { convertRegexPath, convertStringPath, type PathResult } from './route-path.js';
 import type { ReceiverUse } from './receiver-uses.js';
 import { addTodoComment } from './todo-comments.js';
@@ -67,7 +67,7 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
   const r = state.receiver;
   const regs = state.uses.filter((u): u is Extract<ReceiverUse, { kind: 'registration' | 'route-chain' }> => u.kind === 'registration' || u.kind === 'route-chain')
     .sort((a, b) => (a.stmt.node.start ?? 0) - (b.stmt.node.start ?? 0));
-  const lastRoute = regs.reduce((acc, u, i) => (u.kind === 'route-chain' || u.method !== 'use' ? i : acc), -1);
+  const lastRoute = regs.reduce((acc, u, i) => (isRouteLike(u) ? i : acc), -1);
   let interleaved: string | null = null;
   const plans: Array<{ use: (typeof regs)[number]; plan: Plan }> = [];
   regs.forEach((use, i) => {
@@ -75,7 +75,7 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     if (interleaved) plan = { legacy: interleaved, handlers: countOwnHandlers(use) };
     else if (use.kind === 'route-chain') plan = planRouteChain(shared, r, use);
     else if (use.method === 'use') {
-      plan = planUse(shared, r, use, { afterRoutes: i > lastRoute, routesBefore: regs.slice(0, i).some((u) => u.kind === 'route-chain' || u.method !== 'use') });
+      plan = planUse(shared, r, use, { afterRoutes: i > lastRoute, routesBefore: regs.slice(0, i).some(isRouteLike) });
       if (!isLegacy(plan) && (plan as { interleaved?: boolean }).interleaved) {
         interleaved = 'middleware registered between routes (Express runs it only for the routes after it)';
         plan = { legacy: interleaved, handlers: countOwnHandlers(use) };
@@ -187,6 +187,20 @@ function patternRegex(pattern: string): RegExp {
 
 function routeKey(method: string, path: string): string {
   return `${method.toUpperCase()} ${path.replace(/\/$/, '') || '/'}`;
+}
+
+/**
+ * Routes, and routers mounted under a prefix (`app.use('/api', api)`,
+ * `app.use('/users', require('./users'))`): what Express tries in order
+ * before a later catch-all `use`.
+ */
+function isRouteLike(u: ReceiverUse): boolean {
+  if (u.kind === 'route-chain') return true;
+  if (u.kind !== 'registration') return false;
+  if (u.method !== 'use') return true;
+  if (!isStringLiteral(u.args[0]) || u.args[0].value === '/') return false;
+  return u.args.slice(1).some((a: any) => a.type === 'Identifier'
+    || (a.type === 'CallExpression' && a.callee.type === 'Identifier' && a.callee.name === 'require'));
 }
 
 function describe(r: Receiver, use: ReceiverUse): string {
@@ -331,6 +345,10 @@ function planRouteFns(shared: Shared, r: Receiver, fnPaths: ASTPath<any>[], path
     if (typeof plan === 'string') return plan;
     fns.push(plan);
   }
+  if (fns.some((f) => f.viaCompat) && path.paths.some((x) => x.includes('{'))) {
+    // Express middleware at route level reads req.params (loadAccount: req.params.id): hand it the route's params.
+    fns.unshift({ node: parseExpression(shared.fc.j, '(ctx) => { ctx.req.params = { ...ctx.params }; }'), own: false, apply: () => {}, entries: [] });
+  }
   const reads = new Set(fns.flatMap((f) => [...(f.bridgedReads ?? [])]));
   if (reads.size > 0) {
     const keys = ['user', 'session', ...[...reads].filter((k) => k !== 'user' && k !== 'session')].map((k) => `'${k}'`).join(', ');
@@ -410,6 +428,7 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
       });
       (statements[0] as any).comments = use.stmt.node.comments;
       use.stmt.replace(...statements);
+      (use as { tail?: any }).tail = statements.at(-1);
     },
   };
 }
@@ -427,7 +446,7 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
   const callPath = use.stmt.get('expression');
   const fnPaths = fnArgPaths(callPath, hasPath ? 1 : 0);
   const scopedPrefix = prefix && prefix !== '/' ? prefix : null;
-  type Out = { method: string; args: any[] };
+  type Out = { method: string; args: any[]; statement?: any };
   const outs: Out[] = [];
   const fns: FnPlan[] = [];
   let notFound = false;
@@ -441,9 +460,12 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       continue;
     }
     if (ref.kind === 'local-module' && scopedPrefix) {
-      // A module of the app mounted under a prefix is a routes module: migrated in the same run, it exports a runtime Router (docs/codemod-rules.md).
-      outs.push({ method: 'mount', args: [j.stringLiteral(prefix!), p.node] });
-      fns.push({ node: p.node, own: false, apply: () => {}, entries: [() => addEntry(fc, p.node, 'migrated', 'mount-router-module', { handler: ref.name, reason: `assumes ${ref.specifier} exports a runtime Router (migrated in the same run)` })] });
+      // A module of the app mounted under a prefix is a routes module. Migrated in the same run it exports a
+      // runtime Router; if it had to stay on Express it exports an Express router (a function). Mount either.
+      const src = j(p.node).toSource();
+      const statement = parseStatement(j, `if (typeof ${src} === 'function') ${r.name}.requestMiddleware('${prefix}', fromExpress(${src}, { path: '${prefix}' }));\nelse ${r.name}.mount('${prefix}', ${src});`);
+      outs.push({ method: 'mount', args: [], statement });
+      fns.push({ node: p.node, own: false, apply: () => { fc.compatNames.add('fromExpress'); }, entries: [() => addEntry(fc, p.node, 'migrated', 'mount-router-module', { handler: ref.name, reason: `mounts ${ref.specifier} as a runtime Router, or through fromExpress if it stayed an Express router` })] });
       continue;
     }
     if (ref.kind === 'foreign' && p.node.type === 'CallExpression' && calleeModule(p, p.node.callee) === 'cookie-parser' && p.node.arguments[0] && r.kind === 'app') {
@@ -472,7 +494,7 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       const plan = errorPackage ? null : planFn(shared, r, p, 'error', { relativeUrl: false, indexNames: new Map(), label: 'error handler' });
       if (plan && typeof plan !== 'string') {
         fns.push(plan);
-        outs.push({ method: 'panicHook', args: [plan.node] });
+        outs.push(...errorHookOuts(fc, plan.node));
         continue;
       }
       // Still Express's own error middleware, but now it answers the runtime's errors too.
@@ -482,7 +504,7 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
         entries: [() => addEntry(fc, p.node, 'compat', 'express-error-handler', { reason: `runs through fromExpressErrorHandler: ${reason}`, handler: 'error handler' })],
       });
       if (!errorPackage) addTodoComment(fc, use.stmt, `error handler runs through fromExpressErrorHandler: ${reason}`);
-      outs.push({ method: 'panicHook', args: [fc.j.callExpression(fc.j.identifier('fromExpressErrorHandler'), [p.node])] });
+      outs.push(...errorHookOuts(fc, fc.j.callExpression(fc.j.identifier('fromExpressErrorHandler'), [p.node])));
       continue;
     }
     const isTrailing404 = !!fnNode && r.kind === 'app' && !prefix && fnPaths.length === 1 && where.afterRoutes && where.routesBefore && responds404(fnNode) && !shared.states.get(r)!.notFound;
@@ -503,8 +525,10 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
     apply: () => {
       fns.forEach((f) => f.apply());
       if (outs.some((o) => o.method === 'panicHook')) shared.states.get(r)!.hasErrorHandler = true;
-      const statements = outs.map((o) => j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier(o.method)), o.args)));
-      if (statements.length === 1) {
+      const hoisted = outs.find((o) => o.method === 'const');
+      if (hoisted) hoisted.statement.comments = use.stmt.node.comments;
+      const statements = outs.map((o) => o.statement ?? j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier(o.method)), o.args)));
+      if (statements.length === 1 && !outs[0].statement) {
         const call = use.stmt.node.expression;
         call.callee.property = j.identifier(outs[0].method);
         call.arguments = outs[0].args;
@@ -512,8 +536,27 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       }
       (statements[0] as any).comments = use.stmt.node.comments;
       use.stmt.replace(...statements);
+      (use as { tail?: any }).tail = statements.at(-1);
     },
   };
+}
+
+/**
+ * Express error middleware saw every error, body-parser's 400/413 included;
+ * the runtime sends those to requestErrorHook and the rest to panicHook, so
+ * the handler is registered as both (hoisted to a const when it is inline).
+ */
+function errorHookOuts(fc: FileContext, hook: any): Array<{ method: string; args: any[]; statement?: any }> {
+  const { j } = fc;
+  if (hook.type === 'Identifier') return [{ method: 'panicHook', args: [hook] }, { method: 'requestErrorHook', args: [hook] }];
+  let name = 'handleError';
+  for (let i = 2; fc.root.find(j.Identifier, { name }).size() > 0; i++) name = `handleError${i}`;
+  const decl = j.variableDeclaration('const', [j.variableDeclarator(j.identifier(name), hook)]);
+  return [
+    { method: 'const', args: [], statement: decl },
+    { method: 'panicHook', args: [j.identifier(name)] },
+    { method: 'requestErrorHook', args: [j.identifier(name)] },
+  ];
 }
 
 /** A last-registered `use` that answers 404: Express's usual not-found handler. */

@@ -12,11 +12,13 @@ app.get('/boom', async (ctx) => {
 
 // Passes the error on when it cannot answer: stays Express code.
 // expressway-todo: error handler runs through fromExpressErrorHandler: next(err) in an error handler delegates to the next Express error handler
-app.panicHook(fromExpressErrorHandler((err, req, res, next) => {
+const handleError = fromExpressErrorHandler((err, req, res, next) => {
   if (res.headersSent) return next(err);
   res.status(500).json({ error: err.message });
-}));
+});
 
+app.panicHook(handleError);
+app.requestErrorHook(handleError);
 app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

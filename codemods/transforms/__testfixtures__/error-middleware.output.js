@@ -11,10 +11,12 @@ app.get('/boom', async (ctx) => {
 });
 
 // Central error handler.
-app.panicHook(async (ctx, err) => {
+const handleError = async (ctx, err) => {
   ctx.json({ error: err.message }, err.status || 500);
-});
+};
 
+app.panicHook(handleError);
+app.requestErrorHook(handleError);
 app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -12,8 +12,9 @@ app.get('/boom', async (ctx) => {
   throw new Error('boom');
 });
 
-app.panicHook(fromExpressErrorHandler(errorhandler()));
-
+const handleError = fromExpressErrorHandler(errorhandler());
+app.panicHook(handleError);
+app.requestErrorHook(handleError);
 app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

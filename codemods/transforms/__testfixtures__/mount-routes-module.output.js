@@ -1,6 +1,6 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
-const { mountExpress } = require('expressway/compat');
+const { fromExpress, mountExpress } = require('expressway/compat');
 const usersRouter = require('./routes/users');
 
 const app = new Server();
@@ -8,7 +8,10 @@ const app = new Server();
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
-app.mount('/users', usersRouter);
+if (typeof usersRouter === 'function')
+  app.requestMiddleware('/users', fromExpress(usersRouter, { path: '/users' }));
+else
+  app.mount('/users', usersRouter);
 
 app.requestMiddleware(mountExpress(legacyApp));
 

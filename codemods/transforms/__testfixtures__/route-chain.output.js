@@ -8,8 +8,6 @@ const legacyApp = express();
 
 app.requestMiddleware(jsonBody());
 
-app.requestMiddleware(mountExpress(legacyApp));
-
 // One path, two methods.
 app.get('/books', async (ctx) => {
     ctx.json([]);
@@ -18,5 +16,7 @@ app.get('/books', async (ctx) => {
 app.post('/books', async (ctx) => {
     ctx.json(ctx.requestBody, 201);
   });
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

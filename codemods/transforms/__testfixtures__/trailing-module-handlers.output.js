@@ -6,9 +6,15 @@ const { notFound, errorHandler } = require('./middleware/errors');
 const app = new Server();
 
 app.get('/health', async (ctx) => ctx.json({ ok: true }));
-app.mount('/api', api);
+
+if (typeof api === 'function')
+  app.requestMiddleware('/api', fromExpress(api, { path: '/api' }));
+else
+  app.mount('/api', api);
 
 app.notFound(fromExpress(notFound));
-app.panicHook(fromExpressErrorHandler(errorHandler));
+const handleError = fromExpressErrorHandler(errorHandler);
+app.panicHook(handleError);
+app.requestErrorHook(handleError);
 
 module.exports = app.handler;

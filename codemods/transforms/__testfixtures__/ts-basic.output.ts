@@ -13,10 +13,12 @@ app.get('/users/{id}', async (ctx: Context) => {
   ctx.json({ id: ctx.params.id });
 });
 
-app.panicHook(async (ctx: Context, err: Error) => {
+const handleError = async (ctx: Context, err: Error) => {
   ctx.json({ error: err.message }, 500);
-});
+};
 
+app.panicHook(handleError);
+app.requestErrorHook(handleError);
 app.requestMiddleware(mountExpress(legacyApp));
 
 export default app.handler;

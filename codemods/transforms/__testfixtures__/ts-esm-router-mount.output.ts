@@ -1,7 +1,7 @@
 import express from 'express';
 import { Router, Server, jsonBody } from 'expressway/runtime';
 import type { Context } from 'expressway/runtime';
-import { mountExpress } from 'expressway/compat';
+import { fromExpress, mountExpress } from 'expressway/compat';
 import tasks from './tasks.js';
 
 const router = new Router();
@@ -17,7 +17,11 @@ const legacyApp = express();
 
 app.requestMiddleware(jsonBody());
 app.mount('/projects', router);
-app.mount('/tasks', tasks);
+
+if (typeof tasks === 'function')
+  app.requestMiddleware('/tasks', fromExpress(tasks, { path: '/tasks' }));
+else
+  app.mount('/tasks', tasks);
 
 app.requestMiddleware(mountExpress(legacyApp));
 
