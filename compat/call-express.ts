@@ -42,83 +42,124 @@ type Middleware = (req: any, res: any, next: (err?: unknown) => void) => unknown
  * allocates no promise, timer or listener; a promise otherwise. A
  * synchronous next(err) or throw is thrown.
  */
-export function callExpress(bridge: RequestBridge, mw: Middleware, req: IncomingMessage, res: ServerResponse, opts: CallOptions): Outcome | Promise<Outcome> {
-  let settled = false;
-  let calls = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let waiting: { resolve: (o: Outcome) => void; reject: (err: unknown) => void } | null = null;
-  let syncOutcome: Outcome | null = null;
-  let syncError: unknown;
-  const captured = bridge.originals !== null;
-
-  const finish = (outcome: Outcome | null, err?: unknown) => {
-    if (settled) return;
-    settled = true;
-    if (bridge.onCommit === onCommit) bridge.onCommit = null;
-    if (waiting === null) {
-      syncOutcome = outcome;
-      syncError = err;
-      return;
+export function callExpress(bridge: RequestBridge | null, mw: Middleware, req: IncomingMessage, res: ServerResponse, opts: CallOptions): Outcome | Promise<Outcome> {
+  const call = new ExpressCall(bridge, req, res, opts);
+  try {
+    let result: unknown;
+    if (opts.withoutNext) {
+      result = (mw as (req: unknown, res: unknown) => unknown)(req, res);
+    } else {
+      const next = (err?: unknown) => call.next(err);
+      (req as unknown as { next?: unknown }).next = next;
+      result = mw(req, res, next);
     }
-    if (timer !== undefined) clearTimeout(timer);
-    res.removeListener('close', onClose);
-    res.removeListener('finish', onClose);
-    if (outcome === null) waiting.reject(err);
-    else waiting.resolve(outcome);
-  };
-  const onCommit = (err?: unknown) => (err === undefined ? finish('responded') : finish(null, err));
-  const onClose = () => finish('responded');
-  const responded = () => (captured ? expressResponded(bridge) : res.headersSent || res.writableEnded);
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      (result as PromiseLike<unknown>).then(undefined, (err: unknown) => call.finish(null, err ?? new Error(`Express middleware "${opts.name}" rejected`)));
+    }
+  } catch (err) {
+    call.finish(null, err);
+  }
+  return call.outcome();
+}
 
-  const next = (err?: unknown) => {
-    calls++;
-    if (calls > 1) {
-      process.emitWarning(`Express middleware "${opts.name}" called next() ${calls} times on ${req.method} ${req.url}; only the first call counts`, {
+/** One run of one middleware: its state, without a closure per event (STYLE.md: no per-request closures). */
+class ExpressCall {
+  private settled = false;
+  private calls = 0;
+  private timer: NodeJS.Timeout | undefined = undefined;
+  private waiting: { resolve: (o: Outcome) => void; reject: (err: unknown) => void; onClose: () => void } | null = null;
+  private syncOutcome: Outcome | null = null;
+  private syncError: unknown = undefined;
+  private readonly captured: boolean;
+
+  constructor(
+    private readonly bridge: RequestBridge | null,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly opts: CallOptions,
+  ) {
+    this.captured = bridge !== null && bridge.originals !== null;
+    if (this.captured) bridge!.onCommit = this;
+  }
+
+  /** The response is Express's (captured: its head is being or was handed to the runtime). */
+  private responded(): boolean {
+    return this.captured ? expressResponded(this.bridge!) : this.res.headersSent || this.res.writableEnded;
+  }
+
+  /** response-capture.ts calls this once the captured head is out (err when response middleware threw). */
+  committed(err?: unknown): void {
+    if (err === undefined) this.finish('responded');
+    else this.finish(null, err);
+  }
+
+  next(err?: unknown): void {
+    const { opts, req } = this;
+    this.calls++;
+    if (this.calls > 1) {
+      process.emitWarning(`Express middleware "${opts.name}" called next() ${this.calls} times on ${req.method} ${req.url}; only the first call counts`, {
         code: WARN_NEXT_TWICE,
       });
       return;
     }
-    if (settled) {
+    if (this.settled) {
       debug('%s: next() after the request was answered (%s %s); ignored', opts.name, req.method, req.url);
       return;
     }
     if (err !== undefined && err !== null && err !== 'route' && err !== 'router') {
-      finish(null, err);
+      this.finish(null, err);
       return;
     }
-    // It wrote and then called next(): the response is Express's; wait for the head to be out.
-    if (captured && expressResponded(bridge) && !isLive(bridge)) return;
-    finish(captured && isLive(bridge) ? 'responded' : responded() ? 'responded' : 'next');
-  };
-
-  if (captured) bridge.onCommit = onCommit;
-  if (!opts.withoutNext) (req as unknown as { next?: unknown }).next = next;
-  try {
-    const result = opts.withoutNext ? (mw as (req: unknown, res: unknown) => unknown)(req, res) : mw(req, res, next);
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      (result as PromiseLike<unknown>).then(undefined, (err: unknown) => finish(null, err ?? new Error(`Express middleware "${opts.name}" rejected`)));
+    const bridge = this.bridge;
+    if (this.captured) {
+      // It wrote and then called next(): the response is Express's; wait for the head to be out.
+      if (expressResponded(bridge!) && !isLive(bridge!)) return;
+      this.finish(isLive(bridge!) ? 'responded' : 'next');
+      return;
     }
-  } catch (err) {
-    finish(null, err);
-  }
-  if (!settled && !captured && res.writableEnded) finish('responded');
-  if (settled) {
-    if (syncOutcome === null) throw syncError;
-    return syncOutcome;
+    this.finish(this.responded() ? 'responded' : 'next');
   }
 
-  return new Promise<Outcome>((resolve, reject) => {
-    waiting = { resolve, reject };
-    if (!captured) res.once('finish', onClose);
-    res.once('close', onClose);
-    if (opts.timeout > 0) {
-      timer = setTimeout(() => {
-        timer = undefined;
-        if (responded()) return; // the head is (being) written: the response is on its way
-        opts.logger(`expressway:compat: Express middleware "${opts.name}" neither called next() nor responded within ${opts.timeout} ms on ${req.method} ${req.url}: answered 503`);
-        finish(null, compatErrors.EXW_ERR_COMPAT_TIMEOUT(opts.name, opts.timeout));
-      }, opts.timeout);
-      timer.unref();
+  finish(outcome: Outcome | null, err?: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.bridge !== null && this.bridge.onCommit === this) this.bridge.onCommit = null;
+    const waiting = this.waiting;
+    if (waiting === null) {
+      this.syncOutcome = outcome;
+      this.syncError = err;
+      return;
     }
-  });
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.res.removeListener('close', waiting.onClose);
+    this.res.removeListener('finish', waiting.onClose);
+    if (outcome === null) waiting.reject(err);
+    else waiting.resolve(outcome);
+  }
+
+  outcome(): Outcome | Promise<Outcome> {
+    if (!this.settled && !this.captured && this.res.writableEnded) this.finish('responded');
+    if (this.settled) {
+      if (this.syncOutcome === null) throw this.syncError;
+      return this.syncOutcome;
+    }
+    return new Promise<Outcome>((resolve, reject) => {
+      const onClose = () => this.finish('responded');
+      this.waiting = { resolve, reject, onClose };
+      if (!this.captured) this.res.once('finish', onClose);
+      this.res.once('close', onClose);
+      if (this.opts.timeout > 0) {
+        this.timer = setTimeout(() => this.timedOut(), this.opts.timeout);
+        this.timer.unref();
+      }
+    });
+  }
+
+  private timedOut(): void {
+    const { opts, req } = this;
+    this.timer = undefined;
+    if (this.responded()) return; // the head is (being) written: the response is on its way
+    opts.logger(`expressway:compat: Express middleware "${opts.name}" neither called next() nor responded within ${opts.timeout} ms on ${req.method} ${req.url}: answered 503`);
+    this.finish(null, compatErrors.EXW_ERR_COMPAT_TIMEOUT(opts.name, opts.timeout));
+  }
 }

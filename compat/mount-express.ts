@@ -12,12 +12,13 @@
  */
 import type { Context, Handler, HeaderValue } from '../runtime/index.js';
 import { shareRuntimeBody } from './body-ownership.js';
-import { callExpress, defaultLogger, type CompatLogger, type Outcome } from './call-express.js';
+import { callExpress, defaultLogger, type CallOptions, type CompatLogger, type Outcome } from './call-express.js';
+import type { RequestBridge } from './response-capture.js';
 import { compatErrors } from './errors.js';
 import { isExpressApp, type ExpressApp } from './express-module.js';
 import { checkTimeout } from './from-express.js';
-import { prepareRequest } from './prepare.js';
-import { DEFAULT_STATE_KEYS } from './state-bridge.js';
+import { prepareLastLayer, prepareRequest } from './prepare.js';
+import { DEFAULT_STATE_KEYS, installStateAccessors } from './state-bridge.js';
 
 export interface MountExpressOptions {
   /**
@@ -44,6 +45,8 @@ export function mountExpress<S extends object = any>(app: ExpressApp, opts: Moun
   const logger = opts.logger ?? defaultLogger;
   const stateKeys = opts.stateKeys ?? DEFAULT_STATE_KEYS;
   const withoutNext = finalHandler === 'express';
+  installStateAccessors(app.request, stateKeys);
+  const call: CallOptions = { name: 'legacy app', timeout, logger, withoutNext };
   let caseChecked = false;
 
   return function legacyExpressApp(ctx: Context<any, any>): Promise<void> | undefined {
@@ -56,16 +59,18 @@ export function mountExpress<S extends object = any>(app: ExpressApp, opts: Moun
     if (allow !== undefined) ctx.removeHeader('allow');
     // Cheap path (STYLE.md #2): with no response middleware to apply, Express writes straight to the socket.
     const capture = ctx._plan!.response !== null;
-    const bridge = prepareRequest(ctx, { app: null, capture, stateKeys });
-    if (!capture) copyBuilderHeaders(ctx);
+    const bridge = capture ? prepareRequest(ctx, { app: null, capture, stateKeys: null }) : prepareLastLayer(ctx, null);
+    if (bridge === null || bridge.originals === null) copyBuilderHeaders(ctx);
     const sharing = shareRuntimeBody(ctx, ctx.req);
-    const run = (): Promise<void> | undefined => {
-      const outcome = callExpress(bridge, app, ctx.req, ctx.res, { name: 'legacy app', timeout, logger, withoutNext });
-      if (typeof outcome === 'string') return settle(ctx, outcome, allow); // answered synchronously: nothing to wait for
-      return outcome.then((o) => settle(ctx, o, allow));
-    };
-    return sharing === undefined ? run() : sharing.then(run);
+    if (sharing !== undefined) return sharing.then(() => runLegacy(ctx, app, bridge, call, allow));
+    return runLegacy(ctx, app, bridge, call, allow);
   } as Handler<S>;
+}
+
+function runLegacy(ctx: Context<any, any>, app: ExpressApp, bridge: RequestBridge | null, call: CallOptions, allow: HeaderValue | undefined): Promise<void> | undefined {
+  const outcome = callExpress(bridge, app, ctx.req, ctx.res, call);
+  if (typeof outcome === 'string') return settle(ctx, outcome, allow); // answered synchronously: nothing to wait for
+  return outcome.then((o) => settle(ctx, o, allow));
 }
 
 function settle(ctx: Context<any, any>, outcome: Outcome, allow: HeaderValue | undefined): undefined {

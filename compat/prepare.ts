@@ -16,7 +16,8 @@ export interface PrepareOptions {
   /** Install this app's prototypes (fromExpress); null when an Express app does it itself (mountExpress). */
   app: ExpressApp | null;
   capture: boolean;
-  stateKeys: readonly string[];
+  /** Keys to define on the request, or null when they are on the app's request prototype already. */
+  stateKeys: readonly string[] | null;
 }
 
 export function prepareRequest(ctx: Context<any, any>, opts: PrepareOptions): RequestBridge {
@@ -25,9 +26,7 @@ export function prepareRequest(ctx: Context<any, any>, opts: PrepareOptions): Re
   let bridge = bridgeOf(res);
   if (bridge === undefined) {
     bridge = createBridge(ctx, res);
-    // Security: Express matches prefixes on req.url; make it the path the runtime matched on.
-    req.url = canonicalUrl(ctx.url, ctx.path);
-    shareState(ctx, req, res, opts.stateKeys);
+    prepareOnce(ctx, req, res, opts.stateKeys);
   }
   if (opts.app !== null && !bridge.prepared) {
     bridge.prepared = true;
@@ -35,4 +34,23 @@ export function prepareRequest(ctx: Context<any, any>, opts: PrepareOptions): Re
   }
   if (opts.capture) installCapture(bridge, res);
   return bridge;
+}
+
+/**
+ * The cheap path of mountExpress (no capture, Express is the last layer):
+ * the same url and state preparation, without a bridge object. Returns null
+ * when an earlier bridge already prepared the request.
+ */
+export function prepareLastLayer(ctx: Context<any, any>, stateKeys: readonly string[] | null): RequestBridge | null {
+  const res: ServerResponse = ctx.res;
+  const bridge = bridgeOf(res);
+  if (bridge !== undefined) return bridge;
+  prepareOnce(ctx, ctx.req, res, stateKeys);
+  return null;
+}
+
+function prepareOnce(ctx: Context<any, any>, req: IncomingMessage, res: ServerResponse, stateKeys: readonly string[] | null): void {
+  // Security: Express matches prefixes on req.url; make it the path the runtime matched on.
+  req.url = canonicalUrl(ctx.url, ctx.path);
+  shareState(ctx, req, res, stateKeys);
 }

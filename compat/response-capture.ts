@@ -38,8 +38,8 @@ export interface RequestBridge {
   originals: Originals | null;
   queue: Array<[Method, IArguments | unknown[]]>;
   needDrain: boolean;
-  /** Called once the captured head is written (err when response middleware threw). */
-  onCommit: ((err?: unknown) => void) | null;
+  /** Told once the captured head is written (err when response middleware threw). */
+  onCommit: { committed(err?: unknown): void } | null;
   /** The request already carries Express prototypes, url and state accessors. */
   prepared: boolean;
 }
@@ -66,53 +66,58 @@ export function isLive(bridge: RequestBridge): boolean {
 /** Installs the capturing writeHead/write/end/flushHeaders on this response (once). */
 export function installCapture(bridge: RequestBridge, res: ServerResponse): void {
   if (bridge.originals !== null) return;
-  const originals: Originals = {
-    writeHead: res.writeHead,
-    write: res.write,
-    end: res.end,
-    flushHeaders: res.flushHeaders,
-  };
-  bridge.originals = originals;
-  const ctx = bridge.ctx;
-  // Runtime writes come after its response middleware ran; Express's before. Once LIVE everything passes.
-  const passes = () => bridge.phase === LIVE || (bridge.phase === IDLE && ctx._responseRan);
+  bridge.originals = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
+  // Module-level functions finding their state through kBridge: no closures per request.
+  res.writeHead = capturingWriteHead as ServerResponse['writeHead'];
+  res.write = capturingWrite as ServerResponse['write'];
+  res.end = capturingEnd as ServerResponse['end'];
+  res.flushHeaders = capturingFlushHeaders;
+}
 
-  res.writeHead = function writeHead(this: ServerResponse, status: number, ...rest: unknown[]) {
-    if (passes()) return passWriteHead(this, originals, status, rest);
-    if (bridge.phase === IDLE) begin(bridge, this, status, rest, null);
-    // PENDING: the head is decided by the builder after response middleware; repeats are ignored.
-    return this;
-  } as ServerResponse['writeHead'];
+/** Runtime writes come after its response middleware ran; Express's before. Once LIVE everything passes. */
+function passes(bridge: RequestBridge): boolean {
+  return bridge.phase === LIVE || (bridge.phase === IDLE && bridge.ctx._responseRan);
+}
 
-  res.write = function write(this: ServerResponse, ...args: unknown[]) {
-    if (passes()) {
-      if (this.writableEnded) return dropped(args);
-      return originals.write.apply(this, args);
+function capturingWriteHead(this: ServerResponse, status: number, ...rest: unknown[]): ServerResponse {
+  const bridge = bridgeOf(this)!;
+  if (passes(bridge)) return passWriteHead(this, bridge.originals!, status, rest);
+  if (bridge.phase === IDLE) begin(bridge, this, status, rest, null);
+  // PENDING: the head is decided by the builder after response middleware; repeats are ignored.
+  return this;
+}
+
+function capturingWrite(this: ServerResponse, ...args: unknown[]): boolean {
+  const bridge = bridgeOf(this)!;
+  if (passes(bridge)) {
+    if (this.writableEnded) return dropped(args);
+    return bridge.originals!.write.apply(this, args);
+  }
+  if (bridge.phase === IDLE) begin(bridge, this, this.statusCode, [], null);
+  bridge.queue.push([bridge.originals!.write, args]);
+  bridge.needDrain = true;
+  return false;
+}
+
+function capturingEnd(this: ServerResponse, ...args: unknown[]): ServerResponse {
+  const bridge = bridgeOf(this)!;
+  if (passes(bridge)) {
+    if (this.writableEnded) {
+      dropped(args);
+      return this;
     }
-    if (bridge.phase === IDLE) begin(bridge, this, this.statusCode, [], null);
-    bridge.queue.push([originals.write, args]);
-    bridge.needDrain = true;
-    return false;
-  } as ServerResponse['write'];
+    return bridge.originals!.end.apply(this, args);
+  }
+  if (bridge.phase === IDLE) begin(bridge, this, this.statusCode, [], args);
+  bridge.queue.push([bridge.originals!.end, args]);
+  return this;
+}
 
-  res.end = function end(this: ServerResponse, ...args: unknown[]) {
-    if (passes()) {
-      if (this.writableEnded) {
-        dropped(args);
-        return this;
-      }
-      return originals.end.apply(this, args);
-    }
-    if (bridge.phase === IDLE) begin(bridge, this, this.statusCode, [], args);
-    bridge.queue.push([originals.end, args]);
-    return this;
-  } as ServerResponse['end'];
-
-  res.flushHeaders = function flushHeaders(this: ServerResponse) {
-    if (passes()) return originals.flushHeaders.call(this);
-    if (bridge.phase === IDLE) begin(bridge, this, this.statusCode, [], null);
-    bridge.queue.push([originals.flushHeaders, []]);
-  };
+function capturingFlushHeaders(this: ServerResponse): void {
+  const bridge = bridgeOf(this)!;
+  if (passes(bridge)) return bridge.originals!.flushHeaders.call(this);
+  if (bridge.phase === IDLE) begin(bridge, this, this.statusCode, [], null);
+  bridge.queue.push([bridge.originals!.flushHeaders, []]);
 }
 
 /** A write after the response ended: node would emit an error (and crash an app without a listener); drop it. */
@@ -207,7 +212,7 @@ function commitFailed(bridge: RequestBridge, err: unknown): void {
 }
 
 function notify(bridge: RequestBridge, err: unknown): void {
-  const cb = bridge.onCommit;
+  const call = bridge.onCommit;
   bridge.onCommit = null;
-  if (cb !== null) cb(err);
+  if (call !== null) call.committed(err);
 }

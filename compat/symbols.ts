@@ -10,3 +10,7 @@ export const kBridge = Symbol('expressway.compat.bridge');
 export const kOuterNext = Symbol('expressway.compat.outerNext');
 /** toExpress: marks a Server whose first request middleware adopts Express's body and state. */
 export const kAdopterInstalled = Symbol('expressway.compat.adopterInstalled');
+/** The Context a raw request belongs to, read by the shared req.user/req.session accessors (state-bridge.ts). */
+export const kContext = Symbol('expressway.compat.context');
+/** Per-request values of state keys for requests that did not come through the runtime (state-bridge.ts). */
+export const kLocalState = Symbol('expressway.compat.localState');
