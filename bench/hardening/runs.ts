@@ -4,6 +4,8 @@
  * (empty when the run passed). The same functions back test/hardening/.
  */
 import { runCodemodCorpus } from './codemod-corpus.js';
+import { runCompatLoad } from './compat-load.js';
+import { runMountBypass } from './mount-bypass.js';
 import { runFuzz } from './fuzz.js';
 import { runBackpressure, runSlowClients } from './slow-clients.js';
 import { runShutdownUnderLoad } from './shutdown-under-load.js';
@@ -83,11 +85,24 @@ async function codemods(size: number): Promise<RunOutcome> {
   return { result: report, problems };
 }
 
+/** size = requests in the mixed legacy/migrated load. */
+async function compat(size: number): Promise<RunOutcome> {
+  const bypass = await runMountBypass();
+  const load = await runCompatLoad(size, 50);
+  const problems: string[] = [];
+  if (bypass.bypasses.length > 0) problems.push(`${bypass.bypasses.length} bypasses: ${JSON.stringify(bypass.bypasses)}`);
+  if (bypass.controlsServed !== bypass.controls) problems.push('guarded routes did not answer with the token');
+  if (load.responses !== size || load.non2xx > 0 || load.errors > 0 || load.timeouts > 0) problems.push(`load: ${JSON.stringify(load)}`);
+  if (load.openConnectionsAfter > 0) problems.push(`${load.openConnectionsAfter} sockets left open`);
+  return { result: { bypass, load }, problems };
+}
+
 export const RUNS = {
   fuzz: { unit: 'requests', longSize: 100_000, run: fuzz },
   slow: { unit: 'clients of each kind', longSize: 50, run: slow },
   shutdown: { unit: 'seconds of load', longSize: 10, run: shutdown },
   codemods: { unit: 'files', longSize: 1_000, run: codemods },
+  compat: { unit: 'requests', longSize: 10_000, run: compat },
 } satisfies Record<string, RunSpec>;
 
 export type RunId = keyof typeof RUNS;
