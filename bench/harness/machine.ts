@@ -18,7 +18,8 @@ function cpuModel(): string {
 export function describeMachine(pinned: boolean): Machine {
   return {
     cpuModel: cpuModel(),
-    cores: os.availableParallelism(),
+    // All cores of the machine, not this process's affinity mask (the harness pins itself to one).
+    cores: os.cpus().length,
     memoryGb: Math.round(os.totalmem() / 1024 ** 3),
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,

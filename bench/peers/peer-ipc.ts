@@ -36,3 +36,5 @@ process.on('message', (message: HarnessMessage) => {
 });
 // The harness died or closed the channel: never outlive it.
 process.on('disconnect', () => process.exit(0));
+// Run by hand (e.g. under `node --cpu-prof`): exit normally on Ctrl-C or kill, so the profile is written.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(0));
