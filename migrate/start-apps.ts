@@ -7,6 +7,7 @@
  * it, and its log in the work dir. The two originals sit behind one URL for
  * verify() (baseline-pair.ts).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Target } from '../verify/targets.js';
 import { commandPath, startCommand } from './app-entry.js';
@@ -53,7 +54,10 @@ export async function startApps(options: StartAppsOptions): Promise<RunningApps>
     await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
     // An original that cannot start is unusable input; a copy that cannot start is a failed migration.
     const reason = ((settled[failed] as PromiseRejectedResult).reason as Error).message;
-    throw failed === 2 ? MigrateErrors.EXW_ERR_MIGRATE_CANDIDATE_START(reason) : MigrateErrors.EXW_ERR_MIGRATE_ORIGINAL_START(reason);
+    if (failed !== 2) throw MigrateErrors.EXW_ERR_MIGRATE_ORIGINAL_START(reason);
+    const log = join(options.workDir, 'logs', 'candidate', 'candidate.log');
+    const error = firstErrorLine(log);
+    throw MigrateErrors.EXW_ERR_MIGRATE_CANDIDATE_START(error ? `${error} (log: ${log})` : reason);
   }
   const [primary, secondary, candidate] = settled.map((s) => (s as PromiseFulfilledResult<Target>).value) as [Target, Target, Target];
   let pair: BaselinePair;
@@ -74,4 +78,19 @@ export async function startApps(options: StartAppsOptions): Promise<RunningApps>
       await Promise.all([primary.stop(), secondary.stop(), candidate.stop()]);
     },
   };
+}
+
+/** The line that names the error in a crashed app's log (`TypeError: app.listen is not a function`), with where it was thrown when the log says. */
+function firstErrorLine(log: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(log, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  const index = lines.findIndex((l) => /^(\w*Error|Error \[\w+\])\b.*?:/.test(l.trim()));
+  if (index < 0) return undefined;
+  const at = lines.slice(index + 1).find((l) => /^\s+at /.test(l) && !l.includes('node_modules') && !l.includes('node:internal'));
+  return `${lines[index]!.trim()}${at ? ` ${at.trim()}` : ''}`;
 }
