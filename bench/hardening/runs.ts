@@ -9,6 +9,7 @@ import { runMountBypass } from './mount-bypass.js';
 import { runFuzz } from './fuzz.js';
 import { runBackpressure, runSlowClients } from './slow-clients.js';
 import { runShutdownUnderLoad } from './shutdown-under-load.js';
+import { runSoak } from './soak.js';
 
 export interface RunOutcome {
   result: unknown;
@@ -97,12 +98,27 @@ async function compat(size: number): Promise<RunOutcome> {
   return { result: { bypass, load }, problems };
 }
 
+/** size = seconds of mixed HTTP/WebSocket/SSE clients. */
+async function soak(size: number, seed: number): Promise<RunOutcome> {
+  const report = await runSoak({ seconds: size, clients: 50, sampleEveryMs: 5_000, seed });
+  const mib = 1024 * 1024;
+  const problems: string[] = [];
+  if (report.crashed) problems.push('server crashed');
+  if (report.sessions.failed > 0) problems.push(`${report.sessions.failed} client sessions failed`);
+  if (report.connectionsAfter > 0) problems.push(`${report.connectionsAfter} connections left after the clients`);
+  if (report.handlesAfter > report.handlesBefore + 5) problems.push(`handles ${report.handlesBefore} -> ${report.handlesAfter}`);
+  // Generous bound on the second-half trend: a real leak under this churn grows far faster.
+  if (report.rssSlopePerMinute > 5 * mib) problems.push(`RSS slope ${report.rssSlopePerMinute} bytes/min`);
+  return { result: report, problems };
+}
+
 export const RUNS = {
   fuzz: { unit: 'requests', longSize: 100_000, run: fuzz },
   slow: { unit: 'clients of each kind', longSize: 50, run: slow },
   shutdown: { unit: 'seconds of load', longSize: 10, run: shutdown },
   codemods: { unit: 'files', longSize: 1_000, run: codemods },
   compat: { unit: 'requests', longSize: 10_000, run: compat },
+  soak: { unit: 'seconds', longSize: 600, run: soak },
 } satisfies Record<string, RunSpec>;
 
 export type RunId = keyof typeof RUNS;

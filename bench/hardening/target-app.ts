@@ -52,5 +52,17 @@ export function buildTargetServer(options: ServerOptions = {}): Server {
     await sleep(Math.min(Number(ctx.params.ms) || 0, 5_000));
     ctx.text('slow ok');
   });
+  server.get('/ws', async (ctx) => {
+    const ws = await ctx.upgrade();
+    for await (const message of ws) await ws.send(message);
+  });
+  server.get('/sse', async (ctx) => {
+    const stream = await ctx.sse({ heartbeat: 1_000 });
+    for (let i = 0; i < 50 && !stream.closed; i++) {
+      await stream.send({ id: i, data: { i } });
+      await sleep(50);
+    }
+    stream.close();
+  });
   return server;
 }
