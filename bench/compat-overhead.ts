@@ -7,6 +7,8 @@
  * then the req/s ratios. Budget: at most 10% (ratio >= 0.909). Not part of
  * `npm test`; targets 127.0.0.1 only and stops by itself.
  *
+ * It compiles the sources once into .expressway/bench-compat (git-ignored).
+ *
  *   taskset -c 1 npx tsx bench/compat-overhead.ts [--duration 10] [--rounds 3] [--connections 50]
  *
  * The servers run in child processes pinned to core 0 (`taskset -c 0`)
@@ -14,7 +16,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface Args {
   duration: number;
@@ -55,8 +59,9 @@ if (mode === 'express') {
   server.keepAliveTimeout = 10000;
   url = 'http://127.0.0.1:' + server.address().port;
 } else {
-  const { Server } = await import('./runtime/index.ts');
-  const { mountExpress } = await import('./compat/index.ts');
+  const build = process.argv[2];
+  const { Server } = await import(build + '/runtime/index.js');
+  const { mountExpress } = await import(build + '/compat/index.js');
   const runtime = new Server({ keepAliveTimeout: 10000 });
   runtime.get('/migrated/{id}', (ctx) => ctx.json({ id: ctx.params.id }));
   if (mode === 'mount-hooks') runtime.responseMiddleware((ctx) => ctx.setHeader('x-served-by', 'expressway'));
@@ -76,8 +81,21 @@ interface Started {
   cpu: () => Promise<number>;
 }
 
-function startServer(mode: string): Promise<Started> {
-  const [cmd, ...rest] = [...pin, process.execPath, '--import', 'tsx', '--input-type=module', '-e', SERVER, mode];
+/**
+ * The servers run the compiled JavaScript, as users do: under tsx every
+ * closure pays esbuild's keepNames helper, which would bill the runtime
+ * side for a cost the published package does not have.
+ */
+function compile(): string {
+  const out = join(root, '.expressway', 'bench-compat');
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', out, '--declaration', 'false', '--sourceMap', 'false'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(join(out, 'compat', 'index.js'))) throw new Error(`compiling to ${out} failed (tsc exit ${r.status})`);
+  return pathToFileURL(out).href;
+}
+
+function startServer(mode: string, build: string): Promise<Started> {
+  const [cmd, ...rest] = [...pin, process.execPath, '--input-type=module', '-e', SERVER, mode, build];
   const child = spawn(cmd!, rest, { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   children.push(child);
   let out = '';
@@ -127,14 +145,15 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const modes = ['express', 'mount', 'mount-hooks'] as const;
   const servers: Record<string, Started> = {};
-  for (const mode of modes) servers[mode] = await startServer(mode);
+  const build = compile();
+  for (const mode of modes) servers[mode] = await startServer(mode, build);
   const totals: Record<string, number[]> = { express: [], mount: [], 'mount-hooks': [] };
   const cpu: Record<string, number[]> = { express: [], mount: [], 'mount-hooks': [] };
   // Warm-up: JIT and connection setup for every side before measuring.
   for (const mode of modes) await load(servers[mode]!, { ...args, duration: 2 });
   for (let round = 1; round <= args.rounds; round++) {
-    // Alternate the order each round so drift on the machine hits every side alike.
-    const order = round % 2 === 1 ? modes : [...modes].reverse();
+    // Rotate the order each round so every side is first, middle and last equally often.
+    const order = modes.map((_, i) => modes[(i + round) % modes.length]!);
     for (const mode of order) {
       const r = await load(servers[mode]!, args);
       if (r.bad > 0) throw new Error(`${mode}: ${r.bad} non-2xx answers or errors`);
