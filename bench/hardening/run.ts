@@ -14,9 +14,9 @@ import { hardeningErrors } from './errors.js';
 import { RUNS, type RunId } from './runs.js';
 
 const USAGE = `npm run hardening -- [--fuzz N] [--seed S] [--slow N] [--shutdown SECONDS] [--codemods N]
-  [--compat N] [--soak SECONDS] [--out file.json]
+  [--compat N] [--soak SECONDS] [--shadow N] [--out file.json]
 With no run flag, every run goes at its long default (fuzz 100000, slow 50 clients of each kind, shutdown 10 s,
-codemods 1000 files, compat 10000 requests, soak 600 s).`;
+codemods 1000 files, compat 10000 requests, soak 600 s, shadow 5000 requests).`;
 
 interface Selected {
   id: RunId;
@@ -45,6 +45,7 @@ function parse(argv: string[]): { runs: Selected[]; seed: number; out: string | 
         codemods: { type: 'string' },
         compat: { type: 'string' },
         soak: { type: 'string' },
+        shadow: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean' },
       },

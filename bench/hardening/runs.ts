@@ -8,6 +8,7 @@ import { runCompatLoad } from './compat-load.js';
 import { runMountBypass } from './mount-bypass.js';
 import { runFuzz } from './fuzz.js';
 import { runBackpressure, runSlowClients } from './slow-clients.js';
+import { runShadowKill } from './shadow-kill.js';
 import { runShutdownUnderLoad } from './shutdown-under-load.js';
 import { runSoak } from './soak.js';
 
@@ -112,6 +113,15 @@ async function soak(size: number, seed: number): Promise<RunOutcome> {
   return { result: report, problems };
 }
 
+/** size = requests through the shadow proxy; the candidate is killed at a seeded point. */
+async function shadow(size: number, seed: number): Promise<RunOutcome> {
+  const report = await runShadowKill(size, seed);
+  const problems: string[] = [];
+  if (report.answeredByPrimary !== size) problems.push(`${size - report.answeredByPrimary} client requests not answered 200 by the primary`);
+  if (report.accountedFor !== size) problems.push(`mirror accounting: ${report.accountedFor} of ${size}`);
+  return { result: report, problems };
+}
+
 export const RUNS = {
   fuzz: { unit: 'requests', longSize: 100_000, run: fuzz },
   slow: { unit: 'clients of each kind', longSize: 50, run: slow },
@@ -119,6 +129,7 @@ export const RUNS = {
   codemods: { unit: 'files', longSize: 1_000, run: codemods },
   compat: { unit: 'requests', longSize: 10_000, run: compat },
   soak: { unit: 'seconds', longSize: 600, run: soak },
+  shadow: { unit: 'requests', longSize: 5_000, run: shadow },
 } satisfies Record<string, RunSpec>;
 
 export type RunId = keyof typeof RUNS;
