@@ -116,6 +116,32 @@ for (const [label, make] of [['Express 4', express], ['Express 5', express5]] as
   });
 }
 
+describe('mountExpress case sensitivity', () => {
+  it('refuses a case-sensitive runtime in front of a case-insensitive Express app (EXW_ERR_COMPAT_CASE_MISMATCH)', async () => {
+    const server = new Server({ caseSensitive: true, logErrors: false });
+    const codes: unknown[] = [];
+    server.panicHook((_ctx, err) => {
+      codes.push((err as { code?: string }).code);
+    });
+    const app = express();
+    app.get('/admin', (_req, res) => res.send('secret'));
+    server.requestMiddleware('/admin', (ctx) => {
+      ctx.status = 401;
+      ctx.abort();
+    });
+    server.requestMiddleware(mountExpress(app));
+    const served = await serve(server);
+    try {
+      const res = await fetch(`${served.url}/ADMIN`);
+      expect(res.status).toBe(500);
+      expect(await res.text()).not.toContain('secret');
+      expect(codes).toEqual(['EXW_ERR_COMPAT_CASE_MISMATCH']);
+    } finally {
+      await served.close();
+    }
+  });
+});
+
 describe('mountExpress input', () => {
   it('rejects what is not an Express app', () => {
     expect(() => mountExpress((() => {}) as any)).toThrow(expect.objectContaining({ code: 'EXW_ERR_COMPAT_NOT_MIDDLEWARE' }));
