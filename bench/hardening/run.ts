@@ -14,9 +14,10 @@ import { hardeningErrors } from './errors.js';
 import { RUNS, type RunId } from './runs.js';
 
 const USAGE = `npm run hardening -- [--fuzz N] [--seed S] [--slow N] [--shutdown SECONDS] [--codemods N]
-  [--compat N] [--soak SECONDS] [--shadow N] [--out file.json]
+  [--compat N] [--soak SECONDS] [--shadow N] [--verify N] [--traffic MIB] [--out file.json]
 With no run flag, every run goes at its long default (fuzz 100000, slow 50 clients of each kind, shutdown 10 s,
-codemods 1000 files, compat 10000 requests, soak 600 s, shadow 5000 requests).`;
+codemods 1000 files, compat 10000 requests, soak 600 s, shadow 5000 requests,
+verify 5000 requests, traffic 1024 MiB).`;
 
 interface Selected {
   id: RunId;
@@ -46,6 +47,8 @@ function parse(argv: string[]): { runs: Selected[]; seed: number; out: string | 
         compat: { type: 'string' },
         soak: { type: 'string' },
         shadow: { type: 'string' },
+        verify: { type: 'string' },
+        traffic: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean' },
       },

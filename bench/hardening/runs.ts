@@ -11,6 +11,7 @@ import { runBackpressure, runSlowClients } from './slow-clients.js';
 import { runShadowKill } from './shadow-kill.js';
 import { runShutdownUnderLoad } from './shutdown-under-load.js';
 import { runSoak } from './soak.js';
+import { runBigTraffic, runVerifyKill } from './verify-kill.js';
 
 export interface RunOutcome {
   result: unknown;
@@ -122,6 +123,25 @@ async function shadow(size: number, seed: number): Promise<RunOutcome> {
   return { result: report, problems };
 }
 
+/** size = requests replayed by verify; the candidate is killed at a seeded point. */
+async function verifyKill(size: number, seed: number): Promise<RunOutcome> {
+  const report = await runVerifyKill(size, seed);
+  const problems: string[] = [];
+  if (report.accountedFor !== size) problems.push(`verify accounted for ${report.accountedFor} of ${size} requests`);
+  if (report.lostListed !== report.totals.lost) problems.push(`lost ${report.totals.lost} but ${report.lostListed} listed`);
+  return { result: report, problems };
+}
+
+/** size = MiB of NDJSON traffic generated into a temp dir and streamed back. */
+async function traffic(size: number): Promise<RunOutcome> {
+  const report = await runBigTraffic(size * 1024 * 1024);
+  const problems: string[] = [];
+  if (report.malformed > 0) problems.push(`${report.malformed} entries failed to parse`);
+  // Bounded means independent of the file size: far below it, whatever the size.
+  if (report.rssPeak - report.rssBefore > 128 * 1024 * 1024) problems.push(`RSS grew ${report.rssPeak - report.rssBefore} bytes while streaming`);
+  return { result: report, problems };
+}
+
 export const RUNS = {
   fuzz: { unit: 'requests', longSize: 100_000, run: fuzz },
   slow: { unit: 'clients of each kind', longSize: 50, run: slow },
@@ -130,6 +150,8 @@ export const RUNS = {
   compat: { unit: 'requests', longSize: 10_000, run: compat },
   soak: { unit: 'seconds', longSize: 600, run: soak },
   shadow: { unit: 'requests', longSize: 5_000, run: shadow },
+  verify: { unit: 'requests', longSize: 5_000, run: verifyKill },
+  traffic: { unit: 'MiB of traffic', longSize: 1_024, run: traffic },
 } satisfies Record<string, RunSpec>;
 
 export type RunId = keyof typeof RUNS;
