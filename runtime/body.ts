@@ -12,6 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 import { runtimeErrors } from './codes.js';
+import { hasCode } from './errors.js';
 import { matchesAny, parseContentType } from './content-type.js';
 import type { Context } from './context.js';
 import { parseByteSize } from './options.js';
@@ -210,7 +211,9 @@ export function parseJsonText(text: string, strict: boolean): unknown {
     // The reviver costs time, so only pay it when a dangerous key may be present.
     return text.includes('__proto__') || text.includes('constructor') ? JSON.parse(text, dropPrototypeKeys) : JSON.parse(text);
   } catch (err) {
-    throw runtimeErrors.EXW_ERR_BODY_INVALID_JSON(text.trim() === '' ? 'the body is empty' : (err as Error).message);
+    const invalid = runtimeErrors.EXW_ERR_BODY_INVALID_JSON(text.trim() === '' ? 'the body is empty' : (err as Error).message);
+    if (text.trim() !== '') invalid.cause = err;
+    throw invalid;
   }
 }
 
@@ -304,10 +307,29 @@ export function jsonBody(options: JsonBodyOptions = {}): Middleware {
   const strict = options.strict ?? true;
   return function jsonBodyMiddleware(ctx) {
     if (!wantsParse(ctx, types)) return;
-    return readJson(ctx, { limit, type: types, strict }).then((value) => {
-      ctx.requestBody = value;
-    });
+    return readJson(ctx, { limit, type: types, strict }).then(
+      (value) => {
+        ctx.requestBody = value;
+      },
+      (err: unknown) => asBodyParserOutcome(ctx, err),
+    );
   };
+}
+
+/**
+ * express.json() treats an empty body as `{}` and reports a syntax error with
+ * JSON.parse's own message; jsonBody keeps both, so error handlers and
+ * clients of a migrated app see what they saw before.
+ */
+function asBodyParserOutcome(ctx: Context, err: unknown): void {
+  if (hasCode(err, runtimeErrors.EXW_ERR_BODY_INVALID_JSON.code)) {
+    if (err.cause === undefined) {
+      ctx.requestBody = {};
+      return;
+    }
+    err.message = (err.cause as Error).message;
+  }
+  throw err;
 }
 
 /** Parses urlencoded bodies into ctx.requestBody, like express.urlencoded(). */

@@ -14,11 +14,21 @@ export interface ErrorSpec {
   message: string;
   /** HTTP status this error answers with, when it reaches a client. */
   status?: number;
+  /**
+   * body-parser's `type` for the same failure ('entity.too.large', ...), so
+   * error handlers written for Express keep recognising it after migration.
+   */
+  type?: string;
 }
 
 export interface ExpresswayError extends Error {
   code: string;
   status?: number;
+  /** Same as `status`, under the name http-errors also uses. */
+  statusCode?: number;
+  /** http-errors convention: true for 4xx, whose message is safe to show the client. */
+  expose?: boolean;
+  type?: string;
 }
 
 export type ErrorFactory = ((...args: Array<string | number>) => ExpresswayError) & {
@@ -43,7 +53,12 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): { [
       const err = new Error(format(spec.message, args)) as ExpresswayError;
       err.name = 'ExpresswayError';
       err.code = code;
-      if (spec.status !== undefined) err.status = spec.status;
+      if (spec.status !== undefined) {
+        err.status = spec.status;
+        err.statusCode = spec.status;
+        err.expose = spec.status < 500;
+      }
+      if (spec.type !== undefined) err.type = spec.type;
       return err;
     }) as ErrorFactory;
     factory.code = code;

@@ -5,12 +5,13 @@
  * `upgradeHandler` (WebSocket upgrades, routed like requests) and
  * `clientErrorHandler` (what node's HTTP parser rejects: 400/408/431).
  */
-import { IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { IncomingMessage, createServer as createHttpServer, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { runtimeErrors } from './codes.js';
 import { buildPlan, type MiddlewareEntry } from './compile.js';
 import { Context } from './context.js';
+import { withExpressListen, type ExpressShapedListener } from './express-listen.js';
 import type { Core, DefaultState, ErrorHook, Handler, Params, Plan } from './core.js';
 import type { ClusterHandle } from './cluster.js';
 import type { ListenOptions, RunningServer } from './listen.js';
@@ -124,12 +125,20 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
     this.dirty = false;
   }
 
-  /** A node request listener: `http.createServer(server.handler)`. */
-  readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
-    if (this.dirty) this.compile();
-    const ctx = new Context<S>(this._core, req, res);
-    if (this.resolve(ctx)) runPipeline(ctx);
-  };
+  /**
+   * A node request listener: `http.createServer(server.handler)`. It also
+   * carries an Express-shaped `listen(...)`, so a migrated module that
+   * exports `server.handler` where it used to export an Express app keeps
+   * working for entry files that call `app.listen(port, cb)` on it.
+   */
+  readonly handler: ExpressShapedListener = withExpressListen(
+    (req: IncomingMessage, res: ServerResponse): void => {
+      if (this.dirty) this.compile();
+      const ctx = new Context<S>(this._core, req, res);
+      if (this.resolve(ctx)) runPipeline(ctx);
+    },
+    () => this.attach(createHttpServer()),
+  );
 
   /** A node 'upgrade' listener: routes the upgrade, runs request middleware, then the route may call ctx.upgrade(). */
   readonly upgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
