@@ -132,9 +132,6 @@ const FIXTURES = readdirSync(join(root, 'fixtures')).filter((name) => existsSync
  * These are codemod gaps, not migrate's.
  */
 const KNOWN_FAILING: Record<string, string> = {
-  // codemods: app.js now exports `server.handler`, but server.js still calls `app.listen(port, cb)` on it.
-  minimal: 'migrated server.js calls app.listen on the exported handler',
-  auth: 'migrated server.js calls app.listen on the exported handler',
   // codemods: a routes module became a runtime Router, but the part of app.js left on Express still hands it to
   // Express's use(): callbacks app.js:42 legacyApp.use('/accounts', require('./routes/accounts')),
   // middleware-stack app.js:40 legacyApp.use('/contact', ..., require('./routes/contact')), rest-api app.js:31 app.use('/api', api).

@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const CODE = /\bEXW_ERR_[A-Z0-9_]*[A-Z0-9]\b/g;
 
 async function codesInSources(): Promise<Map<string, string>> {
-  const files = await glob(['{runtime,compat,codemods,verify,cli}/**/*.ts'], {
+  const files = await glob(['{runtime,compat,codemods,verify,migrate,cli}/**/*.ts'], {
     cwd: root,
     ignore: ['**/*.test.ts', '**/*.test-d.ts', '**/__testfixtures__/**'],
   });
