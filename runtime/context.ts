@@ -58,6 +58,18 @@ export interface RedirectOptions {
   status?: number;
 }
 
+/**
+ * The WebSocket a route accepted, per upgrade Context, so the pipeline can
+ * close it with 1011 when the route fails after accepting. A WeakMap rather
+ * than a field: plain HTTP requests, the hot path, never pay for it.
+ */
+const acceptedWebSockets = new WeakMap<object, WebSocketConnection>();
+
+/** @internal The WebSocket accepted on this Context, if any. */
+export function acceptedWebSocket(ctx: object): WebSocketConnection | undefined {
+  return acceptedWebSockets.get(ctx);
+}
+
 export class Context<S extends object = DefaultState, P = Params> {
   /** The raw node request. */
   readonly req: IncomingMessage;
@@ -484,7 +496,9 @@ export class Context<S extends object = DefaultState, P = Params> {
     if (!this.isWebSocket) throw runtimeErrors.EXW_ERR_UPGRADE_NOT_WEBSOCKET();
     if (this._upgraded) throw runtimeErrors.EXW_ERR_UPGRADE_TWICE();
     this._flags |= F_UPGRADED;
-    return acceptWebSocket({ req: this.req, socket: this._socket!, head: this._head ?? Buffer.alloc(0) }, { ...opts, registry: this._core.websockets });
+    const conn = await acceptWebSocket({ req: this.req, socket: this._socket!, head: this._head ?? Buffer.alloc(0) }, { ...opts, registry: this._core.websockets });
+    acceptedWebSockets.set(this, conn);
+    return conn;
   }
 
   /** Opens a Server-Sent Events stream (runtime/sse.ts). */

@@ -13,7 +13,7 @@
 import { STATUS_CODES } from 'node:http';
 import { debuglog } from 'node:util';
 import { REQUEST_ERROR_CODES } from './codes.js';
-import { BODY_NONE, type Context } from './context.js';
+import { BODY_NONE, acceptedWebSocket, type Context } from './context.js';
 import type { ErrorHook, Handler } from './core.js';
 import { rejectUpgrade } from './websocket.js';
 import { writeHeadOnly, writeResponse } from './write.js';
@@ -271,7 +271,11 @@ function lastResort(err: unknown): void {
 
 /** After the pipeline of an upgrade request: if the route did not accept it, refuse with the chosen status. */
 function finishUpgrade(ctx: Context<any, any>): undefined {
-  if (ctx._upgraded) return undefined;
+  if (ctx._upgraded) {
+    // The route failed after accepting: the peer must not wait on a socket nobody serves.
+    if (ctx.error !== undefined) acceptedWebSocket(ctx)?.close(1011, 'internal error');
+    return undefined;
+  }
   const socket = ctx._socket!;
   let status = ctx._status;
   if (status < 400) status = ctx.error === undefined ? 426 : 500;
