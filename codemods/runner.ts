@@ -16,8 +16,9 @@ import { emptyHints, type ProjectHints } from './project/hints.js';
 import { runnerErrors } from './runner-errors.js';
 import {
   DEFAULT_TRANSFORM, PARSERS, loadTransform, transformUrl,
-  type MigrationEntry, type ParserName, type TransformCallOptions, type TransformSpec,
+  type MigrationEntry, type ParserName, type TransformCallOptions, type TransformResult, type TransformSpec,
 } from './transform-api.js';
+import { keepRoutersMountedByExpress } from './mounted-by-express.js';
 import { discoverFiles, DEFAULT_EXTENSIONS } from './walk.js';
 import { createInlinePool, createWorkerPool, type Pool, type TaskError, type TaskOutcome } from './worker.js';
 import { writeFileAtomic } from './write-atomic.js';
@@ -194,12 +195,20 @@ async function transformAll(options: RunOptions, pool: Pool | null, candidates: 
   options.onProgress?.(0, total);
   if (total === 0 || !pool) return [];
   let done = 0;
-  return Promise.all(candidates.map(async (candidate) => {
+  const outcomes = await Promise.all(candidates.map(async (candidate) => {
     const outcome = await pool.run({ source: candidate.text, options: callOptions(options, candidate.file, hints) });
-    const result = await settle(options, candidate, outcome);
     options.onProgress?.(++done, total);
-    return result;
+    return outcome;
   }));
+  // Nothing is written before every file is transformed: a router may have to stay as it was
+  // because the file mounting it stays on Express.
+  const transformed = new Map<string, TransformResult>();
+  candidates.forEach((candidate, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) transformed.set(candidate.file, outcome.result);
+  });
+  keepRoutersMountedByExpress(transformed, hints.handlers, options.cwd ?? process.cwd());
+  return Promise.all(candidates.map((candidate, i) => settle(options, candidate, outcomes[i]!)));
 }
 
 function createPool(options: RunOptions, cwd: string, files: number): Pool {

@@ -329,7 +329,20 @@ function asBodyParserOutcome(ctx: Context, err: unknown): void {
     }
     err.message = (err.cause as Error).message;
   }
-  throw err;
+  throw withBodyParserMessage(err);
+}
+
+/** body-parser's wording for the failures both report, keyed by our code. */
+const BODY_PARSER_MESSAGES: Record<string, string> = {
+  [runtimeErrors.EXW_ERR_BODY_TOO_LARGE.code]: 'request entity too large',
+  [runtimeErrors.EXW_ERR_BODY_ABORTED.code]: 'request aborted',
+};
+
+/** The Express-mirroring middleware answer with body-parser's messages; the readers keep their own, more specific ones. */
+function withBodyParserMessage(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code in BODY_PARSER_MESSAGES) (err as Error).message = BODY_PARSER_MESSAGES[code]!;
+  return err;
 }
 
 /** Parses urlencoded bodies into ctx.requestBody, like express.urlencoded(). */
@@ -339,8 +352,13 @@ export function formBody(options: FormBodyOptions = {}): Middleware {
   const extended = options.extended ?? false;
   return function formBodyMiddleware(ctx) {
     if (!wantsParse(ctx, types)) return;
-    return readForm(ctx, { limit, type: types, extended }).then((value) => {
-      ctx.requestBody = value;
-    });
+    return readForm(ctx, { limit, type: types, extended }).then(
+      (value) => {
+        ctx.requestBody = value;
+      },
+      (err: unknown) => {
+        throw withBodyParserMessage(err);
+      },
+    );
   };
 }
