@@ -3,5 +3,4 @@ import { defineErrors } from '../../runtime/errors.js';
 
 export const hardeningErrors = defineErrors({
   EXW_ERR_HARDENING_USAGE: { message: 'Bad hardening option: %s' },
-  EXW_ERR_HARDENING_FAILED: { message: 'Hardening run "%s" failed its assertion: %s' },
 });
