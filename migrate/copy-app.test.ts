@@ -11,6 +11,8 @@ import { startCommand, testCommand } from './app-entry.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'fixtures');
 // Under the repository (so copies share its node_modules, as the demo's do) and under .expressway/ (ignored by git and vitest).
+// .expressway/ is gitignored: a fresh clone does not have it yet.
+mkdirSync(join(root, '.expressway'), { recursive: true });
 const work = mkdtempSync(join(root, '.expressway', 'test-copy-'));
 const outside = mkdtempSync(join(tmpdir(), 'exw-migrate-copy-'));
 afterAll(() => {

@@ -13,6 +13,8 @@ import type { Report } from '../verify/report-model.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(root, 'dist', 'cli', 'main.js');
+// .expressway/ is gitignored: a fresh clone does not have it yet.
+mkdirSync(join(root, '.expressway'), { recursive: true });
 const work = mkdtempSync(join(root, '.expressway', 'test-migrate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 beforeAll(() => {

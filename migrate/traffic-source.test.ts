@@ -1,10 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveTraffic } from './traffic-source.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// .expressway/ is gitignored: a fresh clone does not have it yet.
+mkdirSync(join(root, '.expressway'), { recursive: true });
 const work = mkdtempSync(join(root, '.expressway', 'test-traffic-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
