@@ -208,8 +208,11 @@ export function parseJsonText(text: string, strict: boolean): unknown {
     }
   }
   try {
-    // The reviver costs time, so only pay it when a dangerous key may be present.
-    return text.includes('__proto__') || text.includes('constructor') ? JSON.parse(text, dropPrototypeKeys) : JSON.parse(text);
+    // The reviver costs time, so only pay it when a dangerous key may be present
+    // (spelled out, or hidden behind \u escapes: "\u005f\u005fproto\u005f\u005f").
+    return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')
+      ? JSON.parse(text, dropPrototypeKeys)
+      : JSON.parse(text);
   } catch (err) {
     const invalid = runtimeErrors.EXW_ERR_BODY_INVALID_JSON(text.trim() === '' ? 'the body is empty' : (err as Error).message);
     if (text.trim() !== '') invalid.cause = err;

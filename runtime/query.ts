@@ -18,7 +18,21 @@ export function parseQuery(search: string, parser: QueryParser): Query {
   return custom;
 }
 
-/** qs as Express 4's 'extended' parser, but prototype-free. */
+/**
+ * qs as Express 4's 'extended' parser, but prototype-free. qs parses into
+ * plain objects first, because only then does `allowPrototypes: false` drop
+ * the keys Object.prototype has (`constructor[prototype][x]`, `toString`), as
+ * Express 4 does; the result is then copied onto null-prototype objects.
+ */
 export function parseExtended(search: string): Query {
-  return qs.parse(search, { plainObjects: true, allowPrototypes: false, depth: 5, arrayLimit: 20, parameterLimit: 1000 }) as Query;
+  const parsed = qs.parse(search, { allowPrototypes: false, depth: 5, arrayLimit: 20, parameterLimit: 1000 });
+  return withoutPrototypes(parsed) as Query;
+}
+
+function withoutPrototypes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPrototypes);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value)) out[key] = withoutPrototypes((value as Record<string, unknown>)[key]);
+  return out;
 }
