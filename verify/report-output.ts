@@ -5,9 +5,10 @@
  * needed. When a renderer is not available, the plain summary below stands
  * in for the terminal and the others are reported as not written.
  */
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Report } from './report-model.js';
+import { writeFileAtomic } from './report-write.js';
 
 export interface ReportOutputs {
   json?: string;
@@ -19,14 +20,7 @@ type Renderer = (report: Report) => string;
 
 async function writeAtomic(path: string, data: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(temp, data);
-    await rename(temp, path);
-  } catch (err) {
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
+  await writeFileAtomic(path, data);
 }
 
 /** Loads a renderer by module and export name; undefined when that module is not there. */
