@@ -20,7 +20,8 @@ export interface ExpressApp {
   get(setting: string): unknown;
   set(setting: string, value: unknown): unknown;
   disable(setting: string): unknown;
-  handle: (...args: any[]) => unknown;
+  /** Present on every Express app at run time (how isExpressApp tells one); @types/express does not declare it. */
+  handle?: (...args: any[]) => unknown;
 }
 
 /** What compat uses of the express module. */

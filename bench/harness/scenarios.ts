@@ -3,7 +3,7 @@
  * and which peer is the baseline the ratios are taken against.
  */
 
-export const PEER_IDS = ['node-http', 'runtime', 'fastify', 'koa', 'hono', 'express4', 'express5', 'ws'] as const;
+export const PEER_IDS = ['node-http', 'runtime', 'fastify', 'koa', 'hono', 'express4', 'express5', 'express4-legacy', 'ws'] as const;
 export type PeerId = (typeof PEER_IDS)[number];
 
 export const PEER_LABELS: Record<PeerId, string> = {
@@ -14,6 +14,7 @@ export const PEER_LABELS: Record<PeerId, string> = {
   hono: 'Hono',
   express4: 'Express 4',
   express5: 'Express 5',
+  'express4-legacy': 'Express 4 behind mountExpress',
   ws: 'ws (bare)',
 };
 
@@ -43,7 +44,7 @@ export interface Scenario {
   request: HttpRequestSpec;
 }
 
-const HTTP_PEERS: readonly PeerId[] = ['node-http', 'runtime', 'fastify', 'koa', 'hono', 'express4', 'express5'];
+const HTTP_PEERS: readonly PeerId[] = ['node-http', 'runtime', 'fastify', 'koa', 'hono', 'express4', 'express5', 'express4-legacy'];
 
 /** A JSON document of exactly 1,024 bytes, the body of scenario (d). */
 export const ECHO_BODY = ((): string => {

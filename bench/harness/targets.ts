@@ -18,6 +18,7 @@ export const TARGETS: readonly Target[] = [
   { name: 'runtime / node:http on (e)', scenario: 'e', peer: 'runtime', against: 'node-http', threshold: 0.95, comparison: '>=' },
   { name: 'runtime / Fastify on (b)', scenario: 'b', peer: 'runtime', against: 'fastify', threshold: 1.1, comparison: '>=' },
   { name: 'runtime / Express 4 on (b)', scenario: 'b', peer: 'runtime', against: 'express4', threshold: 8, comparison: '>=' },
+  { name: 'mountExpress / Express 4 alone on (b) (compat cost)', scenario: 'b', peer: 'express4-legacy', against: 'express4', threshold: 0.9, comparison: '>=' },
   { name: 'runtime / bare ws on (f)', scenario: 'f', peer: 'runtime', against: 'ws', threshold: 0.95, comparison: '>=' },
   { name: 'RSS added by 1,000 idle SSE clients (MB)', scenario: 'm', peer: 'runtime', threshold: 50, comparison: '<=' },
 ];

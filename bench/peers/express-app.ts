@@ -13,6 +13,15 @@ import { HELLO, HOST, RESPONSE_HEADER, RESPONSE_HEADER_VALUE, userBody, type Ben
 type BenchRequest = Request & { bench?: BenchState };
 
 export function startExpressPeer(factory: typeof express): void {
+  const app = buildExpressApp(factory);
+  const server = app.listen(0, HOST, () => {
+    const address = server.address();
+    if (address && typeof address === 'object') reportListening(address.port);
+  });
+}
+
+/** The app itself, also served behind the runtime by the express4-legacy peer. */
+export function buildExpressApp(factory: typeof express): express.Express {
   const app = factory();
   const users = factory.Router();
 
@@ -52,9 +61,5 @@ export function startExpressPeer(factory: typeof express): void {
   app.post('/echo', factory.json(), (req, res) => {
     res.json(req.body);
   });
-
-  const server = app.listen(0, HOST, () => {
-    const address = server.address();
-    if (address && typeof address === 'object') reportListening(address.port);
-  });
+  return app;
 }
