@@ -22,6 +22,15 @@ export interface BaselinePair {
   close(): Promise<void>;
 }
 
+/**
+ * The second request of a pair reaches its process a few milliseconds later.
+ * Two production instances never answer in the same millisecond; two local
+ * processes answering one replayed request often do, and then every
+ * time-derived field (createdAt, Date-based ids) agrees between them by
+ * coincidence, is not learned as noise, and is flagged against the candidate.
+ */
+const SECONDARY_LAG_MS = 5;
+
 /** Hop-by-hop headers: each side of this hop sets its own. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade']);
 
@@ -33,7 +42,8 @@ export async function startBaselinePair(primary: string, secondary: string): Pro
     // The process with fewer requests gets this one: pairs split one each, even after a lost request.
     const side = counts[0] <= counts[1] ? 0 : 1;
     counts[side]++;
-    forward(req, res, origins[side], agents[side]);
+    if (side === 0) forward(req, res, origins[0], agents[0]);
+    else setTimeout(forward, SECONDARY_LAG_MS, req, res, origins[1], agents[1]);
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {

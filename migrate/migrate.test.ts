@@ -137,18 +137,6 @@ const KNOWN_FAILING: Record<string, string> = {
   // codemods: middleware/error-handler.js is imported, so the transform cannot see its 4 arguments; it stays on
   // legacyApp, and errors thrown by migrated /api routes reach the runtime's default answer instead of it.
   'middleware-stack': 'errors of migrated routes miss the imported Express error handler (it stays on legacyApp)',
-  // verify: primary and secondary start and answer in the same millisecond, so createdAt/updatedAt often agree
-  // between them and are not cancelled as noise, while the later-started candidate differs.
-  'rest-api': 'createdAt/updatedAt timestamps not cancelled as noise (A/A equal by chance)',
-};
-
-/**
- * Fixtures whose parity depends on chance today, so neither `it` nor `it.fails` would be stable: skipped, with the
- * cause, until the noise cancellation handles it.
- */
-const UNSTABLE: Record<string, string> = {
-  // verify: a few createdAt values per run; some runs have none, most have one to three.
-  'ts-express5': 'createdAt timestamps not always cancelled as noise (A/A equal by chance)',
 };
 
 interface FixtureRun {
@@ -184,8 +172,8 @@ describe('expressway migrate on every fixture (acceptance)', () => {
   for (const name of FIXTURES) {
     // A fixture the codemods cannot migrate yet is expected to fail, for the reason named in KNOWN_FAILING;
     // once it passes, it.fails turns red: take it off the list.
-    const test = name in UNSTABLE ? it.skip : name in KNOWN_FAILING ? it.fails : it;
-    const why = UNSTABLE[name] ?? KNOWN_FAILING[name];
+    const test = name in KNOWN_FAILING ? it.fails : it;
+    const why = KNOWN_FAILING[name];
     test(`${name}: 100% parity, and the bench reports a finite QPS ratio${why ? ` (known failing: ${why})` : ''}`, () => {
       const { run, report } = runs.get(name)!;
       const why = report

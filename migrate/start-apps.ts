@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Target } from '../verify/targets.js';
 import { commandPath, startCommand } from './app-entry.js';
 import { startBaselinePair, type BaselinePair } from './baseline-pair.js';
@@ -34,6 +35,8 @@ export interface StartAppsOptions {
 
 type Role = 'primary' | 'secondary' | 'candidate';
 
+const SECONDARY_START_LAG_MS = 50;
+
 export async function startApps(options: StartAppsOptions): Promise<RunningApps> {
   const { startTarget } = await import('../verify/targets.js');
   const original = startCommand(options.appDir).command;
@@ -46,7 +49,9 @@ export async function startApps(options: StartAppsOptions): Promise<RunningApps>
   });
   const settled = await Promise.allSettled([
     start('primary', original, [options.appDir]),
-    start('secondary', original, [options.appDir]),
+    // Started a little later, so values the app derives from its start time (seeded createdAt) differ
+    // between the two baselines, as between two real instances, and are learned as noise.
+    delay(SECONDARY_START_LAG_MS).then(() => start('secondary', original, [options.appDir])),
     start('candidate', migrated, [options.copyDir, options.appDir]),
   ]);
   const failed = settled.findIndex((s) => s.status === 'rejected');
