@@ -9,9 +9,8 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { LoadSettings } from './http-load.js';
-import type { Sample } from './sample.js';
+import { sampleFromLatencies, type Sample } from './sample.js';
 import type { HttpRequestSpec } from './scenarios.js';
-import { percentile } from './stats.js';
 
 function requestBytes(port: number, request: HttpRequestSpec): Buffer {
   const headers = Object.entries({ ...request.headers, connection: 'close' })
@@ -59,13 +58,5 @@ export async function runCloseLoad(port: number, request: HttpRequestSpec, expec
   }
   await Promise.all(Array.from({ length: settings.connections }, worker));
   const seconds = (performance.now() - start) / 1_000;
-  return {
-    rate: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    total: latencies.length,
-    errors,
-    unexpected,
-    cpuPerUnit: null,
-  };
+  return sampleFromLatencies(latencies, seconds, errors, unexpected);
 }

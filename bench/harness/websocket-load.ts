@@ -6,8 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import type { Sample } from './sample.js';
-import { percentile } from './stats.js';
+import { sampleFromLatencies, type Sample } from './sample.js';
 
 export interface WebSocketLoadSettings {
   clients: number;
@@ -56,15 +55,7 @@ export async function runWebSocketLoad(url: string, settings: WebSocketLoadSetti
   running = false;
   const seconds = (performance.now() - start) / 1_000;
   await Promise.all(sockets.map(closeSocket));
-  return {
-    rate: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    total: latencies.length,
-    errors,
-    unexpected,
-    cpuPerUnit: null,
-  };
+  return sampleFromLatencies(latencies, seconds, errors, unexpected);
 }
 
 function closeSocket(socket: WebSocket): Promise<void> {
