@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Target } from '../verify/targets.js';
 import { commandPath, startCommand } from './app-entry.js';
 import { startBaselinePair, type BaselinePair } from './baseline-pair.js';
@@ -35,8 +34,6 @@ export interface StartAppsOptions {
 
 type Role = 'primary' | 'secondary' | 'candidate';
 
-const SECONDARY_START_LAG_MS = 50;
-
 export async function startApps(options: StartAppsOptions): Promise<RunningApps> {
   const { startTarget } = await import('../verify/targets.js');
   const original = startCommand(options.appDir).command;
@@ -47,13 +44,16 @@ export async function startApps(options: StartAppsOptions): Promise<RunningApps>
     env: { ...options.env, PATH: commandPath(...pathDirs) },
     ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
   });
-  const settled = await Promise.allSettled([
+  const [primaryStart, candidateStart] = await Promise.allSettled([
     start('primary', original, [options.appDir]),
-    // Started a little later, so values the app derives from its start time (seeded createdAt) differ
-    // between the two baselines, as between two real instances, and are learned as noise.
-    delay(SECONDARY_START_LAG_MS).then(() => start('secondary', original, [options.appDir])),
     start('candidate', migrated, [options.copyDir, options.appDir]),
   ]);
+  // The secondary starts once the others listen: values the app derives from its start time (seeded
+  // createdAt) then differ between the two baselines, as between two real instances, and are learned
+  // as noise. Starting it after the others have bound their ports also keeps the free-port choice of
+  // each start from racing another's.
+  const [secondaryStart] = await Promise.allSettled([start('secondary', original, [options.appDir])]);
+  const settled = [primaryStart!, secondaryStart!, candidateStart!];
   const failed = settled.findIndex((s) => s.status === 'rejected');
   if (failed >= 0) {
     await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
