@@ -10,7 +10,6 @@
  */
 import type { BenchRequest } from '../verify/bench.js';
 import { finaliseReport, type Report } from '../verify/report-model.js';
-import type { Exchange } from '../verify/traffic.js';
 
 export interface BenchStepOptions {
   baseline: string;
@@ -23,13 +22,14 @@ export interface BenchStepOptions {
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-const NOT_REPLAYED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade']);
 
 export async function benchIntoReport(report: Report, options: BenchStepOptions): Promise<void> {
-  const [{ runBench }, { readTraffic }] = await Promise.all([import('../verify/bench.js'), import('../verify/read-traffic.js')]);
+  const [{ runBench }, { readTraffic }, { isBenchable, toBenchRequest }] = await Promise.all([
+    import('../verify/bench.js'), import('../verify/read-traffic.js'), import('../verify/bench-traffic.js'),
+  ]);
   const all: BenchRequest[] = [];
   const { entries } = await readTraffic(options.traffic);
-  for await (const entry of entries) if (entry.exchange) all.push(benchRequest(entry.exchange));
+  for await (const entry of entries) if (entry.exchange && isBenchable(entry.exchange)) all.push(toBenchRequest(entry.exchange));
   const safe = all.filter((r) => SAFE.has(r.method));
   const result = await runBench({
     baseline: options.baseline,
@@ -50,13 +50,4 @@ export async function benchIntoReport(report: Report, options: BenchStepOptions)
     row.latency = { baseline: perRoute.baseline, candidate: perRoute.candidate };
   }
   finaliseReport(report);
-}
-
-function benchRequest(x: Exchange): BenchRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(x.request.headers)) {
-    if (!NOT_REPLAYED_HEADERS.has(name.toLowerCase())) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  const body = x.request.body === undefined ? undefined : x.request.bodyEncoding === 'base64' ? Buffer.from(x.request.body, 'base64') : x.request.body;
-  return { method: x.request.method, path: x.request.url, headers, ...(body !== undefined ? { body } : {}) };
 }

@@ -1,7 +1,9 @@
 /**
  * Bench requests from a traffic file: the recorded requests in order (their
  * route mix), without hop-by-hop or framing headers (autocannon frames the
- * body itself) and, unless writes are allowed, safe methods only.
+ * body itself) and, unless writes are allowed, safe methods only. Exchanges
+ * a request/response load generator cannot measure (WebSocket upgrades,
+ * event streams that never end) are left out.
  */
 import { readTraffic } from './read-traffic.js';
 import { bodyBytes, type Exchange } from './traffic.js';
@@ -30,12 +32,28 @@ export async function benchRequestsFromTraffic(path: string, options: { allowWri
       out.skippedWrites++;
       continue;
     }
-    out.requests.push(toBenchRequest(entry.exchange));
+    if (isBenchable(entry.exchange)) out.requests.push(toBenchRequest(entry.exchange));
   }
   return out;
 }
 
-function toBenchRequest(x: Exchange): BenchRequest {
+/**
+ * False for exchanges that hold their connection open: an upgrade, or an
+ * answer that is an event stream. One of them in autocannon's mix stalls a
+ * connection for the whole run and measures the timeout, not the server.
+ */
+export function isBenchable(x: Exchange): boolean {
+  if (headerValue(x.request.headers, 'upgrade') !== undefined) return false;
+  const type = x.response ? headerValue(x.response.headers, 'content-type') : undefined;
+  return !type?.toLowerCase().startsWith('text/event-stream');
+}
+
+function headerValue(headers: Exchange['request']['headers'], name: string): string | undefined {
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return Array.isArray(v) ? v.join(', ') : v;
+  return undefined;
+}
+
+export function toBenchRequest(x: Exchange): BenchRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(x.request.headers)) {
     if (DROPPED_HEADERS.has(name.toLowerCase())) continue;

@@ -83,6 +83,38 @@ describe('runBench', () => {
     await expect(runBench({ ...base, rounds: 0 })).rejects.toMatchObject({ code: 'EXW_ERR_BENCH_OPTION' });
   });
 
+  it('leaves HEAD out of the mix: autocannon would wait for a body that never comes and stall the connection', async () => {
+    const result = await runBench({
+      baseline,
+      candidate,
+      requests: [{ method: 'GET', path: '/h' }, { method: 'HEAD', path: '/h' }],
+      durationSeconds: 1,
+      rounds: 1,
+      connections: 2,
+    });
+    expect(result.perRoute.map((r) => r.route)).toEqual(['GET /h']);
+    // A stalled mix answers about one request per connection in the whole run.
+    expect(hits.candidate.get('GET /h')).toBeGreaterThan(50);
+    expect(hits.candidate.get('HEAD /h')).toBeUndefined();
+    const base = { baseline, candidate, durationSeconds: 1, rounds: 1, connections: 1 };
+    await expect(runBench({ ...base, requests: [{ method: 'HEAD', path: '/' }] })).rejects.toMatchObject({ code: 'EXW_ERR_BENCH_NO_REQUESTS' });
+  });
+
+  it('leaves exchanges that hold their connection open (event streams, upgrades) out of a traffic mix', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'exw-bench-'));
+    const file = join(dir, 'traffic.ndjson');
+    const line = (id: string, url: string, requestHeaders: Record<string, string>, responseType: string) =>
+      JSON.stringify({ v: 1, id, ts: new Date().toISOString(), request: { method: 'GET', url, headers: requestHeaders }, response: { status: 200, headers: { 'Content-Type': responseType } } });
+    await writeFile(file, [
+      line('1', '/a', {}, 'application/json'),
+      line('2', '/events', { accept: 'text/event-stream' }, 'text/event-stream; charset=utf-8'),
+      line('3', '/ws', { Upgrade: 'websocket', Connection: 'Upgrade' }, 'text/plain'),
+      line('4', '/b', {}, 'text/html'),
+    ].join('\n') + '\n');
+    const mix = await benchRequestsFromTraffic(file);
+    expect(mix.requests.map((r) => r.path)).toEqual(['/a', '/b']);
+  });
+
   it('reads the mix from a traffic file, safe methods only unless writes are allowed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'exw-bench-'));
     const file = join(dir, 'traffic.ndjson');

@@ -13,6 +13,7 @@ import { Ledger, type RouteRef } from './ledger.js';
 import { DEFAULT_NOISE_THRESHOLDS, RuleSet, loadRules, validateRules, type NoiseRules, type NoiseThresholds } from './noise.js';
 import { buildNormaliser } from './normalise.js';
 import { readTraffic, type TrafficFormat } from './read-traffic.js';
+import { isBenchable, toBenchRequest } from './bench-traffic.js';
 import { createRedactor, type RedactOptions } from './redact.js';
 import { ReplayClient, SAFE_METHODS, prepareRequest, runPool, type ReplayOutcome } from './replay.js';
 import { REPORT_VERSION, finaliseReport, type BenchSummary, type Report, type ReportRequest, type TrafficError } from './report-model.js';
@@ -151,7 +152,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       if (!options.allowWrites && !SAFE_METHODS.has(x.request.method)) ledger.skip(request, route);
       else if (abort.signal.aborted) ledger.lose(request, route, 'not-replayed', 'all', `not sent: ${String(abort.signal.reason)}`);
       else {
-        if (options.bench && benchSamples.length < 1000) benchSamples.push(benchRequest(x, route.key));
+        if (options.bench && benchSamples.length < 1000 && isBenchable(x)) benchSamples.push(benchRequest(x, route.key));
         await replayOne(x, request, route);
       }
       options.onProgress?.({ phase: 'replaying', done: ++done, total: prepared.total });
@@ -312,17 +313,7 @@ interface BenchRequest {
 }
 
 function benchRequest(x: Exchange, route: string): BenchRequest {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(x.request.headers)) {
-    if (!['host', 'content-length', 'connection', 'transfer-encoding'].includes(k.toLowerCase())) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return {
-    method: x.request.method,
-    path: x.request.url,
-    headers,
-    ...(x.request.body !== undefined ? { body: x.request.bodyEncoding === 'base64' ? Buffer.from(x.request.body, 'base64') : x.request.body } : {}),
-    route,
-  };
+  return { ...toBenchRequest(x), route };
 }
 
 async function runBenchStep(bench: true | BenchOptions, baseline: string, candidate: string, samples: BenchRequest[]): Promise<BenchSummary> {
