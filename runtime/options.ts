@@ -4,6 +4,7 @@
  */
 import proxyaddr from 'proxy-addr';
 import { runtimeErrors } from './codes.js';
+import { resolveMiddlewareOrder, type MiddlewareOrder } from './registration-order.js';
 
 export type TrustProxy = boolean | number | string | string[] | ((addr: string, hop: number) => boolean);
 export type QueryParser = 'simple' | 'extended' | ((search: string) => Record<string, unknown>);
@@ -37,8 +38,16 @@ export interface ServerOptions {
   cookieSecret?: string | string[];
   /** Deadline (ms) for graceful close before open connections are destroyed. Default 10000. */
   shutdownTimeout?: number;
+  /** Time (ms) a response may wait without progress on a client that does not read before its socket is destroyed. Default 60000 (0 disables). */
+  sendTimeout?: number;
   /** Print unhandled 5xx errors to stderr when no panic hook is registered. Default true. */
   logErrors?: boolean;
+  /**
+   * 'routes-last' (default): every request middleware runs before any route.
+   * 'registration': Express's order, a route runs only the request middleware
+   * registered before it; unmatched requests (404, 405) run all of them.
+   */
+  middlewareOrder?: MiddlewareOrder;
 }
 
 export interface ResolvedOptions {
@@ -57,7 +66,9 @@ export interface ResolvedOptions {
   queryParser: QueryParser;
   cookieSecrets: string[];
   shutdownTimeout: number;
+  sendTimeout: number;
   logErrors: boolean;
+  middlewareOrder: MiddlewareOrder;
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -125,6 +136,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     queryParser,
     cookieSecrets,
     shutdownTimeout: nonNegativeInt(options, 'shutdownTimeout', 10_000),
+    sendTimeout: nonNegativeInt(options, 'sendTimeout', 60_000),
     logErrors: options.logErrors ?? true,
+    middlewareOrder: resolveMiddlewareOrder(options.middlewareOrder),
   };
 }

@@ -8,12 +8,22 @@
 import { runtimeErrors } from './codes.js';
 import type { DefaultState, Handler } from './core.js';
 import type { PathParams } from './path-params.js';
+import { resolveMiddlewareOrder, type MiddlewareOrder, type Position, type Slot } from './registration-order.js';
 
-/** One registration, with its path already joined to the mount prefixes. */
+/** One registration, with its path already joined to the mount prefixes, and its place in registration order. */
 export type Registration =
-  | { kind: 'route'; method: string; pattern: string; fns: Handler<any, any>[] }
-  | { kind: 'request'; prefix: string | null; fn: Handler<any, any> }
-  | { kind: 'response'; prefix: string | null; fn: Handler<any, any> };
+  | { kind: 'route'; method: string; pattern: string; fns: Handler<any, any>[]; position: Position }
+  | { kind: 'request'; prefix: string | null; fn: Handler<any, any>; position: Position }
+  | { kind: 'response'; prefix: string | null; fn: Handler<any, any>; position: Position };
+
+export interface RouterOptions {
+  /**
+   * 'routes-last' (default): every request middleware of this router runs
+   * before any of its routes. 'registration': Express's order, a route runs
+   * only the middleware registered before it (registration-order.ts).
+   */
+  middlewareOrder?: MiddlewareOrder;
+}
 
 /** Joins a mount prefix and a path: ('/api', '/users') -> '/api/users', ('/api', '/') -> '/api'. */
 export function joinPath(prefix: string, path: string): string {
@@ -41,6 +51,15 @@ export abstract class Registry<S extends object = DefaultState> {
   /** @internal Receives every registration of this registry (and of routers mounted on it). */
   protected abstract register(reg: Registration): void;
 
+  /** @internal Set by the subclass constructor from its options. */
+  protected middlewareOrder: MiddlewareOrder = 'routes-last';
+  private nextSeq = 0;
+
+  /** The place of the next registration (or mount) on this registry. */
+  private nextSlot(): Slot {
+    return { seq: this.nextSeq++, ordered: this.middlewareOrder === 'registration' };
+  }
+
   /**
    * Request middleware: `requestMiddleware(fn)` runs for every request,
    * `requestMiddleware('/admin', fn)` for `/admin` and below (segment-aware),
@@ -65,7 +84,7 @@ export abstract class Registry<S extends object = DefaultState> {
     const fns = typeof first === 'string' ? rest : [first, ...rest];
     if (prefix !== null) checkPath(what, prefix);
     checkFunctions(what, fns);
-    for (const fn of fns) this.register({ kind, prefix, fn });
+    for (const fn of fns) this.register({ kind, prefix, fn, position: [this.nextSlot()] });
     return this;
   }
 
@@ -73,7 +92,7 @@ export abstract class Registry<S extends object = DefaultState> {
   on<P extends string>(method: string, pattern: P, ...fns: RouteFns<S, P>): this {
     checkPath('route', pattern);
     checkFunctions(`${method.toLowerCase()}('${pattern}')`, fns);
-    this.register({ kind: 'route', method: method.toUpperCase(), pattern, fns });
+    this.register({ kind: 'route', method: method.toUpperCase(), pattern, fns, position: [this.nextSlot()] });
     return this;
   }
 
@@ -112,7 +131,9 @@ export abstract class Registry<S extends object = DefaultState> {
     checkPath('mount', prefix);
     if (!(router instanceof Router)) throw runtimeErrors.EXW_ERR_REGISTER_NOT_FUNCTION('mount', 'something that is not a Router');
     if ((router as unknown) === this) throw runtimeErrors.EXW_ERR_REGISTER_INVALID_PREFIX(prefix, 'a router cannot be mounted on itself');
-    router._mountOn(prefix, (reg) => this.register(reg));
+    // Everything of the router, also what it registers later, sits at the mount's place (Express enters it here).
+    const slot = this.nextSlot();
+    router._mountOn(prefix, (reg) => this.register({ ...reg, position: [slot, ...reg.position] }));
     return this;
   }
 }
@@ -121,6 +142,12 @@ export abstract class Registry<S extends object = DefaultState> {
 export class Router<S extends object = DefaultState> extends Registry<S> {
   private readonly log: Registration[] = [];
   private readonly targets: Array<(reg: Registration) => void> = [];
+
+  constructor(options: RouterOptions = {}) {
+    super();
+    if (options === null || typeof options !== 'object') throw runtimeErrors.EXW_ERR_CONFIG_INVALID('Router options', `expected an object, got ${String(options)}`);
+    this.middlewareOrder = resolveMiddlewareOrder(options.middlewareOrder);
+  }
 
   protected register(reg: Registration): void {
     this.log.push(reg);

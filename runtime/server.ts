@@ -19,14 +19,17 @@ import { decodeParam, normalizePath, rawPathOf } from './normalize-path.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { PathScope } from './path-scope.js';
 import { defaultNotFound, failRequest, runPipeline } from './pipeline.js';
+import type { Position } from './registration-order.js';
 import { Registry, type Registration } from './router-group.js';
 import { RouteTree } from './router.js';
+import { installSendTimeout } from './send-timeout.js';
 import { WebSocketRegistry } from './websocket.js';
 
 interface RouteValue {
   pattern: string;
   fns: Handler<any, any>[];
   plan: Plan | null;
+  position: Position;
 }
 
 const EMPTY_PARAMS: Params = Object.freeze(Object.create(null) as Params);
@@ -60,6 +63,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
   constructor(options: ServerOptions = {}) {
     super();
     this.config = resolveOptions(options);
+    this.middlewareOrder = this.config.middlewareOrder;
     this._core = {
       options: this.config,
       panicHooks: [],
@@ -77,13 +81,13 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
   protected register(reg: Registration): void {
     this.dirty = true;
     if (reg.kind === 'route') {
-      const value: RouteValue = { pattern: reg.pattern, fns: reg.fns, plan: null };
+      const value: RouteValue = { pattern: reg.pattern, fns: reg.fns, plan: null, position: reg.position };
       this.tree.add(reg.method, reg.pattern, value); // duplicate or invalid patterns throw here
       this.routeValues.push(value);
       return;
     }
     const scope = reg.prefix === null || reg.prefix === '/' ? null : new PathScope(reg.prefix, this.config.caseSensitive);
-    (reg.kind === 'request' ? this.requestEntries : this.responseEntries).push({ scope, fn: reg.fn });
+    (reg.kind === 'request' ? this.requestEntries : this.responseEntries).push({ scope, fn: reg.fn, position: reg.position });
   }
 
   /** Receives any error thrown or rejected in middleware, routes or response middleware; ctx.error is set. */
@@ -118,7 +122,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
   compile(): void {
     const req = this.requestEntries;
     const res = this.responseEntries;
-    for (const value of this.routeValues) value.plan = buildPlan(value.pattern, req, res, value.fns);
+    for (const value of this.routeValues) value.plan = buildPlan(value.pattern, req, res, value.fns, value.position);
     this.notFoundPlan = buildPlan(null, req, res, this.notFoundFns);
     this.methodNotAllowedPlan = buildPlan(null, req, res, [methodNotAllowed]);
     this.errorPlan = buildPlan(null, [], res.filter((e) => e.scope === null), []);
@@ -227,6 +231,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
     httpServer.keepAliveTimeout = o.keepAliveTimeout;
     httpServer.headersTimeout = o.headersTimeout;
     httpServer.requestTimeout = o.requestTimeout;
+    installSendTimeout(httpServer, o.sendTimeout);
     return httpServer;
   }
 
