@@ -1,10 +1,12 @@
 /**
  * Slow and stalled clients against the target server in a child process:
  * slowloris (headers trickled one line at a time), slow bodies (a declared
- * body trickled one byte at a time), and readers that never read a large
- * streamed answer (backpressure). The first two must end by the server's
- * headersTimeout / requestTimeout (a 408 or a close); the last must not
- * grow the server's memory with the size of the answer.
+ * body trickled one byte at a time, to a handler reading it and to one that
+ * answered before reading it), and readers that never read a large streamed
+ * answer (backpressure). The first two must end by the server's
+ * headersTimeout / requestTimeout with a 408 while a status line can still
+ * be written, and with a close otherwise; stalled readers must be ended by
+ * sendTimeout without the server's memory growing with the answer size.
  */
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,9 +68,15 @@ export function slowloris(port: number, intervalMs: number, giveUpMs: number): P
   return trickle({ port, first: 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n', piece: (i) => `X-Slow-${i}: a\r\n`, intervalMs, giveUpMs });
 }
 
-/** Complete headers, then a declared body trickled one byte every intervalMs. */
-export function slowBody(port: number, intervalMs: number, giveUpMs: number): Promise<TrickleResult> {
-  const first = 'POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n';
+/**
+ * Declared body size: under the target's 64 KiB bodyLimit, so the reader
+ * waits for it (a larger one is refused with 413 before any byte arrives).
+ */
+const SLOW_BODY_BYTES = 10_000;
+
+/** Complete headers, then a declared body trickled one byte every intervalMs; `path` picks the handler. */
+export function slowBody(port: number, intervalMs: number, giveUpMs: number, path = '/echo'): Promise<TrickleResult> {
+  const first = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: ${SLOW_BODY_BYTES}\r\n\r\n`;
   return trickle({ port, first, piece: () => 'x', intervalMs, giveUpMs });
 }
 
@@ -79,9 +87,20 @@ export interface SlowClientsOptions {
   requestTimeout: number;
 }
 
+interface Tally {
+  clients: number;
+  closedByServer: number;
+  answered408: number;
+  /** Every status line the clients received, counted (pipelined or early answers add some). */
+  statuses: Record<string, number>;
+}
+
 export interface SlowClientsReport {
-  slowloris: { clients: number; closedByServer: number; answered408: number };
-  slowBody: { clients: number; closedByServer: number; answered408: number };
+  slowloris: Tally;
+  /** Slow bodies to a handler that reads them: a 408 is still possible. */
+  slowBody: Tally;
+  /** Slow bodies to a handler that already sent its answer's head: only a close is possible. */
+  slowBodyAfterAnswer: Tally;
   /** Normal requests answered 200 while and after the slow clients ran. */
   servedDuring: number;
   servedAfter: number;
@@ -97,11 +116,14 @@ async function normalGet(port: number): Promise<boolean> {
   }
 }
 
-function tally(results: TrickleResult[]): { clients: number; closedByServer: number; answered408: number } {
+function tally(results: TrickleResult[]): Tally {
+  const statuses: Record<string, number> = {};
+  for (const r of results) for (const status of r.statuses) statuses[status] = (statuses[status] ?? 0) + 1;
   return {
     clients: results.length,
     closedByServer: results.filter((r) => r.closedByServer).length,
     answered408: results.filter((r) => r.statuses.includes(408)).length,
+    statuses,
   };
 }
 
@@ -111,16 +133,25 @@ export async function runSlowClients(options: SlowClientsOptions): Promise<SlowC
   try {
     // The clients send something every 100 ms: far more often than any timeout, so only the total deadline can end them.
     const giveUp = requestTimeout * 5 + 10_000;
+    const many = (start: () => Promise<TrickleResult>): Promise<TrickleResult[]> => Promise.all(Array.from({ length: clients }, start));
     const slow = Promise.all([
-      Promise.all(Array.from({ length: clients }, () => slowloris(target.port, 100, giveUp))),
-      Promise.all(Array.from({ length: clients }, () => slowBody(target.port, 100, giveUp))),
+      many(() => slowloris(target.port, 100, giveUp)),
+      many(() => slowBody(target.port, 100, giveUp)),
+      many(() => slowBody(target.port, 100, giveUp, '/early-answer')),
     ]);
     let servedDuring = 0;
     for (let i = 0; i < 5; i++) if (await normalGet(target.port)) servedDuring++;
-    const [loris, bodies] = await slow;
+    const [loris, bodies, afterAnswer] = await slow;
     let servedAfter = 0;
     for (let i = 0; i < 5; i++) if (await normalGet(target.port)) servedAfter++;
-    return { slowloris: tally(loris), slowBody: tally(bodies), servedDuring, servedAfter, crashed: !target.alive() };
+    return {
+      slowloris: tally(loris),
+      slowBody: tally(bodies),
+      slowBodyAfterAnswer: tally(afterAnswer),
+      servedDuring,
+      servedAfter,
+      crashed: !target.alive(),
+    };
   } finally {
     await target.stop();
   }
@@ -131,22 +162,31 @@ export interface BackpressureOptions {
   clients: number;
   /** Size of each streamed answer. */
   bytesPerClient: number;
-  /** How long the clients stay stalled before the memory is measured. */
-  stallMs: number;
+  /** The server's sendTimeout; undefined keeps the runtime default (60 s), 0 disables it. */
+  sendTimeout?: number;
+  /** How long the readers stay connected (and stalled) at most, waiting for the server to end them. */
+  waitMs: number;
 }
 
 export interface BackpressureReport {
   clients: number;
   bytesPerClient: number;
+  sendTimeout: number | 'default';
   /** Total the server was asked to send to clients that never read. */
   bytesRequested: number;
   rssBefore: number;
-  rssStalled: number;
+  /** Highest RSS sampled while the readers were stalled. */
+  rssPeak: number;
   rssGrowth: number;
-  /** Bytes the clients had received by the time of the measurement (kernel buffers and a first read). */
+  /** Bytes the clients had received (kernel buffers and a first read) before they stalled for good. */
   bytesReceivedByClients: number;
-  /** Stalled connections still open on the server at the measurement (no response timeout applies). */
-  openConnectionsStalled: number;
+  /** Most connections the server held at once while the readers were stalled. */
+  openConnectionsPeak: number;
+  /** Connections the server still held when the wait ended, the readers still connected. */
+  openConnectionsAtEnd: number;
+  /** Time from the readers' requests until the server held none of their sockets; null when it kept some. */
+  endedByServerAfterMs: number | null;
+  /** After the readers left. */
   openConnectionsAfter: number;
   crashed: boolean;
 }
@@ -175,25 +215,43 @@ async function waitForConnections(target: TargetProcess, count: number, limitMs:
 }
 
 export async function runBackpressure(options: BackpressureOptions): Promise<BackpressureReport> {
-  const { clients, bytesPerClient, stallMs } = options;
-  const target = await startTarget({});
+  const { clients, bytesPerClient, sendTimeout, waitMs } = options;
+  const target = await startTarget(sendTimeout === undefined ? {} : { sendTimeout });
   try {
     const before = await target.stats();
+    const began = Date.now();
     const readers = Array.from({ length: clients }, () => stalledReader(target.port, bytesPerClient));
-    await sleep(stallMs);
-    const stalled = await target.stats();
+    let rssPeak = before.rss;
+    let openConnectionsPeak = 0;
+    let connections = -1;
+    let endedByServerAfterMs: number | null = null;
+    // Sample until the server has let go of every stalled socket, or the wait is over.
+    while (Date.now() - began < waitMs) {
+      await sleep(250);
+      const stats = await target.stats();
+      rssPeak = Math.max(rssPeak, stats.rss);
+      openConnectionsPeak = Math.max(openConnectionsPeak, stats.connections);
+      connections = stats.connections;
+      if (connections === 0 && openConnectionsPeak > 0) {
+        endedByServerAfterMs = Date.now() - began;
+        break;
+      }
+    }
     const bytesReceivedByClients = readers.reduce((sum, r) => sum + r.received(), 0);
     for (const r of readers) r.socket.destroy();
     const openAfter = await waitForConnections(target, 0, 10_000);
     return {
       clients,
       bytesPerClient,
+      sendTimeout: sendTimeout ?? 'default',
       bytesRequested: clients * bytesPerClient,
       rssBefore: before.rss,
-      rssStalled: stalled.rss,
-      rssGrowth: stalled.rss - before.rss,
+      rssPeak,
+      rssGrowth: rssPeak - before.rss,
       bytesReceivedByClients,
-      openConnectionsStalled: stalled.connections,
+      openConnectionsPeak,
+      openConnectionsAtEnd: connections,
+      endedByServerAfterMs,
       openConnectionsAfter: openAfter,
       crashed: !target.alive(),
     };

@@ -1,7 +1,8 @@
 /**
  * The server every hardening run attacks: a runtime Server with the kinds
  * of routes real apps have (static, param, regex tail, body echo, query
- * echo, a large streamed body, a slow answer). Built in-process by tests
+ * echo, a large streamed body, a slow answer, a quiet stream, an answer
+ * sent before its body is read). Built in-process by tests
  * that need no isolation, and by target-process.ts in a child process for
  * the runs that must survive a crash.
  */
@@ -37,6 +38,24 @@ export function largeBody(total: number): Readable {
   });
 }
 
+/** 'first\n' at once, 'last\n' after `ms`: a response in flight that is quiet, not stuck. */
+export function pausedBody(ms: number): Readable {
+  let step = 0;
+  let timer: NodeJS.Timeout | undefined;
+  return new Readable({
+    read() {
+      if (step === 0) this.push('first\n');
+      else if (step === 1) timer = setTimeout(() => this.push('last\n'), ms);
+      else this.push(null);
+      step++;
+    },
+    destroy(err, callback) {
+      clearTimeout(timer);
+      callback(err);
+    },
+  });
+}
+
 export function buildTargetServer(options: ServerOptions = {}): Server {
   const server = new Server({ ...HARDENING_SERVER_OPTIONS, ...options });
   server.get('/', (ctx) => ctx.text('ok'));
@@ -48,6 +67,9 @@ export function buildTargetServer(options: ServerOptions = {}): Server {
     ctx.json({ length: body.length });
   });
   server.get('/stream/{bytes}', (ctx) => ctx.stream(largeBody(Number(ctx.params.bytes) || 0)));
+  server.get('/pause/{ms}', (ctx) => ctx.stream(pausedBody(Math.min(Number(ctx.params.ms) || 0, 5_000))));
+  // Answers before reading its body: a request timeout after this point can only close the connection.
+  server.post('/early-answer', (ctx) => ctx.stream(pausedBody(60_000)));
   server.get('/slow/{ms}', async (ctx) => {
     await sleep(Math.min(Number(ctx.params.ms) || 0, 5_000));
     ctx.text('slow ok');
