@@ -19,6 +19,7 @@ import {
   type MigrationEntry, type ParserName, type TransformCallOptions, type TransformResult, type TransformSpec,
 } from './transform-api.js';
 import { keepRoutersMountedByExpress } from './mounted-by-express.js';
+import { ImportedHandlers } from './imported-handlers.js';
 import { discoverFiles, DEFAULT_EXTENSIONS } from './walk.js';
 import { createInlinePool, createWorkerPool, type Pool, type TaskError, type TaskOutcome } from './worker.js';
 import { writeFileAtomic } from './write-atomic.js';
@@ -106,22 +107,23 @@ export async function runCodemod(options: RunOptions): Promise<RunResult> {
   const results: FileResult[] = walk.skipped.map(({ file, reason }) => skipped(file, reason));
   const candidates = new Map<string, Candidate>();
   const quiet: string[] = [];
+  const quietTexts = new Map<string, string>();
   for (const file of walk.files) {
     const read = await readCandidate(file);
     if ('status' in read) results.push(read);
     else if (mentionsExpress(read.raw)) candidates.set(file, read);
-    else quiet.push(file);
+    else { quiet.push(file); quietTexts.set(file, read.text); }
   }
   // Workers start loading the transform (jscodeshift, babel) while the project pass runs here.
   const pool = candidates.size > 0 ? createPool(options, cwd, candidates.size) : null;
   try {
-    return await finishRun(options, cwd, started, walk.files.length, candidates, quiet, results, pool);
+    return await finishRun(options, cwd, started, walk.files.length, candidates, quiet, quietTexts, results, pool);
   } finally {
     await pool?.close();
   }
 }
 
-async function finishRun(options: RunOptions, cwd: string, started: number, fileCount: number, candidates: Map<string, Candidate>, quiet: string[], results: FileResult[], pool: Pool | null): Promise<RunResult> {
+async function finishRun(options: RunOptions, cwd: string, started: number, fileCount: number, candidates: Map<string, Candidate>, quiet: string[], quietTexts: Map<string, string>, results: FileResult[], pool: Pool | null): Promise<RunResult> {
   const hints = await projectHints(options, [...candidates.values()], quiet);
   let added = 0;
   for (const file of quiet) {
@@ -134,7 +136,8 @@ async function finishRun(options: RunOptions, cwd: string, started: number, file
     else { candidates.set(file, read); added++; }
   }
   debug('%d files, %d to parse (%d added by the project pass)', fileCount, candidates.size, added);
-  results.push(...await transformAll(options, pool, [...candidates.values()], hints));
+  const texts = new Map([...quietTexts, ...[...candidates.values()].map((c) => [c.file, c.text] as const)]);
+  results.push(...await transformAll(options, pool, [...candidates.values()], hints, texts));
   results.sort((a, b) => a.file.localeCompare(b.file));
   const transformFailure = results.find((r) => r.error?.code === runnerErrors.EXW_ERR_CODEMOD_RUNNER_TRANSFORM.code);
   if (transformFailure) throw Object.assign(new Error(transformFailure.error!.message), { code: transformFailure.error!.code });
@@ -190,25 +193,45 @@ async function projectHints(options: RunOptions, candidates: Candidate[], quiet:
   return runProjectPass({ seeds, others: quiet });
 }
 
-async function transformAll(options: RunOptions, pool: Pool | null, candidates: Candidate[], hints: ProjectHints): Promise<FileResult[]> {
+async function transformAll(options: RunOptions, pool: Pool | null, candidates: Candidate[], hints: ProjectHints, texts: Map<string, string>): Promise<FileResult[]> {
   const total = candidates.length;
   options.onProgress?.(0, total);
   if (total === 0 || !pool) return [];
+  const cwd = options.cwd ?? process.cwd();
+  // Our own transform only: it is the one that honours (and reports on) handlers shared across modules.
+  const shared = options.transform === undefined && hints.handlers.size > 0 ? new ImportedHandlers(hints.handlers, texts, cwd) : null;
+  const sharing = shared?.active ? shared : null;
   let done = 0;
   const outcomes = await Promise.all(candidates.map(async (candidate) => {
-    const outcome = await pool.run({ source: candidate.text, options: callOptions(options, candidate.file, hints) });
+    const outcome = await pool.run({ source: candidate.text, options: callOptions(options, candidate.file, hints, sharing) });
     options.onProgress?.(++done, total);
     return outcome;
   }));
   // Nothing is written before every file is transformed: a router may have to stay as it was
   // because the file mounting it stays on Express.
   const transformed = new Map<string, TransformResult>();
-  candidates.forEach((candidate, i) => {
+  const record = (i: number) => {
     const outcome = outcomes[i]!;
-    if (outcome.ok) transformed.set(candidate.file, outcome.result);
-  });
-  keepRoutersMountedByExpress(transformed, hints.handlers, options.cwd ?? process.cwd());
+    if (outcome.ok) transformed.set(candidates[i].file, outcome.result);
+    else transformed.delete(candidates[i].file);
+  };
+  candidates.forEach((_, i) => record(i));
+  if (sharing) await settleSharedHandlers(sharing, pool, options, candidates, hints, outcomes, transformed, record);
+  keepRoutersMountedByExpress(transformed, hints.handlers, cwd);
   return Promise.all(candidates.map((candidate, i) => settle(options, candidate, outcomes[i]!)));
+}
+
+/** Re-runs the files whose shared handlers changed until the defining and registering modules agree. */
+async function settleSharedHandlers(sharing: ImportedHandlers, pool: Pool, options: RunOptions, candidates: Candidate[], hints: ProjectHints,
+  outcomes: TaskOutcome[], transformed: Map<string, TransformResult>, record: (i: number) => void): Promise<void> {
+  for (let rerun = sharing.narrow(transformed); rerun.size > 0; rerun = sharing.narrow(transformed)) {
+    const again = candidates.map((c, i) => i).filter((i) => rerun.has(candidates[i].file));
+    debug('shared handlers: %d files again', again.length);
+    await Promise.all(again.map(async (i) => {
+      outcomes[i] = await pool.run({ source: candidates[i].text, options: callOptions(options, candidates[i].file, hints, sharing) });
+      record(i);
+    }));
+  }
 }
 
 function createPool(options: RunOptions, cwd: string, files: number): Pool {
@@ -219,7 +242,7 @@ function createPool(options: RunOptions, cwd: string, files: number): Pool {
   return cpus > 1 ? createWorkerPool(cpus, url) : createInlinePool(() => loadTransform(url));
 }
 
-function callOptions(options: RunOptions, file: string, hints: ProjectHints): TransformCallOptions {
+function callOptions(options: RunOptions, file: string, hints: ProjectHints, sharing: ImportedHandlers | null): TransformCallOptions {
   const call: TransformCallOptions = { path: file };
   if (options.parser) call.parser = options.parser;
   if (options.runtimeImport) call.runtimeImport = options.runtimeImport;
@@ -228,6 +251,8 @@ function callOptions(options: RunOptions, file: string, hints: ProjectHints): Tr
   if (handlerHints) call.handlerHints = handlerHints;
   const typeHints = hints.types.get(file);
   if (typeHints) call.typeHints = typeHints;
+  const imported = sharing?.planFor(file);
+  if (imported) call.importedHandlers = imported;
   return call;
 }
 

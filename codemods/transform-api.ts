@@ -25,12 +25,46 @@ export interface TransformCallOptions {
   handlerHints?: HandlerHint[];
   /** Names in this file that the project pass traced to Express types (Request, Response, NextFunction, ...). */
   typeHints?: TypeHint[];
+  /** Handlers shared across modules: which to convert here, which imported ones to register natively (codemods/imported-handlers.ts). */
+  importedHandlers?: ImportedHandlerPlan;
+}
+
+/** How a registration runs a handler, which decides how it converts. */
+export interface HandlerSiteKind {
+  role: 'route' | 'middleware';
+  /** req.url is relative to a router or a use() path there. */
+  relativeUrl: boolean;
+}
+
+export interface DefinitionToConvert extends HandlerSiteKind {
+  /** Where the function (or the factory returning it) starts in the original text, and its local name. */
+  line: number;
+  column: number;
+  name: string | null;
+  /** The function is a factory: the functions it returns are the handlers. */
+  factory: boolean;
+}
+
+export interface ImportedHandlerPlan {
+  /** Functions defined here that every other module registers natively: convert them to runtime handlers. */
+  convert: DefinitionToConvert[];
+  /** Registrations here of functions converted in their own module, as `line:reference` (`8:requireAuth`, `12:users.list`). */
+  native: string[];
+}
+
+export interface ImportedHandlerReport {
+  /** Per definition asked for: null when it was converted, otherwise why not. */
+  definitions: Array<{ line: number; column: number; reason: string | null }>;
+  /** Every registration here of a reference named in `native`: whether it migrated natively, and how it runs the handler. */
+  uses: Array<HandlerSiteKind & { site: string; native: boolean }>;
 }
 
 export interface TransformResult {
   output: string | null;
   entries: MigrationEntry[];
   handlers: { native: number; compat: number };
+  /** Present when the transform was given importedHandlers. */
+  importedHandlers?: ImportedHandlerReport;
 }
 
 export type TransformFn = (source: string, options: TransformCallOptions) => TransformResult | Promise<TransformResult>;
@@ -38,7 +72,7 @@ export type TransformFn = (source: string, options: TransformCallOptions) => Tra
 /** A module path (worker threads can load it) or a function (runs on the main thread). */
 export type TransformSpec = string | TransformFn;
 
-export const DEFAULT_TRANSFORM = new URL('./migrate-source.js', import.meta.url).href;
+export const DEFAULT_TRANSFORM = new URL('./migrate-project-file.js', import.meta.url).href;
 
 export function transformUrl(spec: string | undefined, cwd: string): string {
   if (spec === undefined) return DEFAULT_TRANSFORM;

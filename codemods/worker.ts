@@ -42,7 +42,9 @@ export async function runTask(transform: TransformFn, task: Task): Promise<TaskO
       const got = result === null || typeof result !== 'object' ? String(result) : typeof result.output;
       throw runnerErrors.EXW_ERR_CODEMOD_RUNNER_OUTPUT(task.options.path, got);
     }
-    return { ok: true, result: { output: result.output, entries: result.entries ?? [], handlers: result.handlers ?? { native: 0, compat: 0 } } };
+    const out: TransformResult = { output: result.output, entries: result.entries ?? [], handlers: result.handlers ?? { native: 0, compat: 0 } };
+    if (result.importedHandlers) out.importedHandlers = result.importedHandlers;
+    return { ok: true, result: out };
   } catch (err) {
     return { ok: false, error: describeError(err) };
   }

@@ -35,8 +35,14 @@ export interface HandlerHint {
   param?: number;
   /** For 'router-param': whether that parameter is an app or a router. */
   receiver?: 'app' | 'router';
-  /** The registration that proved it. */
-  from: { file: string; line: number };
+  /** For 'handler': the function is a factory (`requireRole(role)`) whose returned function is what gets registered. */
+  factory?: boolean;
+  /** For 'handler' and 'error-handler': how this registration runs it (the per-file transform has the final word). */
+  role?: 'route' | 'middleware' | 'error';
+  /** Whether req.url is relative there (a router, or use() under a path), as Express sees it. */
+  relativeUrl?: boolean;
+  /** The registration that proved it, and the reference's text there (`requireAuth`, `users.list`, the callee of `requireRole('admin')`). */
+  from: { file: string; line: number; ref?: string };
 }
 
 export interface TypeHint {

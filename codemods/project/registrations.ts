@@ -10,7 +10,7 @@
  * that is not a receiver hides an outer receiver of the same name.
  */
 import type { ts } from 'ts-morph';
-import { createdReceiver, expressNamesIn, typedReceiver, type ExpressNames, type ReceiverKind } from './express-names.js';
+import { createdReceiver, expressNamesIn, requiredModule, typedReceiver, type ExpressNames, type ReceiverKind } from './express-names.js';
 import type { HandlerHint, HintKind } from './hints.js';
 import { isFunctionLike, type Definition, type ModuleGraph, type ModuleInfo } from './module-graph.js';
 import type { TS } from './ts-morph.js';
@@ -75,7 +75,7 @@ export class RegistrationWalk {
       }
       if (ts.isCallExpression(node)) {
         const method = this.registrationOn(node, scopes, state);
-        if (method) this.hintArguments(node, method, state);
+        if (method) this.hintArguments(node, method, scopes, state);
         else this.hintReceiverHandOff(node, scopes, state);
       }
       ts.forEachChild(node, visit);
@@ -143,22 +143,50 @@ export class RegistrationWalk {
     return null;
   }
 
-  private hintArguments(call: ts.CallExpression, method: string, state: FileState): void {
+  private hintArguments(call: ts.CallExpression, method: string, scopes: Scope[], state: FileState): void {
     const { ts } = this;
-    for (const arg of call.arguments) {
-      if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg) && !ts.isCallExpression(arg)) continue;
+    const args = flattenArguments(ts, call.arguments);
+    args.forEach((arg, index) => {
+      if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg) && !ts.isCallExpression(arg)) return;
+      const site = this.siteOf(call, method, index, args, scopes, state);
+      if (ts.isCallExpression(arg) && requiredModule(ts, arg) === null) {
+        this.hintFactory(arg, call, site, state);
+        return;
+      }
       const def = this.graph.resolve(state.module, arg);
       // Inline functions and same-file references are the per-file transform's to see.
-      if (!def || def.module === state.module) continue;
-      this.hintDefinition(def, arg, call, method, state);
-    }
+      if (!def || def.module === state.module) return;
+      this.hintDefinition(def, arg, call, method, state, site);
+    });
   }
 
-  private hintDefinition(def: Definition, ref: ts.Expression, call: ts.CallExpression, method: string, from: FileState): void {
+  /** Where a registered function runs: as the route's handler, as middleware before it or in use(), with a relative req.url or not. */
+  private siteOf(call: ts.CallExpression, method: string, index: number, args: ts.Expression[], scopes: Scope[], state: FileState): Site {
+    const { ts } = this;
+    const callee = call.expression as ts.PropertyAccessExpression;
+    const first = call.arguments[0];
+    const hasPath = first !== undefined && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first) || ts.isRegularExpressionLiteral(first));
+    const onRouter = this.receiverKind(callee.expression, scopes, state) === 'router';
+    if (method !== 'use') return { role: index === args.length - 1 ? 'route' : 'middleware', relativeUrl: onRouter };
+    const scoped = hasPath && !(ts.isStringLiteral(first) && first.text === '/');
+    return { role: 'middleware', relativeUrl: onRouter || scoped };
+  }
+
+  /** `requireRole('admin')`: a function of another module that returns the middleware. */
+  private hintFactory(arg: ts.CallExpression, call: ts.CallExpression, site: Site, state: FileState): void {
+    const { ts } = this;
+    const callee = arg.expression;
+    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return;
+    const def = this.graph.resolve(state.module, callee);
+    if (!def || def.module === state.module || !isFunctionLike(ts, def.node) || !returnsFunction(ts, def.node)) return;
+    this.push('handler', def, callee, call, state, { factory: true, ...site });
+  }
+
+  private hintDefinition(def: Definition, ref: ts.Expression, call: ts.CallExpression, method: string, from: FileState, site: Site): void {
     const { ts } = this;
     if (isFunctionLike(ts, def.node)) {
       const kind: HintKind = method === 'use' && def.node.parameters.length === 4 ? 'error-handler' : 'handler';
-      this.push(kind, def, ref, call, from);
+      this.push(kind, def, ref, call, from, kind === 'error-handler' ? { role: 'error', relativeUrl: false } : site);
       return;
     }
     const target = this.state(def.module);
@@ -190,7 +218,7 @@ export class RegistrationWalk {
     this.push('router-param', def, callee, call, state, { param: index, receiver });
   }
 
-  private push(kind: HintKind, def: Definition, ref: ts.Expression, call: ts.CallExpression, from: FileState, extra: Pick<HandlerHint, 'param' | 'receiver'> = {}): void {
+  private push(kind: HintKind, def: Definition, ref: ts.Expression, call: ts.CallExpression, from: FileState, extra: Pick<HandlerHint, 'param' | 'receiver' | 'factory' | 'role' | 'relativeUrl'> = {}): void {
     const sf = def.module.sf;
     const { line, character } = sf.getLineAndCharacterOfPosition(def.node.getStart(sf));
     const callSf = from.module.sf;
@@ -202,13 +230,36 @@ export class RegistrationWalk {
       line: line + 1,
       column: character,
       ...extra,
-      from: { file: from.module.file, line: callSf.getLineAndCharacterOfPosition(call.getStart(callSf)).line + 1 },
+      from: { file: from.module.file, line: callSf.getLineAndCharacterOfPosition(call.getStart(callSf)).line + 1, ref: ref.getText(callSf) },
     };
-    const key = `${hint.kind}:${hint.file}:${hint.line}:${hint.column}:${hint.param ?? ''}`;
+    // One hint per use: a handler registered in two files (or twice) is migrated only when every use can take it.
+    const key = `${hint.kind}:${hint.file}:${hint.line}:${hint.column}:${hint.param ?? ''}:${hint.from.file}:${hint.from.line}:${hint.from.ref}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.hints.push(hint);
   }
+}
+
+type Site = Pick<HandlerHint, 'role' | 'relativeUrl'>;
+
+/** Registration arguments with arrays spread: `router.get('/', [auth, audit], show)`. */
+function flattenArguments(ts: TS, args: ts.NodeArray<ts.Expression>): ts.Expression[] {
+  return args.flatMap((a) => (ts.isArrayLiteralExpression(a) ? [...a.elements] : [a]));
+}
+
+/** Every `return` of the function (and an arrow's expression body) gives back a function written in place. */
+function returnsFunction(ts: TS, fn: ts.FunctionLikeDeclaration): boolean {
+  const body = fn.body;
+  if (!body) return false;
+  if (!ts.isBlock(body)) return ts.isFunctionExpression(body) || ts.isArrowFunction(body);
+  const returns: ts.ReturnStatement[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(ts, node)) return;
+    if (ts.isReturnStatement(node)) returns.push(node);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return returns.length > 0 && returns.every((r) => r.expression !== undefined && (ts.isFunctionExpression(r.expression) || ts.isArrowFunction(r.expression)));
 }
 
 /** How the reference reached the other module: `users.list` -> 'list', `{ show }` -> 'show', a default import or require -> 'default'. */

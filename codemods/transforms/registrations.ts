@@ -24,6 +24,7 @@ import { isStringLiteral, parseExpression, parseStatement, someNode } from './as
 import { convertRegexPath, convertStringPath, type PathResult } from './route-path.js';
 import type { ReceiverUse } from './receiver-uses.js';
 import { addTodoComment } from './todo-comments.js';
+import { importedNativeRef } from './imported-refs.js';
 
 export const LEGACY_APP = 'legacyApp';
 
@@ -300,6 +301,8 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
       },
     };
   }
+  const imported = ref.kind === 'local-module' || ref.kind === 'foreign' ? importedNativeUse(fc, shared, argPath, role, site.relativeUrl) : null;
+  if (imported) return imported;
   if (ref.kind === 'builtin') {
     const name = ref.name === 'json' ? 'jsonBody' : ref.name === 'urlencoded' ? 'formBody' : 'serveStatic';
     const { j } = fc;
@@ -565,3 +568,15 @@ function responds404(fn: any): boolean {
 }
 
 export type { Shared };
+
+/** A handler from another module that its own module converted (codemods/imported-handlers.ts): registered as it is, natively. */
+function importedNativeUse(fc: FileContext, shared: Shared, argPath: ASTPath<any>, role: Role, relativeUrl: boolean): FnPlan | null {
+  if (role !== 'route' && role !== 'middleware') return null;
+  const use = importedNativeRef(fc, argPath, { role, relativeUrl }, shared.registrationCallees);
+  if (!use) return null;
+  return {
+    node: argPath.node, own: true,
+    entries: [() => addEntry(fc, argPath.node, 'migrated', 'imported-handler', { handler: use.ref, reason: 'converted to a runtime handler in its own module' })],
+    apply: use.applied,
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * Handlers and middleware that one module defines and others register
+ * (`router.use(requireAuth)` with requireAuth from ../middleware/auth) move
+ * to the runtime only when both sides agree: the defining module converts
+ * the function, and every registration of it, in every module, takes it
+ * natively. Either side alone would break the other: a converted function
+ * under fromExpress, or an Express function called as `(ctx)`.
+ *
+ * The runner starts optimistic (every function the project pass saw only
+ * registered, with one role, and whose module no other file imports) and
+ * narrows after each round of transforms: a definition that did not convert,
+ * or a registration that did not migrate natively (its route or router
+ * stayed on Express, the name is also called directly, the file is reverted
+ * because Express mounts it), takes the definition off, and only the files
+ * that name it run again. The set only shrinks, so it settles; a run with
+ * no shared handlers costs nothing extra.
+ */
+import { basename, extname, relative } from 'node:path';
+import type { HandlerHint } from './project/hints.js';
+import { resolveRelative } from './project/resolve-module.js';
+import { keepRoutersMountedByExpress } from './mounted-by-express.js';
+import type { DefinitionToConvert, HandlerSiteKind, ImportedHandlerPlan, TransformResult } from './transform-api.js';
+
+interface SharedDefinition {
+  file: string;
+  line: number;
+  column: number;
+  name: string | null;
+  factory: boolean;
+  kind: HandlerSiteKind;
+  /** The registrations the project pass found, one hint each. */
+  uses: HandlerHint[];
+  /** Why it stays on Express; null while it is still being converted. */
+  reason: string | null;
+  /** A registration reported another role than the hints guessed: the module converted it again, once. */
+  rekinded: boolean;
+}
+
+/** A round that changes nothing settles; more rounds than this means something oscillates, and everything falls back to Express. */
+const MAX_ROUNDS = 8;
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"]*|\.{1,2})['"]/g;
+
+export class ImportedHandlers {
+  private readonly defs: SharedDefinition[] = [];
+  private rounds = 0;
+
+  /**
+   * @param hintsByFile the project pass's handler hints
+   * @param texts every file of the run with its text, to find modules that import a defining module for another reason
+   */
+  constructor(private readonly hintsByFile: Map<string, HandlerHint[]>, texts: Map<string, string>, private readonly cwd: string) {
+    const byKey = new Map<string, HandlerHint[]>();
+    for (const hints of hintsByFile.values()) {
+      for (const hint of hints) {
+        if (hint.kind !== 'handler' || !hint.from.ref || (hint.role !== 'route' && hint.role !== 'middleware')) continue;
+        const key = `${hint.file}:${hint.line}:${hint.column}`;
+        byKey.set(key, [...(byKey.get(key) ?? []), hint]);
+      }
+    }
+    const otherImporters = new Map<string, string | null>();
+    for (const uses of byKey.values()) {
+      const first = uses[0];
+      const kinds = new Set(uses.map((u) => `${u.role}:${u.relativeUrl === true}`));
+      const def: SharedDefinition = {
+        file: first.file, line: first.line, column: first.column, name: first.name, factory: first.factory === true,
+        kind: { role: first.role as HandlerSiteKind['role'], relativeUrl: first.relativeUrl === true },
+        uses, reason: null, rekinded: false,
+      };
+      if (kinds.size > 1) def.reason = 'registered both as a route handler and as middleware, or under different URL bases';
+      if (!otherImporters.has(def.file)) otherImporters.set(def.file, otherImporter(def.file, byKey, texts));
+      const importer = otherImporters.get(def.file);
+      if (importer && !def.reason) def.reason = `its module is also imported by ${relative(cwd, importer)}, which may call it as Express code`;
+      this.defs.push(def);
+    }
+  }
+
+  get active(): boolean {
+    return this.defs.some((d) => d.reason === null);
+  }
+
+  /** What the file's transform converts and registers natively; undefined when the file takes no part. */
+  planFor(file: string): ImportedHandlerPlan | undefined {
+    const convert: DefinitionToConvert[] = [];
+    const native: string[] = [];
+    for (const def of this.defs) {
+      if (def.reason !== null) continue;
+      if (def.file === file) convert.push({ line: def.line, column: def.column, name: def.name, factory: def.factory, ...def.kind });
+      for (const use of def.uses) if (use.from.file === file) native.push(siteOf(use));
+    }
+    return convert.length > 0 || native.length > 0 ? { convert, native } : undefined;
+  }
+
+  /** Files that took part in the last round (they must run again if anything changes). */
+  participants(): Set<string> {
+    const files = new Set<string>();
+    for (const def of this.defs) {
+      files.add(def.file);
+      for (const use of def.uses) files.add(use.from.file);
+    }
+    return files;
+  }
+
+  /**
+   * After a round: takes off every definition that one side could not honour.
+   * Returns the files to transform again (empty once every side agrees).
+   */
+  narrow(outcomes: Map<string, TransformResult>): Set<string> {
+    const rerun = new Set<string>();
+    if (++this.rounds >= MAX_ROUNDS) {
+      for (const def of this.defs.filter((d) => d.reason === null)) this.drop(def, 'the modules using it did not settle on one form', rerun);
+      return rerun;
+    }
+    const reverted = revertedByMounts(outcomes, this.hintsByFile, this.cwd);
+    for (const def of this.defs) {
+      if (def.reason !== null) continue;
+      const reason = this.definitionProblem(def, outcomes, reverted) ?? this.useProblem(def, outcomes, reverted, rerun);
+      if (reason) this.drop(def, reason, rerun);
+    }
+    return rerun;
+  }
+
+  private definitionProblem(def: SharedDefinition, outcomes: Map<string, TransformResult>, reverted: Set<string>): string | null {
+    const outcome = outcomes.get(def.file);
+    if (!outcome) return 'its module could not be transformed';
+    if (reverted.has(def.file)) return 'its module stays on Express';
+    const report = outcome.importedHandlers?.definitions.find((d) => d.line === def.line && d.column === def.column);
+    if (!report) return 'its module did not convert it';
+    return report.reason;
+  }
+
+  private useProblem(def: SharedDefinition, outcomes: Map<string, TransformResult>, reverted: Set<string>, rerun: Set<string>): string | null {
+    const reported = [];
+    for (const use of def.uses) {
+      const site = siteOf(use);
+      const uses = reverted.has(use.from.file) ? [] : outcomes.get(use.from.file)?.importedHandlers?.uses.filter((u) => u.site === site) ?? [];
+      if (uses.length === 0 || uses.some((u) => !u.native)) return `${relative(this.cwd, use.from.file)}:${use.from.line} does not register it natively`;
+      reported.push(...uses);
+    }
+    const kinds = new Set(reported.map((u) => `${u.role}:${u.relativeUrl}`));
+    if (kinds.size > 1) return 'registered both as a route handler and as middleware, or under different URL bases';
+    const { role, relativeUrl } = reported[0];
+    if (role === def.kind.role && relativeUrl === def.kind.relativeUrl) return null;
+    if (def.rekinded) return 'registered as a different kind of handler than it was converted for';
+    def.kind = { role, relativeUrl };
+    def.rekinded = true;
+    rerun.add(def.file);
+    return null;
+  }
+
+  private drop(def: SharedDefinition, reason: string, rerun: Set<string>): void {
+    def.reason = reason;
+    rerun.add(def.file);
+    for (const use of def.uses) rerun.add(use.from.file);
+  }
+}
+
+function siteOf(hint: HandlerHint): string {
+  return `${hint.from.line}:${hint.from.ref}`;
+}
+
+/** A file other than the defining module and its registering modules that imports the defining module. */
+function otherImporter(defFile: string, byKey: Map<string, HandlerHint[]>, texts: Map<string, string>): string | null {
+  const registering = new Set([...byKey.values()].flat().filter((h) => h.file === defFile).map((h) => h.from.file));
+  const stem = basename(defFile, extname(defFile));
+  for (const [file, text] of texts) {
+    if (file === defFile || registering.has(file) || !text.includes(stem)) continue;
+    for (const m of text.matchAll(IMPORT_SPECIFIER)) {
+      if (resolveRelative(file, m[1]) === defFile) return file;
+    }
+  }
+  return null;
+}
+
+/** Files that keepRoutersMountedByExpress would revert, computed on a copy (the runner applies it for real at the end). */
+function revertedByMounts(outcomes: Map<string, TransformResult>, hintsByFile: Map<string, HandlerHint[]>, cwd: string): Set<string> {
+  const copy = new Map([...outcomes].map(([file, r]) => [file, { ...r }]));
+  keepRoutersMountedByExpress(copy, hintsByFile, cwd);
+  const out = new Set<string>();
+  for (const [file, r] of copy) if (r.output === null && outcomes.get(file)!.output !== null) out.add(file);
+  return out;
+}

@@ -1,0 +1,126 @@
+/**
+ * The registering side of handlers defined in other modules. The runner
+ * (codemods/imported-handlers.ts) names the registrations whose function was
+ * converted to a runtime handler in its own module, as `line:reference`;
+ * planFn asks here whether an argument is one of them, and every such
+ * registration is reported back with whether it really migrated natively,
+ * so the runner can keep the definition and its uses in agreement.
+ *
+ * The per-file transform is synchronous, so one file's plan is current at a
+ * time (per worker thread).
+ */
+import type { ASTPath } from 'jscodeshift';
+import type { HandlerSiteKind, ImportedHandlerReport } from '../transform-api.js';
+import { isReference } from './ast-utils.js';
+import type { FileContext } from './context.js';
+
+type Use = ImportedHandlerReport['uses'][number];
+
+interface Current {
+  path: string;
+  native: Set<string>;
+  uses: Use[];
+}
+
+let current: Current | null = null;
+
+/** Runs one file's transform with the registrations that may use imported handlers natively; returns what happened to them. */
+export function withImportedHandlers<T>(path: string, native: readonly string[], run: () => T): { value: T; uses: Use[] } {
+  const previous = current;
+  current = { path, native: new Set(native), uses: [] };
+  try {
+    const value = run();
+    return { value, uses: current.uses };
+  } finally {
+    current = previous;
+  }
+}
+
+export interface ImportedUse {
+  /** `requireAuth`, `users.list`, or the factory callee `requireRole`. */
+  ref: string;
+  /** Marks the registration as migrated natively (call when the plan is applied). */
+  applied: () => void;
+}
+
+/**
+ * The argument at `argPath` is a handler from another module that was
+ * converted there: returns the reference, and records the use. Null when
+ * the runner did not name it, or when this file also uses the imported name
+ * otherwise (then the use is reported as not native, and the definition
+ * stays on Express everywhere).
+ */
+export function importedNativeRef(fc: FileContext, argPath: ASTPath<any>, kind: HandlerSiteKind, registrationCallees: Set<any>): ImportedUse | null {
+  if (!current || current.path !== fc.options.path || current.native.size === 0) return null;
+  const ref = referenceText(argPath.node);
+  const call = registrationCall(argPath);
+  if (!ref || !call) return null;
+  const site = `${call.node.loc?.start.line ?? 0}:${ref.text}`;
+  if (!current.native.has(site)) return null;
+  const use: Use = { site, native: false, role: kind.role, relativeUrl: kind.relativeUrl };
+  current.uses.push(use);
+  if (!usedOnlyInRegistrations(fc, argPath, ref.local, registrationCallees)) return null;
+  return { ref: ref.text, applied: () => { use.native = true; } };
+}
+
+/** `name`, `ns.name`, or the callee of a factory call `name(...)` / `ns.name(...)`; `local` is the binding that must not escape. */
+function referenceText(node: any): { text: string; local: string } | null {
+  const target = node.type === 'CallExpression' ? node.callee : node;
+  if (target.type === 'Identifier') return { text: target.name, local: target.name };
+  if (target.type === 'MemberExpression' && !target.computed && target.object.type === 'Identifier' && target.property.type === 'Identifier') {
+    return { text: `${target.object.name}.${target.property.name}`, local: target.object.name };
+  }
+  return null;
+}
+
+/** The app/router call whose argument (or array element) this is. */
+function registrationCall(argPath: ASTPath<any>): ASTPath<any> | null {
+  let p = argPath.parent;
+  if (p?.node.type === 'ArrayExpression') p = p.parent;
+  return p?.node.type === 'CallExpression' ? p : null;
+}
+
+/**
+ * Every reference to the imported binding in this file is a registration
+ * argument (or, for a namespace, `ns.x` with x registered or another
+ * member): anything else (a direct call, passing it along) may depend on
+ * the Express signature.
+ */
+function usedOnlyInRegistrations(fc: FileContext, argPath: ASTPath<any>, local: string, registrationCallees: Set<any>): boolean {
+  const { j, root } = fc;
+  const scope = argPath.scope?.lookup(local);
+  const shape = argPath.node.type === 'CallExpression' ? argPath.node.callee : argPath.node;
+  const member = shape.type === 'MemberExpression' ? shape.property.name as string : null;
+  let ok = true;
+  root.find(j.Identifier, { name: local }).forEach((p) => {
+    if (!ok || !isReference(p) || isDeclaration(p) || p.scope?.lookup(local) !== scope) return;
+    let at: ASTPath<any> = p;
+    if (member !== null) {
+      const m = p.parent.node;
+      if (m.type !== 'MemberExpression' || m.object !== p.node || m.computed) { ok = false; return; }
+      if (m.property.name !== member) return;
+      at = p.parent;
+    }
+    if (argPath.node.type === 'CallExpression') {
+      if (at.parent.node.type !== 'CallExpression' || at.parent.node.callee !== at.node) { ok = false; return; }
+      at = at.parent;
+    }
+    if (!isRegistrationArgument(at, registrationCallees)) ok = false;
+  });
+  return ok;
+}
+
+/** The import or require that binds the name. */
+function isDeclaration(p: ASTPath<any>): boolean {
+  const parent = p.parent.node;
+  if (/^Import(Default|Namespace)?Specifier$/.test(parent.type)) return true;
+  if (parent.type === 'VariableDeclarator' && parent.id === p.node) return true;
+  return (parent.type === 'ObjectProperty' || parent.type === 'Property') && p.parent.parent?.node.type === 'ObjectPattern';
+}
+
+function isRegistrationArgument(at: ASTPath<any>, registrationCallees: Set<any>): boolean {
+  const parent = at.parent.node;
+  const call = parent.type === 'ArrayExpression' ? at.parent.parent.node : parent;
+  const arg = parent.type === 'ArrayExpression' ? parent : at.node;
+  return call.type === 'CallExpression' && registrationCallees.has(call.callee) && call.arguments.includes(arg);
+}
