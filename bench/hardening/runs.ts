@@ -142,6 +142,7 @@ async function traffic(size: number): Promise<RunOutcome> {
   const report = await runBigTraffic(size * 1024 * 1024);
   const problems: string[] = [];
   if (report.malformed > 0) problems.push(`${report.malformed} entries failed to parse`);
+  if (report.entries !== report.entriesWritten) problems.push(`read ${report.entries} of ${report.entriesWritten} entries`);
   // Bounded means independent of the file size: far below it, whatever the size.
   if (report.rssPeak - report.rssBefore > 128 * 1024 * 1024) problems.push(`RSS grew ${report.rssPeak - report.rssBefore} bytes while streaming`);
   return { result: report, problems };

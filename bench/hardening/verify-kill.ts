@@ -78,6 +78,9 @@ export async function runVerifyKill(requests: number, seed: number): Promise<Ver
 
 export interface BigTrafficReport {
   bytes: number;
+  /** Lines written to the file. */
+  entriesWritten: number;
+  /** Entries the reader gave back. */
   entries: number;
   malformed: number;
   rssBefore: number;
@@ -85,25 +88,28 @@ export interface BigTrafficReport {
   heapPeak: number;
 }
 
-/** Writes `bytes` of NDJSON (1 KiB lines) on the fly, honouring backpressure. */
-async function writeBigTraffic(path: string, bytes: number): Promise<void> {
+/** Writes `bytes` of NDJSON (1 KiB lines) on the fly, honouring backpressure; returns the line count. */
+async function writeBigTraffic(path: string, bytes: number): Promise<number> {
   const out = createWriteStream(path);
   const padding = 'p'.repeat(800);
   let written = 0;
+  let lines = 0;
   for (let i = 0; written < bytes; i++) {
     const line = exchangeLine(i, padding) + '\n';
     written += Buffer.byteLength(line);
+    lines++;
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
+  return lines;
 }
 
 export async function runBigTraffic(bytes: number): Promise<BigTrafficReport> {
   const dir = mkdtempSync(join(tmpdir(), 'exw-big-traffic-'));
   const path = join(dir, 'traffic.ndjson');
   try {
-    await writeBigTraffic(path, bytes);
+    const entriesWritten = await writeBigTraffic(path, bytes);
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     const rssBefore = process.memoryUsage().rss;
@@ -121,7 +127,7 @@ export async function runBigTraffic(bytes: number): Promise<BigTrafficReport> {
         heapPeak = Math.max(heapPeak, m.heapUsed);
       }
     }
-    return { bytes, entries, malformed, rssBefore, rssPeak, heapPeak };
+    return { bytes, entriesWritten, entries, malformed, rssBefore, rssPeak, heapPeak };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
