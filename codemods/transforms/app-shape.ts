@@ -13,7 +13,7 @@ import { addEntry, type FileContext } from './context.js';
 import { isStringLiteral, parseExpression, parseStatement, sourceOf } from './ast-utils.js';
 import type { ReceiverState } from './registrations.js';
 import { LEGACY_APP } from './registrations.js';
-import { DROPPABLE_SETTINGS, settingKey, type ReceiverUse } from './receiver-uses.js';
+import { DROPPABLE_SETTINGS, settingKey, type ReceiverUse, type UseMarks } from './receiver-uses.js';
 import { addTodoComment } from './todo-comments.js';
 
 /** Settings that map onto Server options. */
@@ -55,31 +55,61 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState): void 
   fc.changed = true;
 }
 
-/** `const legacyApp = express();` after the app, `app.requestMiddleware(mountExpress(legacyApp, ...))` after its last registration. */
+/**
+ * `const legacyApp = express();` after the app, `app.requestMiddleware(mountExpress(legacyApp, ...))` after its
+ * last registration. Under middlewareOrder 'registration' a legacy app that native middleware follows (a
+ * closed segment) is mounted right after its own last registration instead, and hands what it does not
+ * answer back to the runtime, so later middleware still run for those requests, in Express's order.
+ */
 export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName: string, finalHandler: 'express' | 'runtime'): void {
   const { j } = fc;
   const r = state.receiver;
   let declStatement = r.declarator.parent as ASTPath<any>;
   if (declStatement.parent?.node.type === 'ExportNamedDeclaration') declStatement = declStatement.parent;
-  const decl = parseStatement(j, `const ${LEGACY_APP} = ${expressName}();`);
-  decl.comments = [j.commentLine(state.legacyCount > 0
-    ? ` expressway-todo: routes on ${LEGACY_APP} stay on Express until migrated; ${r.name} mounts it last`
-    : ` Express answers what no route matches, as before: its 404 page, also for a known path with another method.`, true, false)];
-  declStatement.insertAfter(decl);
-  const regs = state.uses.filter((u) => u.kind === 'registration' || u.kind === 'route-chain') as Array<{ stmt: ASTPath<any>; start?: number; tail?: any }>;
-  const lastUse = [...regs].sort((a, b) => (b.start ?? 0) - (a.start ?? 0))[0];
-  const mount = parseStatement(j, `${r.name}.requestMiddleware(mountExpress(${LEGACY_APP}${finalHandler === 'runtime' ? ", { finalHandler: 'runtime' }" : ''}));`);
+  const segments = [...state.legacySegments];
+  const last = segments.at(-1);
+  // No open segment at the end: Express's own 404 still needs an (empty) legacy app mounted last.
+  if (!last || last.closed) segments.push({ name: segments.length === 0 ? LEGACY_APP : `${LEGACY_APP}${segments.length + 1}`, last: null as never, closed: false });
+  const declarations = segments.map((segment, i) => {
+    const decl = parseStatement(j, `const ${segment.name} = ${expressName}();`);
+    const empty = i === segments.length - 1 && state.legacySegments.length === i;
+    decl.comments = [j.commentLine(empty
+      ? ` Express answers what no route matches, as before: its 404 page, also for a known path with another method.`
+      : segment.closed
+        ? ` expressway-todo: routes on ${segment.name} stay on Express until migrated; ${r.name} mounts it where they were registered`
+        : ` expressway-todo: routes on ${segment.name} stay on Express until migrated; ${r.name} mounts it last`, true, false)];
+    return decl;
+  });
+  declStatement.insertAfter(...declarations);
   fc.compatNames.add('mountExpress');
-  if (lastUse?.tail && Array.isArray(lastUse.stmt.parent?.node.body)) {
-    // The last registration became several statements: go after all of them.
-    const body = lastUse.stmt.parent.node.body as any[];
-    const at = body.indexOf(lastUse.tail);
-    if (at >= 0) { body.splice(at + 1, 0, mount); return; }
+  for (const segment of segments) {
+    const runtimeFinal = segment.closed || finalHandler === 'runtime';
+    const mount = parseStatement(j, `${r.name}.requestMiddleware(mountExpress(${segment.name}${runtimeFinal ? ", { finalHandler: 'runtime' }" : ''}));`);
+    if (segment.closed) insertAfterUse(segment.last as UseMarks & { stmt: ASTPath<any> }, mount);
+    else insertAfterLastRegistration(state, declarations.at(-1), declStatement, mount);
   }
-  const last = lastUse?.stmt ?? declStatement;
+}
+
+/** After a registration, or after all the statements its rewrite became. */
+function insertAfterUse(use: UseMarks & { stmt: ASTPath<any> }, statement: any): void {
+  if (use.tail && Array.isArray(use.stmt.parent?.node.body)) {
+    const body = use.stmt.parent.node.body as any[];
+    const at = body.indexOf(use.tail);
+    if (at >= 0) { body.splice(at + 1, 0, statement); return; }
+  }
+  use.stmt.insertAfter(statement);
+}
+
+function insertAfterLastRegistration(state: ReceiverState, lastDecl: any, declStatement: ASTPath<any>, mount: any): void {
+  const regs = state.uses.filter((u) => u.kind === 'registration' || u.kind === 'route-chain') as Array<UseMarks & { stmt: ASTPath<any> }>;
+  const lastUse = [...regs].sort((a, b) => (b.start ?? 0) - (a.start ?? 0))[0];
   // Last request middleware: answers only what no runtime route matched; with finalHandler 'runtime' what Express
   // does not answer either goes back to the runtime (its notFound), and errors to its panic hooks (compat/mount-express.ts).
-  last.insertAfter(mount);
+  if (lastUse) return insertAfterUse(lastUse, mount);
+  const body = declStatement.parent?.node.body as any[] | undefined;
+  const at = body ? body.indexOf(lastDecl) : -1;
+  if (body && at >= 0) body.splice(at + 1, 0, mount);
+  else declStatement.insertAfter(mount);
 }
 
 /** app.listen(port[, host][, cb]) -> app.listen({ port[, host] }).then(cb); when the http.Server is used, http.createServer(app.handler).listen(...). */

@@ -135,7 +135,12 @@ const cases: Record<string, Probe[]> = {
   // Code left on Express: served through mountExpress / fromExpressErrorHandler next to the runtime routes.
   'double-send-stays-express': [{ path: '/twice?a=1' }, { path: '/twice' }],
   'next-route-stays-express': [{ path: '/users/me' }, { path: '/users/5' }],
-  'interleaved-middleware': [{ path: '/public' }, { path: '/private' }, { path: '/private', headers: { authorization: 'x' } }],
+  'interleaved-middleware': [{ path: '/public' }, { path: '/private' }, { path: '/private', headers: { authorization: 'x' } }, { path: '/nowhere' }, { method: 'post', path: '/public' }],
+  'interleaved-middleware-legacy-runs': [
+    { path: '/stream' }, { path: '/public' }, { path: '/items' }, { path: '/items', headers: { authorization: 'token' } },
+    { path: '/export' }, { path: '/export', headers: { authorization: 'token' } }, { path: '/nope' }, { path: '/nope', headers: { authorization: 'token' } },
+    { method: 'post', path: '/stream' }, { method: 'post', path: '/stream', headers: { authorization: 'token' } },
+  ],
   // Express words the redirect body by content negotiation (and adds Vary: Accept); status and Location are the contract.
   'res-redirect': [{ path: '/old', ignore: ['text', 'vary'] }, { path: '/moved', ignore: ['text', 'vary'] }, { path: '/back', headers: { referer: '/from' } }],
   'res-write-stays-express': [{ path: '/stream' }],

@@ -18,7 +18,7 @@ export function runPipeline(fc: FileContext): void {
   if (!b) return;
   const receivers = findReceivers(fc, b);
   const states = new Map<Receiver, ReceiverState>();
-  for (const r of receivers) states.set(r, { receiver: r, uses: collectUses(fc, r), staysExpress: null, legacyCount: 0, notFound: false, hasErrorHandler: false, serverOptions: [] });
+  for (const r of receivers) states.set(r, { receiver: r, uses: collectUses(fc, r), staysExpress: null, legacyCount: 0, legacySegments: [], notFound: false, hasErrorHandler: false, serverOptions: [] });
   const registrationCallees = new Set<any>();
   for (const s of states.values()) {
     s.staysExpress = firstBlocker(s, receivers);

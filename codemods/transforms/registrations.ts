@@ -38,6 +38,11 @@ export interface ReceiverState {
   staysExpress: string | null;
   /** Registrations moved to the legacy Express app. */
   legacyCount: number;
+  /**
+   * Apps: the legacy Express apps in registration order. Under middlewareOrder 'registration' a run of
+   * legacy registrations that native middleware follows gets its own app, mounted where the run ends.
+   */
+  legacySegments: LegacySegment[];
   notFound: boolean;
   /** A panic hook from the app's own (or wrapped) error middleware. */
   hasErrorHandler: boolean;
@@ -56,7 +61,11 @@ interface Shared {
   viaCompat: boolean;
 }
 
-type Planned = { apply: () => void; handlers: number; compatHandlers?: number; entries: Array<() => void>; routeKeys?: string[] };
+/** One legacy Express app and the last registration moved onto it (its mount goes after that one when `closed`). */
+export interface LegacySegment { name: string; last: ReceiverUse; closed: boolean }
+
+/** `positional`: emits request middleware or a mount, whose place among the routes matters under middlewareOrder 'registration'. */
+type Planned = { apply: () => void; handlers: number; compatHandlers?: number; entries: Array<() => void>; routeKeys?: string[]; positional?: boolean };
 type Legacy = { legacy: string; handlers: number };
 type Plan = Planned | Legacy;
 
@@ -69,21 +78,21 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
   const regs = state.uses.filter((u): u is Extract<ReceiverUse, { kind: 'registration' | 'route-chain' }> => u.kind === 'registration' || u.kind === 'route-chain')
     .sort((a, b) => (a.stmt.node.start ?? 0) - (b.stmt.node.start ?? 0));
   const lastRoute = regs.reduce((acc, u, i) => (isRouteLike(u) ? i : acc), -1);
-  let interleaved: string | null = null;
+  // Middleware (or a mounted router, which may bring its own) after a route: Express runs it only for the
+  // requests earlier routes did not answer, which the runtime does under middlewareOrder 'registration'.
+  let ordered = false;
   const plans: Array<{ use: (typeof regs)[number]; plan: Plan }> = [];
   regs.forEach((use, i) => {
     let plan: Plan;
-    if (interleaved) plan = { legacy: interleaved, handlers: countOwnHandlers(use) };
-    else if (use.kind === 'route-chain') plan = planRouteChain(shared, r, use);
+    if (use.kind === 'route-chain') plan = planRouteChain(shared, r, use);
     else if (use.method === 'use') {
-      plan = planUse(shared, r, use, { afterRoutes: i > lastRoute, routesBefore: regs.slice(0, i).some(isRouteLike) });
-      if (!isLegacy(plan) && (plan as { interleaved?: boolean }).interleaved) {
-        interleaved = 'middleware registered between routes (Express runs it only for the routes after it)';
-        plan = { legacy: interleaved, handlers: countOwnHandlers(use) };
-      }
+      const before = regs.slice(0, i).filter(isRouteLike);
+      plan = planUse(shared, r, use, { afterRoutes: i > lastRoute, routesBefore: before.length > 0 });
+      if (!isLegacy(plan) && plan.positional && before.some((b) => mayOverlap(usePrefix(use), b))) ordered = true;
     } else plan = planRoute(shared, r, use);
     plans.push({ use, plan });
   });
+  if (ordered) state.serverOptions.push("middlewareOrder: 'registration'");
 
   demoteDuplicateRoutes(plans);
   demoteShadowingRoutes(plans);
@@ -99,14 +108,25 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     }
     return;
   }
+  let segment: LegacySegment | null = null;
   for (const p of plans) {
     if (isLegacy(p.plan)) {
-      moveToLegacy(fc, r, p.use, p.plan.legacy);
+      if (!segment) {
+        segment = { name: state.legacySegments.length === 0 ? LEGACY_APP : `${LEGACY_APP}${state.legacySegments.length + 1}`, last: p.use, closed: false };
+        state.legacySegments.push(segment);
+      }
+      segment.last = p.use;
+      moveToLegacy(fc, r, p.use, p.plan.legacy, segment.name);
       fc.handlers.compat += p.plan.handlers;
       state.legacyCount++;
       continue;
     }
     const planned = p.plan as Planned;
+    if (ordered && segment && planned.positional) {
+      // Native middleware follows legacy routes: Express answered those first, so their app is mounted here.
+      segment.closed = true;
+      segment = null;
+    }
     planned.apply();
     planned.entries.forEach((e) => e());
     fc.handlers.native += planned.handlers;
@@ -204,6 +224,32 @@ function isRouteLike(u: ReceiverUse): boolean {
     || (a.type === 'CallExpression' && a.callee.type === 'Identifier' && a.callee.name === 'require'));
 }
 
+/** The path prefix of `app.use('/p', ...)`, '/' without one, null when it is not a string literal. */
+function usePrefix(use: Extract<ReceiverUse, { kind: 'registration' }>): string | null {
+  const first = use.args[0];
+  if (isStringLiteral(first)) return first.value;
+  return first && /Function|Identifier|CallExpression|ArrayExpression/.test(first.type) ? '/' : null;
+}
+
+/**
+ * Whether middleware under `prefix` can meet the requests of an earlier route or mount `earlier`: if it
+ * cannot (`/api` after `/health`), registration order changes nothing there. Params and patterns match anything.
+ */
+function mayOverlap(prefix: string | null, earlier: ReceiverUse): boolean {
+  const path = earlier.kind === 'route-chain' ? earlier.path : earlier.kind === 'registration' ? earlier.args[0] : null;
+  if (prefix === null || !isStringLiteral(path)) return true;
+  const split = (p: string) => p.toLowerCase().split('/').filter(Boolean);
+  const [mw, other] = [split(prefix), split(path.value)];
+  const isMount = earlier.kind === 'registration' && earlier.method === 'use';
+  // A route shorter than the prefix cannot lie inside it (unless a pattern swallows segments); a mount's routes can.
+  if (!isMount && other.length < mw.length && !/[*(]/.test(path.value)) return false;
+  for (let i = 0; i < Math.min(mw.length, other.length); i++) {
+    if (/[:*?+()]/.test(other[i]) || mw[i] === other[i]) continue;
+    return false;
+  }
+  return true;
+}
+
 function describe(r: Receiver, use: ReceiverUse): string {
   if (use.kind === 'route-chain') return `${r.name}.route(${pathText(use.path)})`;
   if (use.kind === 'registration') return `${r.name}.${use.method}(${use.args[0] && isStringLiteral(use.args[0]) ? `'${use.args[0].value}'` : ''})`;
@@ -223,12 +269,12 @@ function countOwnHandlers(use: ReceiverUse): number {
   return args.flatMap((a: any) => (a.type === 'ArrayExpression' ? a.elements : [a])).filter((a: any) => a && (a.type === 'Identifier' || /Function/.test(a.type))).length;
 }
 
-function moveToLegacy(fc: FileContext, r: Receiver, use: ReceiverUse & { stmt: ASTPath<any> }, reason: string): void {
+function moveToLegacy(fc: FileContext, r: Receiver, use: ReceiverUse & { stmt: ASTPath<any> }, reason: string, target = LEGACY_APP): void {
   const { j } = fc;
   j(use.stmt).find(j.Identifier, { name: r.name }).filter((p) => p.parent.node.type === 'MemberExpression' && p.parent.node.object === p.node)
-    .forEach((p) => { p.replace(j.identifier(LEGACY_APP)); });
+    .forEach((p) => { p.replace(j.identifier(target)); });
   addTodoComment(fc, use.stmt, reason);
-  addEntry(fc, use.stmt.node, 'compat', 'legacy-express-app', { reason, handler: describe({ ...r, name: LEGACY_APP }, use) });
+  addEntry(fc, use.stmt.node, 'compat', 'legacy-express-app', { reason, handler: describe({ ...r, name: target }, use) });
   fc.changed = true;
 }
 
@@ -438,7 +484,7 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
 
 /* ------------------------------------------------------------------ use */
 
-function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'registration' }>, where: { afterRoutes: boolean; routesBefore: boolean }): Plan & { interleaved?: boolean; notFound?: boolean } {
+function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'registration' }>, where: { afterRoutes: boolean; routesBefore: boolean }): Plan & { notFound?: boolean } {
   const { fc } = shared;
   const { j } = fc;
   const handlers = countOwnHandlers(use);
@@ -516,14 +562,13 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
     if (typeof plan === 'string') return { legacy: plan, handlers };
     fns.push(plan);
     if (isTrailing404) { notFound = true; shared.states.get(r)!.notFound = true; outs.push({ method: 'notFound', args: [plan.node] }); continue; }
-    // Any middleware after a route (ours, third-party or built-in) runs only for later routes in Express.
     plainMiddleware = true;
     outs.push({ method: 'requestMiddleware', args: scopedPrefix ? [j.stringLiteral(scopedPrefix), plan.node] : [plan.node] });
   }
   return {
     ...countPlanned(fns),
     notFound,
-    interleaved: plainMiddleware && where.routesBefore,
+    positional: plainMiddleware || outs.some((o) => o.method === 'mount'),
     entries: fns.flatMap((f) => f.entries),
     apply: () => {
       fns.forEach((f) => f.apply());

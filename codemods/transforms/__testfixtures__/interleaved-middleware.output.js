@@ -1,22 +1,23 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
-const app = new Server();
+const app = new Server({ middlewareOrder: 'registration' });
 
-// expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
 app.get('/public', async (ctx) => ctx.json({ public: true }));
 
 // Only routes below need a token.
-// expressway-todo: middleware registered between routes (Express runs it only for the routes after it)
-legacyApp.use((req, res, next) => {
-  if (!req.get('authorization')) return res.sendStatus(401);
-  next();
+app.requestMiddleware(async (ctx) => {
+  if (!ctx.header('authorization')) {
+    ctx.status = 401;
+    ctx.text('Unauthorized');
+    ctx.abort();
+  }
 });
 
-// expressway-todo: middleware registered between routes (Express runs it only for the routes after it)
-legacyApp.get('/private', (req, res) => res.json({ private: true }));
+app.get('/private', async (ctx) => ctx.json({ private: true }));
 
 app.requestMiddleware(mountExpress(legacyApp));
 
