@@ -57,7 +57,7 @@ describe('project pass: handlers passed by reference', () => {
       { kind: 'handler', file: 'controllers/users.js', name: 'create', exportName: 'create', line: 2, column: 17 },
       { kind: 'error-handler', file: 'middleware/errors.js', name: 'onError', exportName: 'default', line: 1, column: 17 },
     ]);
-    expect(handlers[1].from).toEqual({ file: 'app.js', line: 6 });
+    expect(handlers[1].from).toEqual({ file: 'app.js', line: 6, ref: 'users.list' });
     expect(files).toEqual(['app.js', 'controllers/posts.js', 'controllers/users.js', 'middleware/errors.js']);
   });
 
@@ -125,11 +125,43 @@ describe('project pass: routers across files', () => {
     const { handlers, files } = await hintsFor(dir, ['app.js', 'admin.js']);
     expect(handlers.map(({ kind, file, name, line, param, receiver }) => ({ kind, file, name, line, param, receiver }))).toEqual([
       { kind: 'router', file: 'admin.js', name: 'admin', line: 2, param: undefined, receiver: undefined },
+      // One hint per registration: routes/users.js and admin.js both register it.
+      { kind: 'handler', file: 'controllers/users.js', name: 'list', line: 1, param: undefined, receiver: undefined },
       { kind: 'handler', file: 'controllers/users.js', name: 'list', line: 1, param: undefined, receiver: undefined },
       { kind: 'router-param', file: 'routes/index.js', name: null, line: 2, param: 0, receiver: 'router' },
       { kind: 'router-param', file: 'routes/users.js', name: 'register', line: 2, param: 0, receiver: 'router' },
     ]);
     expect(files).toEqual(['admin.js', 'app.js', 'controllers/users.js', 'routes/index.js', 'routes/users.js']);
+  });
+
+  it('hints middleware factories and says how each registration runs the function', async () => {
+    const dir = tree({
+      'app.mjs': [
+        "import express from 'express';",
+        "import { guard, audit, show, notAFactory } from './mw.mjs';",
+        'const app = express();',
+        'const router = express.Router();',
+        "app.use(audit);",
+        "router.get('/:id', guard('admin'), [audit], show);",
+        "app.use('/api', router);",
+        "app.get('/x', notAFactory(1));",
+      ].join('\n'),
+      'mw.mjs': [
+        'export function guard(role) {',
+        '  return (req, res, next) => next();',
+        '}',
+        'export const audit = (req, res, next) => next();',
+        'export function show(req, res) { res.end(); }',
+        'export function notAFactory(n) { return n > 0 ? null : 1; }',
+      ].join('\n'),
+    });
+    const { handlers } = await hintsFor(dir, ['app.mjs']);
+    expect(handlers.map(({ name, factory, role, relativeUrl, from }) => ({ name, factory, role, relativeUrl, ref: from.ref, line: from.line }))).toEqual([
+      { name: 'guard', factory: true, role: 'middleware', relativeUrl: true, ref: 'guard', line: 6 },
+      { name: 'audit', factory: undefined, role: 'middleware', relativeUrl: false, ref: 'audit', line: 5 },
+      { name: 'audit', factory: undefined, role: 'middleware', relativeUrl: true, ref: 'audit', line: 6 },
+      { name: 'show', factory: undefined, role: 'route', relativeUrl: true, ref: 'show', line: 6 },
+    ]);
   });
 
   it('treats TypeScript parameters typed as Express receivers as proven', async () => {
