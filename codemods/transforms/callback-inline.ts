@@ -24,10 +24,13 @@ import type { HandlerEnv } from './handler-env.js';
 /** Promise executors the inliner creates: they run synchronously inside the handler, so req/res there are fine. */
 export const TRANSPARENT_FUNCTIONS = new WeakSet<object>();
 
-const NODE_STYLE_ERR = /^(err|error|er|e|ex|dbErr|dbError)$/;
+/** First parameter of a Node-style callback: `err`, `error`, `e`, `saveErr`, `readError`, `err2`. */
+const NODE_STYLE_ERR = /^(e|er|ex|err|error)\d*$|^(err|error)[A-Z_]|[a-z0-9](Err|Error)$/;
 const TIMERS = new Set(['setTimeout', 'setImmediate']);
 /** APIs whose callback runs many times: never turned into one awaited promise. */
 const REPEATING = /^(on|once|addListener|prependListener|each|forEach|setInterval|watch|subscribe|pipe)$/;
+/** Array and string methods whose callback runs synchronously, per element: a parameterless callback there is not a completion. */
+const ITERATING = /^(map|filter|some|every|find|findIndex|findLast|findLastIndex|reduce|reduceRight|flatMap|sort|replace|replaceAll|from)$/;
 
 function calleeName(callee: any): string | null {
   if (callee.type === 'Identifier') return callee.name;
@@ -90,7 +93,9 @@ function planCallback(env: HandlerEnv, call: any, names: string[], collision: (d
   if (!usesNames(fn.body, names)) return null;
   const timer = timerName;
   if (timer && (fn !== call.arguments[0] || fn.params.length > 0)) return null;
-  if (!timer && !(fn === call.arguments.at(-1) && fn.params[0]?.type === 'Identifier' && NODE_STYLE_ERR.test(fn.params[0].name))) return null;
+  // A last-argument callback taking nothing is a completion callback (`db.update(id, row, () => next(err))`): it cannot be an iterator's.
+  const completion = fn.params.length === 0 && !ITERATING.test(name);
+  if (!timer && !(fn === call.arguments.at(-1) && (completion || (fn.params[0]?.type === 'Identifier' && NODE_STYLE_ERR.test(fn.params[0].name))))) return null;
   const { usesThis, usesArguments } = usesThisOrArguments(fn);
   if (usesArguments) return null;
   const self = usesThis ? 'callbackThis' : null;

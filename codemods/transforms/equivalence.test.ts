@@ -35,9 +35,16 @@ const stubs: Record<string, unknown> = {
     run(_sql: string, _params: unknown[], cb: (this: { lastID: number }, err: Error | null) => void) {
       later(() => cb.call({ lastID: 7 }, null));
     },
+    // Races against a 200 ms timer: 'slow' never answers (the timer wins), 'late' answers after the timer has.
+    ping(mode: string, cb: (err: Error | null) => void) {
+      if (mode === 'err') later(() => cb(new Error('db down')));
+      else if (mode === 'late') setTimeout(() => cb(null), 400).unref();
+      else if (mode !== 'slow') later(() => cb(null));
+    },
   },
   './cache': {
     lookup(key: string, cb: (err: Error | null, hit?: unknown) => void) {
+      if (key === 'slow') return;
       later(() => (key === 'err' ? cb(new Error('cache down')) : cb(null, key === 'hit' ? '<b>cached</b>' : key === 'obj' ? { cached: true } : null)));
     },
   },
@@ -149,8 +156,14 @@ const cases: Record<string, Probe[]> = {
   'error-handler-stays-express': [{ path: '/boom' }],
   'errorhandler-package': [{ path: '/boom', statusOnly: true }],
   'path-scoped-third-party': [{ path: '/api/items', headers: { origin: 'https://other.example' } }],
-  'callback-in-loop-stays-express': [{ path: '/batch?ids=1,2' }],
-  'callback-followed-by-code-stays-express': [{ path: '/race?id=1' }],
+  // Respond-promises: the first decision wins, the losing callback changes nothing, the server keeps answering.
+  'callback-race-timeout': [{ path: '/health?mode=fast' }, { path: '/health?mode=err' }, { path: '/health?mode=slow' }, { path: '/health?mode=late' }, { path: '/health?mode=fast' }],
+  'callback-race-middleware': [{ path: '/page?key=hit' }, { path: '/page?key=obj' }, { path: '/page?key=miss' }, { path: '/page?key=err' }, { path: '/page?key=slow' }],
+  'respond-promise-twice-stays-express': [{ path: '/users/1' }],
+  'respond-promise-await-stays-express': [{ path: '/users/1' }],
+  'respond-promise-work-after-next-stays-express': [{ path: '/?key=miss' }],
+  'callback-in-loop': [{ path: '/batch?ids=1,2' }],
+  'callback-followed-by-code': [{ path: '/race?id=1' }],
   'work-after-next-stays-express': [{ path: '/anything', statusOnly: true }],
   'res-mutation-stays-express': [{ path: '/' }],
   'req-custom-unknown-stays-express': [{ path: '/tenant' }],

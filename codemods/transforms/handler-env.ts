@@ -1,5 +1,6 @@
 /** What a handler conversion knows about where the handler is registered. */
 import type { FileContext } from './context.js';
+import type { Settle } from './respond-promise.js';
 
 export type Role = 'route' | 'middleware' | 'error' | 'notFound';
 
@@ -26,6 +27,8 @@ export interface HandlerEnv {
   bridgedReads: Set<string>;
   /** Segments of the route's own (router-relative) path, to compute Express's req.baseUrl; null when unknown. */
   routeSegments: number | null;
+  /** Set when the handler answers from callbacks through one promise (respond-promise.ts): every decision is guarded. */
+  settle: Settle | null;
 }
 
 /** Parses one expression in the file's own parser. */

@@ -12,6 +12,7 @@ import { fail, NotConvertible, type HandlerEnv, type Role } from './handler-env.
 import { rewriteRequestRef } from './request-members.js';
 import { chainFrom, NO_COUNTERPART, staticKind, rewriteResponseValue, setsContentType, TERMINAL, translateChain } from './response-calls.js';
 import { checkSingleResponse } from './response-flow.js';
+import { finishRespondPromise, guarded, wrapInRespondPromise } from './respond-promise.js';
 
 export interface HandlerSite {
   role: Role;
@@ -33,12 +34,24 @@ export function hasHandlerShape(fn: any, role: Role): boolean {
   return role === 'error' ? n === 4 : n >= 2 && n <= 3;
 }
 
+const NESTED_REASON = 'is used inside a nested function that cannot be awaited';
+
+/**
+ * Callbacks are awaited in place first (callback-inline.ts); a handler that
+ * still answers from a callback is tried again as one respond-promise.
+ */
 export function convertHandler(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult {
   try {
-    return convert(fc, fnNode, site);
+    return convert(fc, fnNode, site, 'inline');
   } catch (err) {
-    if (err instanceof NotConvertible) return { ok: false, reason: err.message };
-    throw err;
+    if (!(err instanceof NotConvertible)) throw err;
+    if (!err.message.includes(NESTED_REASON)) return { ok: false, reason: err.message };
+    try {
+      return convert(fc, fnNode, site, 'promise');
+    } catch (again) {
+      if (again instanceof NotConvertible) return { ok: false, reason: `${err.message}; as a respond-promise: ${again.message}` };
+      throw again;
+    }
   }
 }
 
@@ -54,7 +67,7 @@ function pickContextName(fn: any): string {
   fail('no free name for the context parameter');
 }
 
-function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult {
+function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inline' | 'promise'): HandlerResult {
   const { j } = fc;
   if (!hasHandlerShape(fnNode, site.role)) fail('not an Express handler signature');
   const offset = site.role === 'error' ? 1 : 0;
@@ -70,8 +83,9 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult
   const env: HandlerEnv = {
     fc, role: site.role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable: site.stateReadable,
     ctx: pickContextName(fnNode), setsContentType: false, sendsString: false, stateWrites: new Set(),
-    bridgeable: site.bridgeable ?? false, bridgedReads: new Set(), routeSegments: site.routeSegments ?? null,
+    bridgeable: site.bridgeable ?? false, bridgedReads: new Set(), routeSegments: site.routeSegments ?? null, settle: null,
   };
+  const typed = !!fnNode.params[offset].typeAnnotation || /\.[mc]?tsx?$/.test(fc.options.path);
   const names = [req, res, ...(next ? [next] : [])];
 
   // Name the first Express-only member up front: a clearer reason than any later check.
@@ -79,21 +93,28 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult
     const m = ref.parent.node;
     if (m.type === 'MemberExpression' && m.object === ref.node && !m.computed && NO_COUNTERPART[m.property.name]) fail(NO_COUNTERPART[m.property.name]);
   }
-  inlineCallbacks(env, fn, names, next);
+  if (strategy === 'inline') inlineCallbacks(env, fn, names, next);
+  else env.settle = wrapInRespondPromise(env, fn, names, typed);
   for (const name of names) {
     for (const ref of refsOf(j, fn, name)) {
-      if (ownerFunction(ref) !== clone) fail(`${name} is used inside a nested function that cannot be awaited (a callback that is not Node-style, in a loop, or followed by more code)`);
+      if (ownerFunction(ref) === clone) continue;
+      const unstable = name === req ? unstableRequestUse(env, ref) : null;
+      if (name === req && !unstable) continue;
+      if (!env.settle) fail(`${name} ${NESTED_REASON} (a callback that is not Node-style, in a loop, or followed by more code)`);
+      if (unstable) fail(unstable);
     }
   }
   env.setsContentType = refsOf(j, fn, res).some((r) => { const c = chainFrom(r); return !!c && setsContentType(c.calls); });
   env.sendsString = refsOf(j, fn, res).some((r) => { const c = chainFrom(r); return !!c && c.calls.some((k) => k.name === 'send' && k.args[0] && staticKind(k.args[0]) === 'string'); });
 
-  checkSingleResponse(clone.body, collectEvents(env, fn, res, next));
+  const events = collectEvents(env, fn, res, next);
+  if (env.settle) checkEachFunction(env, fn, events);
+  else checkSingleResponse(clone.body, events);
   if (next) translateNextCalls(env, fn, next);
   drain(env, fn, res, (ref) => translateResponseRef(env, fn, ref));
   drain(env, fn, req, (ref) => rewriteRequestRef(env, ref));
+  if (env.settle) finishRespondPromise(env, env.settle);
 
-  const typed = !!fnNode.params[offset].typeAnnotation || /\.[mc]?tsx?$/.test(fc.options.path);
   const ctxParam = j.identifier(env.ctx);
   if (typed) (ctxParam as any).typeAnnotation = j.tsTypeAnnotation(j.tsTypeReference(j.identifier('Context')));
   clone.params = errParam ? [ctxParam, errParam] : [ctxParam];
@@ -102,20 +123,53 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite): HandlerResult
   return { ok: true, node: clone, stateWrites: env.stateWrites, bridgedReads: env.bridgedReads, typed };
 }
 
+/**
+ * `req.query.x` read inside a callback (`events.find((e) => e.id === Number(req.params.id))`):
+ * the Context member holds the same value whenever the callback runs. In
+ * middleware, Express changes req.params/url/path/baseUrl once next() moves
+ * on, so those stay in the handler's own code.
+ */
+function unstableRequestUse(env: HandlerEnv, ref: ASTPath<any>): string | null {
+  const member = ref.parent?.node;
+  if (member?.type !== 'MemberExpression' || member.object !== ref.node || member.computed) return 'req is passed around inside a callback';
+  const name = member.property.name as string;
+  if (env.role !== 'route' && ['params', 'url', 'path', 'baseUrl'].includes(name)) return `req.${name} is read inside a callback of middleware (Express changes it once next() moves on)`;
+  // Assignments (req.user = x) and calls with side effects (req.on) are not reads.
+  const outer = ref.parent.parent?.node;
+  const written = (outer?.type === 'AssignmentExpression' && outer.left === member) || outer?.type === 'UpdateExpression' || (outer?.type === 'UnaryExpression' && outer.operator === 'delete');
+  if (written) return `req.${name} is written inside a callback`;
+  if (outer?.type === 'CallExpression' && outer.callee === member && !['get', 'header', 'is', 'accepts'].includes(name)) return `req.${name}() is called inside a callback`;
+  return null;
+}
+
+/** In a respond-promise every function is checked on its own: a callback may not answer twice on one path either. */
+function checkEachFunction(env: HandlerEnv, fn: ASTPath<any>, events: ReturnType<typeof collectEvents>): void {
+  const { j } = env.fc;
+  const all = [...events.responds, ...events.continues];
+  const owners = new Set<any>([env.settle!.executor]);
+  j(fn).find(j.Node).filter((p: ASTPath<any>) => all.includes(p.node)).forEach((p: ASTPath<any>) => { owners.add(enclosingFunction(p)?.node); });
+  for (const owner of owners) if (owner) checkSingleResponse(owner.body, events);
+}
+
 function ownerFunction(ref: ASTPath): any {
   let fn = enclosingFunction(ref);
   while (fn && TRANSPARENT_FUNCTIONS.has(fn.node)) fn = enclosingFunction(fn);
   return fn?.node;
 }
 
-/** Re-queries after every rewrite (paths go stale when nodes are replaced) until no reference is left. */
+/**
+ * Re-queries after every rewrite (paths go stale when nodes are replaced) until
+ * no reference is left; the query that checks a rewrite made progress is the
+ * next round's list.
+ */
 function drain(env: HandlerEnv, fn: ASTPath<any>, name: string, rewrite: (ref: ASTPath<any>) => void): void {
+  let refs = refsOf(env.fc.j, fn, name);
   for (let guard = 0; guard < 500; guard++) {
-    const refs = refsOf(env.fc.j, fn, name);
     if (refs.length === 0) return;
     const before = refs.length;
     rewrite(refs[0]);
-    if (refsOf(env.fc.j, fn, name).length >= before) fail(`could not translate a use of ${name}`);
+    refs = refsOf(env.fc.j, fn, name);
+    if (refs.length >= before) fail(`could not translate a use of ${name}`);
   }
   fail(`too many uses of ${name}`);
 }
@@ -183,6 +237,7 @@ function translateNextCalls(env: HandlerEnv, fn: ASTPath<any>, next: string): vo
     const call = ref.parent;
     const c = containerOf(fn, call, 'next()');
     const [arg] = call.node.arguments;
+    if (env.settle) return settleNext(env, fn, c, arg);
     if (!arg) {
       if (env.role === 'route') fail('next() in a route handler falls through to later routes');
       if (env.role !== 'middleware') fail('next() in an error or not-found handler delegates to Express');
@@ -195,6 +250,27 @@ function translateNextCalls(env: HandlerEnv, fn: ASTPath<any>, next: string): vo
   });
 }
 
+/**
+ * In a respond-promise, next() / next(err) settle the promise. Express runs
+ * the next handler inside next(), before the code after it: that code must
+ * not exist (next is last in its function, or returned).
+ */
+function settleNext(env: HandlerEnv, fn: ASTPath<any>, c: Container, arg: any): void {
+  const settle = env.settle!;
+  if (!arg && env.role === 'route') fail('next() in a route handler falls through to later routes');
+  if (!arg && env.role !== 'middleware') fail('next() in an error or not-found handler delegates to Express');
+  if (arg && env.role === 'error') fail('next(err) in an error handler delegates to the next Express error handler');
+  const own = enclosingFunction(c.path);
+  if (c.kind === 'statement' && (!own || !isTailPosition(c.path, own))) fail('work after next() in a callback');
+  replaceGuarded(env, fn, c, guarded(env, settle, [], arg ? 'reject' : 'resolve', arg));
+}
+
+/** `if (x) res.json(y)` -> `if (x) { if (!responded) { ... } }`: braces, so the guard does not read as an else-less chain. */
+function replaceGuarded(env: HandlerEnv, fn: ASTPath<any>, c: Container, guard: any): void {
+  const bare = c.path.parent.node.type === 'IfStatement' && c.kind === 'statement';
+  replaceContainer(env, fn, c, [bare ? env.fc.j.blockStatement([guard]) : guard]);
+}
+
 function translateResponseRef(env: HandlerEnv, fn: ASTPath<any>, ref: ASTPath<any>): void {
   const { j } = env.fc;
   const member = ref.parent;
@@ -203,9 +279,11 @@ function translateResponseRef(env: HandlerEnv, fn: ASTPath<any>, ref: ASTPath<an
   const chain = chainFrom(ref);
   if (!chain) fail(`res.${member.node.property.name} has no runtime counterpart`);
   const c = containerOf(fn, chain.top, `res.${chain.calls[0].name}()`);
-  const { statements, terminal } = translateChain(env, chain.calls);
+  const { statements, terminal, awaits } = translateChain(env, chain.calls);
   if (terminal && env.role === 'middleware') {
     statements.push(j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('abort')), [])));
   }
-  replaceContainer(env, fn, c, statements);
+  if (!env.settle) return replaceContainer(env, fn, c, statements);
+  if (awaits) fail(`res.${chain.calls.at(-1)!.name}() inside a callback (the file is sent asynchronously)`);
+  replaceGuarded(env, fn, c, guarded(env, env.settle, statements, terminal ? 'resolve' : null));
 }
