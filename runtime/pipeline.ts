@@ -24,17 +24,14 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/** Entry point: runs the whole pipeline of a Context whose plan is set. */
+/**
+ * Entry point: runs the whole pipeline of a Context whose plan is set.
+ * Synchronous functions run in this call; at the first thenable the rest
+ * moves to one async function (continueAsync). Never throws or rejects.
+ */
 export function runPipeline(ctx: Context<any, any>): void {
-  const pending = runRequestSteps(ctx, 0);
-  if (pending !== undefined) pending.then(undefined, lastResort);
-}
-
-function runRequestSteps(ctx: Context<any, any>, from: number): Promise<void> | undefined {
-  const plan = ctx._plan!;
-  const steps = plan.steps;
-  const scopes = plan.scopes;
-  for (let i = from; i < steps.length; i++) {
+  const { steps, scopes } = ctx._plan!;
+  for (let i = 0; i < steps.length; i++) {
     if (ctx.aborted) break;
     if (scopes !== null) {
       const scope = scopes[i];
@@ -44,54 +41,115 @@ function runRequestSteps(ctx: Context<any, any>, from: number): Promise<void> | 
     try {
       result = steps[i]!(ctx);
     } catch (err) {
-      return handleError(ctx, err, false);
+      failRequest(ctx, err);
+      return;
     }
-    if (isThenable(result)) return continueRequestSteps(ctx, result, i + 1);
+    if (isThenable(result)) {
+      void continueAsync(ctx, result, REQUEST_PHASE, i + 1);
+      return;
+    }
   }
-  return respond(ctx);
+  respond(ctx);
 }
 
-async function continueRequestSteps(ctx: Context<any, any>, pending: PromiseLike<unknown>, from: number): Promise<void> {
-  try {
-    await pending;
-  } catch (err) {
-    return handleError(ctx, err, false);
+/** Response middleware (unless commitHead already ran them), then the write; synchronous until a thenable. */
+function respond(ctx: Context<any, any>): void {
+  if (ctx._res === null) {
+    finishUpgrade(ctx);
+    return;
   }
-  const { steps, scopes } = ctx._plan!;
-  for (let i = from; i < steps.length; i++) {
-    if (ctx.aborted) break;
-    if (scopes !== null) {
-      const scope = scopes[i];
-      if (scope != null && !scope.matches(ctx.path)) continue;
+  const { response, responseScopes } = ctx._plan!;
+  if (!ctx._responseRan && response !== null) {
+    ctx._markResponseRan();
+    for (let i = 0; i < response.length; i++) {
+      if (responseScopes !== null) {
+        const scope = responseScopes[i];
+        if (scope != null && !scope.matches(ctx.path)) continue;
+      }
+      let result: unknown;
+      try {
+        result = response[i]!(ctx);
+      } catch (err) {
+        handleError(ctx, err, true).then(undefined, lastResort);
+        return;
+      }
+      if (isThenable(result)) {
+        void continueAsync(ctx, result, RESPONSE_PHASE, i + 1);
+        return;
+      }
     }
-    try {
-      const result = steps[i]!(ctx);
-      if (isThenable(result)) await result;
-    } catch (err) {
-      return handleError(ctx, err, false);
-    }
-  }
-  return respond(ctx);
-}
-
-/** Response middleware (unless commitHead already ran them), then the write. */
-function respond(ctx: Context<any, any>): Promise<void> | undefined {
-  if (ctx._res === null) return finishUpgrade(ctx);
-  if (!ctx._responseRan && ctx._plan!.response !== null) {
-    let pending: Promise<void> | undefined;
-    try {
-      pending = runResponseSteps(ctx);
-    } catch (err) {
-      return handleError(ctx, err, true);
-    }
-    if (pending !== undefined) return pending.then(() => safeWrite(ctx), (err: unknown) => handleError(ctx, err, true));
   }
   ctx._markResponseRan();
   safeWrite(ctx);
-  return undefined;
 }
 
-/** Runs response middleware; throws synchronously or returns a promise when one of them is async. */
+const REQUEST_PHASE = 0;
+const RESPONSE_PHASE = 1;
+
+/**
+ * The rest of the pipeline after a function returned a thenable, from step
+ * `from` of `phase`: remaining request steps, response middleware, write.
+ * One async function for all of it, so the only awaits are the thenables
+ * the app returned (no promise handed from helper to helper, no `.then`
+ * closures). It catches everything, so its promise never rejects and
+ * nobody needs to hold it.
+ */
+async function continueAsync(ctx: Context<any, any>, pending: PromiseLike<unknown> | undefined, phase: number, from: number): Promise<void> {
+  try {
+    const plan = ctx._plan!;
+    if (phase === REQUEST_PHASE) {
+      try {
+        await pending;
+        const { steps, scopes } = plan;
+        for (let i = from; i < steps.length; i++) {
+          if (ctx.aborted) break;
+          if (scopes !== null) {
+            const scope = scopes[i];
+            if (scope != null && !scope.matches(ctx.path)) continue;
+          }
+          const result = steps[i]!(ctx);
+          if (isThenable(result)) await result;
+        }
+      } catch (err) {
+        await handleError(ctx, err, false);
+        return;
+      }
+      if (ctx._res === null) {
+        finishUpgrade(ctx);
+        return;
+      }
+      if (ctx._responseRan || plan.response === null) {
+        ctx._markResponseRan();
+        safeWrite(ctx);
+        return;
+      }
+      ctx._markResponseRan();
+      pending = undefined;
+      from = 0;
+    }
+    try {
+      if (pending !== undefined) await pending;
+      const response = plan.response!;
+      const scopes = plan.responseScopes;
+      for (let i = from; i < response.length; i++) {
+        if (scopes !== null) {
+          const scope = scopes[i];
+          if (scope != null && !scope.matches(ctx.path)) continue;
+        }
+        const result = response[i]!(ctx);
+        if (isThenable(result)) await result;
+      }
+    } catch (err) {
+      await handleError(ctx, err, true);
+      return;
+    }
+    safeWrite(ctx);
+  } catch (err) {
+    lastResort(err);
+  }
+}
+
+/** Runs response middleware (for commitHead and error handling); throws synchronously or returns a promise when one of them is async. */
 function runResponseSteps(ctx: Context<any, any>): Promise<void> | undefined {
   ctx._markResponseRan();
   const { response, responseScopes } = ctx._plan!;

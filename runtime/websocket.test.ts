@@ -161,6 +161,22 @@ describe('WebSocketConnection', () => {
     expect(error).toMatchObject({ code: 'EXW_ERR_WS_NOT_OPEN' });
   });
 
+  it('frames sent in one tick (batched into one socket write) arrive complete and in order, before the close frame', async () => {
+    const { url } = await serve((ws) => {
+      for (let i = 0; i < 50; i++) void ws.send(`m${i}`);
+      void ws.send(new Uint8Array([1, 2, 3]));
+      ws.close(1000, 'bye');
+    });
+    // Listen before 'open': the frames may arrive in the same packet as the handshake answer.
+    const client = new WebSocket(url, { perMessageDeflate: false });
+    clients.push(client);
+    const received: string[] = [];
+    client.on('message', (data: Buffer, isBinary: boolean) => received.push(isBinary ? `bin:${[...data].join(',')}` : data.toString()));
+    const code = await new Promise<number>((resolve) => client.once('close', (c: number) => resolve(c)));
+    expect(code).toBe(1000);
+    expect(received).toEqual([...Array.from({ length: 50 }, (_, i) => `m${i}`), 'bin:1,2,3']);
+  });
+
   it('outgoing backpressure: send() stalls on a client that does not read, bufferedAmount stays bounded', async () => {
     const highWaterMark = 256 * 1024;
     const message = Buffer.alloc(64 * 1024, 7);

@@ -10,7 +10,10 @@
  * - outgoing: `send()` waits while the socket's buffered bytes exceed the
  *   high-water mark and resolves only once `ws` has handed the frame to the
  *   socket, so `for await (...) await ws.send(m)` against a client that does
- *   not read stalls instead of growing memory;
+ *   not read stalls instead of growing memory. Below the mark (the common
+ *   case) the frame is written at once and `send()` returns an already
+ *   resolved promise; frames sent in the same tick leave in one write
+ *   (the socket is corked until the next tick, as node's HTTP responses are);
  * - incoming: messages queue for the iterator up to `maxQueuedMessages`; past
  *   that the socket is paused (TCP pushes back on the peer) until the
  *   consumer catches up.
@@ -128,8 +131,15 @@ function describeBadHandshake(req: IncomingMessage): string {
   return 'the client closed the connection or sent an invalid handshake';
 }
 
-interface Waiter {
-  resolve(result: IteratorResult<WebSocketMessage>): void;
+type Waiter = (result: IteratorResult<WebSocketMessage>) => void;
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const TEXT_FRAME = { binary: false } as const;
+const BINARY_FRAME = { binary: true } as const;
+
+/** Frames written during one tick go out in one write: the socket stays corked until the next tick. */
+function uncorkSocket(conn: WebSocketConnection): void {
+  conn._uncork();
 }
 
 export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
@@ -141,7 +151,13 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   private readonly queue: WebSocketMessage[] = [];
   private readonly waiters: Waiter[] = [];
   private ended = false;
-  private sendChain: Promise<void> = Promise.resolve();
+  private sendChain: Promise<void> = RESOLVED;
+  /** Sends waiting in sendChain (above the high-water mark, or behind one that is); while > 0 new sends queue too, to keep their order. */
+  private queuedSends = 0;
+  private corked = false;
+  private readonly onQueuedSendSettled = (): void => {
+    this.queuedSends--;
+  };
 
   constructor(
     ws: WsSocket,
@@ -183,12 +199,36 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
    * Sends a text (string) or binary (Buffer/ArrayBuffer/Uint8Array) message.
    * Resolves when the frame has been handed to the socket; waits first while
    * the socket is above its high-water mark. Sends are delivered in call order.
+   * Below the mark the returned promise is already resolved.
    */
   send(data: WebSocketSendable): Promise<void> {
+    const raw = this.raw;
+    if (this.queuedSends === 0 && raw.readyState === OPEN && raw.bufferedAmount <= this.highWaterMark) {
+      // Fast path: nothing to wait for, so no promise, no callback and no closure per message.
+      this.corkUntilNextTick();
+      raw.send(data, typeof data === 'string' ? TEXT_FRAME : BINARY_FRAME);
+      return RESOLVED;
+    }
+    this.queuedSends++;
     const next = this.sendChain.then(() => this.sendNow(data));
     // The chain only orders sends; one failed send must not fail the next ones.
-    this.sendChain = next.catch(() => {});
+    this.sendChain = next.then(this.onQueuedSendSettled, this.onQueuedSendSettled);
     return next;
+  }
+
+  private corkUntilNextTick(): void {
+    if (this.corked) return;
+    const socket = socketOf(this.raw);
+    if (socket === null || socket === undefined) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(uncorkSocket, this);
+  }
+
+  /** @internal */
+  _uncork(): void {
+    this.corked = false;
+    socketOf(this.raw)?.uncork();
   }
 
   /** Starts the closing handshake. Default code 1000 (normal closure). */
@@ -237,7 +277,7 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   private receive(message: WebSocketMessage): void {
     const waiter = this.waiters.shift();
     if (waiter) {
-      waiter.resolve({ done: false, value: message });
+      waiter({ done: false, value: message });
       return;
     }
     this.queue.push(message);
@@ -252,12 +292,12 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
       return Promise.resolve({ done: false, value: message });
     }
     if (this.ended) return Promise.resolve({ done: true, value: undefined });
-    return new Promise((resolve) => this.waiters.push({ resolve }));
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   private finishIteration(): void {
     this.ended = true;
-    for (const waiter of this.waiters.splice(0)) waiter.resolve({ done: true, value: undefined });
+    for (const waiter of this.waiters.splice(0)) waiter({ done: true, value: undefined });
   }
 }
 
@@ -269,7 +309,8 @@ function toBuffer(data: RawData): Buffer {
 
 function socketOf(ws: WsSocket): Duplex {
   // ws keeps the net socket in `_socket`; 'drain' on it is the signal that
-  // bufferedAmount went down (ws has no drain event of its own).
+  // bufferedAmount went down (ws has no drain event of its own), and
+  // corking it batches the frames of one tick.
   return (ws as unknown as { _socket: Duplex })._socket;
 }
 
