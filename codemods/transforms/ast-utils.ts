@@ -47,12 +47,74 @@ export function isReference(p: ASTPath): boolean {
 /** References to the parameter `name` of the function at `fn` (shadowing respected). */
 export function refsOf(j: JSCodeshift, fn: ASTPath, name: string): ASTPath<any>[] {
   const out: ASTPath<any>[] = [];
-  j(fn).find(j.Identifier, { name }).forEach((p) => {
-    if (!isReference(p)) return;
-    if (p.scope?.lookup(name) !== fn.scope) return;
+  for (const p of identifierPaths(j, fn, name)) {
+    if (!isReference(p)) continue;
+    if (p.scope?.lookup(name) !== fn.scope) continue;
     out.push(p);
-  });
+  }
   return out;
+}
+
+/**
+ * The paths `j(root).find(j.Identifier, { name })` gives, in the same order
+ * (ast-types field order, pre-order), found by a plain walk over the nodes.
+ * A Collection.find builds a PathVisitor and a path for every node it
+ * passes; handler conversion asks this after every rewrite, so that cost
+ * was most of a codemod run. Paths are built only for the matches, through
+ * the same path cache the visitor uses, so they are the very same objects.
+ */
+export function identifierPaths(j: JSCodeshift, root: ASTPath, name: string): ASTPath<any>[] {
+  const out: ASTPath<any>[] = [];
+  const trail: Array<string | number> = [];
+  const visit = (node: any): void => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        trail.push(i);
+        visit(node[i]);
+        trail.pop();
+      }
+      return;
+    }
+    if (!node || typeof node !== 'object' || typeof node.type !== 'string') return;
+    if (node.name === name && isIdentifierType(j, node.type)) out.push(pathAt(root, trail));
+    for (const key of fieldNamesOf(j, node)) {
+      const child = node[key];
+      if (!child || typeof child !== 'object') continue;
+      trail.push(key);
+      visit(child);
+      trail.pop();
+    }
+  };
+  visit(root.node);
+  return out;
+}
+
+function pathAt(root: ASTPath, trail: Array<string | number>): ASTPath<any> {
+  let p: any = root;
+  for (const key of trail) p = p.get(key);
+  return p;
+}
+
+/** Identifier and the types ast-types derives from it (JSXIdentifier, TSTypeParameter), as the visitor dispatches. */
+const identifierTypes = new Map<string, boolean>();
+function isIdentifierType(j: JSCodeshift, type: string): boolean {
+  let is = identifierTypes.get(type);
+  if (is === undefined) {
+    is = type === 'Identifier' || j.types.getSupertypeNames(type).includes('Identifier');
+    identifierTypes.set(type, is);
+  }
+  return is;
+}
+
+/** The child fields the visitor descends into, per node type; `loc` holds no nodes. */
+const fieldNames = new Map<string, string[]>();
+function fieldNamesOf(j: JSCodeshift, node: any): string[] {
+  let names = fieldNames.get(node.type);
+  if (!names) {
+    names = j.types.getFieldNames(node).filter((k) => k !== 'loc' && k !== 'type');
+    fieldNames.set(node.type, names);
+  }
+  return names;
 }
 
 /** The nearest enclosing function path of `p` (excluding p itself). */
