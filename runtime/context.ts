@@ -53,6 +53,15 @@ const F_UPGRADED = 8;
 
 const UNSAFE_HEADER_VALUE = /[\r\n\0]/;
 
+/**
+ * The response header builder's object. Like Object.create(null) nothing is
+ * inherited (`__proto__` or `constructor` are plain own keys), but V8 keeps
+ * its properties fast, so writeHead's walk over it is cheap (a prototype-less
+ * object is a hash table from the start).
+ */
+export const HeaderBag = function HeaderBag() {} as unknown as new () => Record<string, HeaderValue>;
+HeaderBag.prototype = Object.create(null);
+
 export interface RedirectOptions {
   /** Default 302. */
   status?: number;
@@ -314,13 +323,13 @@ export class Context<S extends object = DefaultState, P = Params> {
 
   setHeader(name: string, value: HeaderValue): void {
     checkHeaderValue(name, value);
-    (this._headers ??= Object.create(null) as Record<string, HeaderValue>)[name.toLowerCase()] = value;
+    (this._headers ??= new HeaderBag())[name.toLowerCase()] = value;
   }
 
   /** Adds a value, keeping earlier ones (Set-Cookie, Vary, Link...). */
   appendHeader(name: string, value: string | readonly string[]): void {
     checkHeaderValue(name, value);
-    const headers = (this._headers ??= Object.create(null) as Record<string, HeaderValue>);
+    const headers = (this._headers ??= new HeaderBag());
     const key = name.toLowerCase();
     const existing = headers[key];
     const added = typeof value === 'string' ? [value] : value;
@@ -342,7 +351,7 @@ export class Context<S extends object = DefaultState, P = Params> {
 
   /** The response headers set so far, lower-case names (a read view: change them with the setters). */
   get responseHeaders(): Readonly<Record<string, HeaderValue>> {
-    return (this._headers ??= Object.create(null) as Record<string, HeaderValue>);
+    return (this._headers ??= new HeaderBag());
   }
 
   /**

@@ -6,7 +6,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { debuglog } from 'node:util';
-import { BODY_BYTES, BODY_JSON, BODY_NONE, BODY_STREAM, BODY_TEXT, type Context, type HeaderValue } from './context.js';
+import { BODY_BYTES, BODY_JSON, BODY_NONE, BODY_STREAM, BODY_TEXT, HeaderBag, type Context, type HeaderValue } from './context.js';
 
 const debug = debuglog('expressway:runtime');
 
@@ -16,7 +16,7 @@ function noBodyStatus(status: number): boolean {
 
 /** Headers to write: the builder's object itself (the response is final now), or a fresh one. */
 function headersFor(ctx: Context<any, any>): Record<string, HeaderValue> {
-  return (ctx._headers ??= Object.create(null) as Record<string, HeaderValue>);
+  return (ctx._headers ??= new HeaderBag());
 }
 
 /** Writes status, headers and body, unless someone else already committed or ended the response. */
@@ -60,8 +60,8 @@ export function writeResponse(ctx: Context<any, any>): void {
   const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
   const headers = ctx._headers;
   if (headers === null) {
-    // Shortcut: nothing set by the handler, one literal object for node.
-    res.writeHead(status, kind === BODY_NONE ? { 'content-length': 0 } : { 'content-type': ctx._type ?? defaultType(kind), 'content-length': length });
+    // Shortcut: nothing set by the handler, one flat literal array for node.
+    res.writeHead(status, kind === BODY_NONE ? ['content-length', 0] : ['content-type', ctx._type ?? defaultType(kind), 'content-length', length]);
   } else {
     if (kind !== BODY_NONE && headers['content-type'] === undefined) headers['content-type'] = ctx._type ?? defaultType(kind);
     headers['content-length'] = length;
