@@ -34,10 +34,16 @@ interface SharedDefinition {
   reason: string | null;
   /** A registration reported another role than the hints guessed: the module converted it again, once. */
   rekinded: boolean;
+  /** Custom request properties the converted function stores on ctx.state, learned from its module's report. */
+  stateWrites: string[];
+  /** The registering modules ran again with those, once. */
+  restated: boolean;
 }
 
 /** A round that changes nothing settles; more rounds than this means something oscillates, and everything falls back to Express. */
 const MAX_ROUNDS = 8;
+export const STAYS_RULE = 'imported-handler-stays-express';
+const RESTATED = '\0restated';
 const IMPORT_SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"]*|\.{1,2})['"]/g;
 
 export class ImportedHandlers {
@@ -64,7 +70,7 @@ export class ImportedHandlers {
       const def: SharedDefinition = {
         file: first.file, line: first.line, column: first.column, name: first.name, factory: first.factory === true,
         kind: { role: first.role as HandlerSiteKind['role'], relativeUrl: first.relativeUrl === true },
-        uses, reason: null, rekinded: false,
+        uses, reason: null, rekinded: false, stateWrites: [], restated: false,
       };
       if (kinds.size > 1) def.reason = 'registered both as a route handler and as middleware, or under different URL bases';
       if (!otherImporters.has(def.file)) otherImporters.set(def.file, otherImporter(def.file, byKey, texts));
@@ -82,22 +88,27 @@ export class ImportedHandlers {
   planFor(file: string): ImportedHandlerPlan | undefined {
     const convert: DefinitionToConvert[] = [];
     const native: string[] = [];
+    const stateWrites: Record<string, string[]> = {};
     for (const def of this.defs) {
       if (def.reason !== null) continue;
       if (def.file === file) convert.push({ line: def.line, column: def.column, name: def.name, factory: def.factory, ...def.kind });
-      for (const use of def.uses) if (use.from.file === file) native.push(siteOf(use));
+      for (const use of def.uses) {
+        if (use.from.file !== file) continue;
+        native.push(siteOf(use));
+        if (def.stateWrites.length > 0) stateWrites[siteOf(use)] = def.stateWrites;
+      }
     }
-    return convert.length > 0 || native.length > 0 ? { convert, native } : undefined;
+    if (convert.length === 0 && native.length === 0) return undefined;
+    return Object.keys(stateWrites).length > 0 ? { convert, native, stateWrites } : { convert, native };
   }
 
-  /** Files that took part in the last round (they must run again if anything changes). */
-  participants(): Set<string> {
-    const files = new Set<string>();
+  /** Report entries for the functions that stay on Express, in their own modules, with why. */
+  reportStaying(outcomes: Map<string, TransformResult>): void {
     for (const def of this.defs) {
-      files.add(def.file);
-      for (const use of def.uses) files.add(use.from.file);
+      const outcome = outcomes.get(def.file);
+      if (def.reason === null || !outcome) continue;
+      outcome.entries.push({ file: def.file, line: def.line, kind: 'compat', rule: STAYS_RULE, handler: def.name ?? 'default export', reason: def.reason });
     }
-    return files;
   }
 
   /**
@@ -113,7 +124,8 @@ export class ImportedHandlers {
     const reverted = revertedByMounts(outcomes, this.hintsByFile, this.cwd);
     for (const def of this.defs) {
       if (def.reason !== null) continue;
-      const reason = this.definitionProblem(def, outcomes, reverted) ?? this.useProblem(def, outcomes, reverted, rerun);
+      const reason = this.definitionProblem(def, outcomes, reverted) ?? this.restate(def, outcomes, rerun) ?? this.useProblem(def, outcomes, reverted, rerun);
+      if (reason === RESTATED) continue;
       if (reason) this.drop(def, reason, rerun);
     }
     return rerun;
@@ -126,6 +138,21 @@ export class ImportedHandlers {
     const report = outcome.importedHandlers?.definitions.find((d) => d.line === def.line && d.column === def.column);
     if (!report) return 'its module did not convert it';
     return report.reason;
+  }
+
+  /**
+   * The module reported req.<x> the function now stores on ctx.state: the registering modules run again
+   * knowing it (their later handlers read ctx.state.<x>). Their uses are judged on that run.
+   */
+  private restate(def: SharedDefinition, outcomes: Map<string, TransformResult>, rerun: Set<string>): string | null {
+    const report = outcomes.get(def.file)?.importedHandlers?.definitions.find((d) => d.line === def.line && d.column === def.column);
+    const writes = report?.stateWrites ?? [];
+    if (writes.join() === def.stateWrites.join()) return null;
+    if (def.restated) return 'the request properties it sets changed between runs';
+    def.stateWrites = writes;
+    def.restated = true;
+    for (const use of def.uses) rerun.add(use.from.file);
+    return RESTATED;
   }
 
   private useProblem(def: SharedDefinition, outcomes: Map<string, TransformResult>, reverted: Set<string>, rerun: Set<string>): string | null {

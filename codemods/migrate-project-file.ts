@@ -15,7 +15,7 @@ import type { TransformCallOptions, TransformResult } from './transform-api.js';
 export function migrateSource(source: string, options: TransformCallOptions): TransformResult {
   const plan = options.importedHandlers;
   if (!plan) return migrateOne(source, options);
-  const { value: migrated, uses } = withImportedHandlers(options.path, plan.native, () => migrateOne(source, options));
+  const { value: migrated, uses } = withImportedHandlers(options.path, plan.native, plan.stateWrites ?? {}, () => migrateOne(source, options));
   if (plan.convert.length === 0) return { ...migrated, importedHandlers: { definitions: [], uses } };
   // Registrations first, on the original text, so their lines are the ones the project pass saw.
   const text = migrated.output ?? source;

@@ -217,6 +217,7 @@ async function transformAll(options: RunOptions, pool: Pool | null, candidates: 
   };
   candidates.forEach((_, i) => record(i));
   if (sharing) await settleSharedHandlers(sharing, pool, options, candidates, hints, outcomes, transformed, record);
+  shared?.reportStaying(transformed);
   keepRoutersMountedByExpress(transformed, hints.handlers, cwd);
   return Promise.all(candidates.map((candidate, i) => settle(options, candidate, outcomes[i]!)));
 }

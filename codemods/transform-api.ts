@@ -50,11 +50,13 @@ export interface ImportedHandlerPlan {
   convert: DefinitionToConvert[];
   /** Registrations here of functions converted in their own module, as `line:reference` (`8:requireAuth`, `12:users.list`). */
   native: string[];
+  /** For those registrations: the custom request properties the function now stores on ctx.state (req.account -> ctx.state.account). */
+  stateWrites?: Record<string, string[]>;
 }
 
 export interface ImportedHandlerReport {
   /** Per definition asked for: null when it was converted, otherwise why not. */
-  definitions: Array<{ line: number; column: number; reason: string | null }>;
+  definitions: Array<{ line: number; column: number; reason: string | null; stateWrites?: string[] }>;
   /** Every registration here of a reference named in `native`: whether it migrated natively, and how it runs the handler. */
   uses: Array<HandlerSiteKind & { site: string; native: boolean }>;
 }

@@ -17,7 +17,7 @@ import { detectQuote } from './express-to-runtime.js';
 import { convertHandler } from './handler.js';
 import { rewriteImports } from './imports.js';
 
-/** What compat mirrors between req and ctx.state by default: middleware writing anything else would hide it from Express code. */
+/** What compat mirrors between req and ctx.state by default; other properties are reported, and only route-level registrations take them. */
 const BRIDGED_STATE = new Set(['user', 'session']);
 
 export interface DefinitionOptions {
@@ -40,14 +40,18 @@ export function convertDefinitions(source: string, defs: DefinitionToConvert[], 
   const root = j(source);
   const fc = createFileContext(j, root, { path: options.path, runtimeImport: options.runtimeImport, compatImport: options.compatImport });
   fc.quote = detectQuote(source);
-  const definitions = defs.map((def) => ({ line: def.line, column: def.column, reason: convertOne(fc, def, options.original) }));
+  const definitions = defs.map((def) => {
+    const stateWrites = new Set<string>();
+    const reason = convertOne(fc, def, options.original, stateWrites);
+    return stateWrites.size > 0 && reason === null ? { line: def.line, column: def.column, reason, stateWrites: [...stateWrites].sort() } : { line: def.line, column: def.column, reason };
+  });
   if (!fc.changed) return { output: null, entries: fc.entries, definitions };
   rewriteImports(fc, findExpressBinding(fc) ?? noBinding());
   return { output: root.toSource({ quote: fc.quote, reuseWhitespace: true, arrowParensAlways: true }), entries: fc.entries, definitions };
 }
 
 /** Converts one definition; the reason it stays on Express, or null. */
-function convertOne(fc: FileContext, def: DefinitionToConvert, original: boolean): string | null {
+function convertOne(fc: FileContext, def: DefinitionToConvert, original: boolean, stateWrites: Set<string>): string | null {
   const found = locate(fc, def, original);
   if (typeof found === 'string') return found;
   const escape = usedInOwnModule(fc, found);
@@ -59,8 +63,7 @@ function convertOne(fc: FileContext, def: DefinitionToConvert, original: boolean
   for (const target of targets) {
     const result = convertHandler(fc, target.node, site);
     if (!result.ok) return result.reason;
-    const hidden = [...result.stateWrites].filter((w) => !BRIDGED_STATE.has(w));
-    if (hidden.length > 0) return `it sets req.${hidden[0]}, which Express code elsewhere would no longer see`;
+    for (const w of result.stateWrites) if (!BRIDGED_STATE.has(w)) stateWrites.add(w);
     results.push({ target, result });
   }
   const at = { loc: found.node.loc };

@@ -19,15 +19,16 @@ type Use = ImportedHandlerReport['uses'][number];
 interface Current {
   path: string;
   native: Set<string>;
+  stateWrites: Record<string, string[]>;
   uses: Use[];
 }
 
 let current: Current | null = null;
 
 /** Runs one file's transform with the registrations that may use imported handlers natively; returns what happened to them. */
-export function withImportedHandlers<T>(path: string, native: readonly string[], run: () => T): { value: T; uses: Use[] } {
+export function withImportedHandlers<T>(path: string, native: readonly string[], stateWrites: Record<string, string[]>, run: () => T): { value: T; uses: Use[] } {
   const previous = current;
-  current = { path, native: new Set(native), uses: [] };
+  current = { path, native: new Set(native), stateWrites, uses: [] };
   try {
     const value = run();
     return { value, uses: current.uses };
@@ -41,6 +42,8 @@ export interface ImportedUse {
   ref: string;
   /** Marks the registration as migrated natively (call when the plan is applied). */
   applied: () => void;
+  /** Custom request properties the function stores on ctx.state. */
+  stateWrites: string[];
 }
 
 /**
@@ -60,7 +63,31 @@ export function importedNativeRef(fc: FileContext, argPath: ASTPath<any>, kind: 
   const use: Use = { site, native: false, role: kind.role, relativeUrl: kind.relativeUrl };
   current.uses.push(use);
   if (!usedOnlyInRegistrations(fc, argPath, ref.local, registrationCallees)) return null;
-  return { ref: ref.text, applied: () => { use.native = true; } };
+  const stateWrites = current.stateWrites[site] ?? [];
+  if (stateWrites.length > 0 && !laterArgumentsMigrate(argPath, call, site.slice(0, site.indexOf(':')), current.native)) return null;
+  return { ref: ref.text, applied: () => { use.native = true; }, stateWrites };
+}
+
+/**
+ * A function that stores req.<x> on ctx.state is only taken where everything after it in the registration
+ * is migrated code (inline or same-file functions, or other converted imports), which reads ctx.state:
+ * Express middleware through fromExpress would look for req.<x>.
+ */
+function laterArgumentsMigrate(argPath: ASTPath<any>, call: ASTPath<any>, line: string, native: Set<string>): boolean {
+  const args = call.node.arguments.flatMap((a: any) => (a.type === 'ArrayExpression' ? a.elements : [a]));
+  const at = args.indexOf(argPath.node);
+  return at >= 0 && args.slice(at + 1).every((a: any) => {
+    if (a.type === 'FunctionExpression' || a.type === 'ArrowFunctionExpression') return true;
+    const ref = referenceText(a);
+    if (ref && native.has(`${line}:${ref.text}`)) return true;
+    return a.type === 'Identifier' && declaresFunction(argPath, a.name);
+  });
+}
+
+function declaresFunction(at: ASTPath<any>, name: string): boolean {
+  const binding = at.scope?.lookup(name)?.getBindings()[name]?.[0] as ASTPath<any> | undefined;
+  const decl = binding?.parent.node;
+  return decl?.type === 'FunctionDeclaration' || (decl?.type === 'VariableDeclarator' && /Function/.test(decl.init?.type ?? ''));
 }
 
 /** `name`, `ns.name`, or the callee of a factory call `name(...)` / `ns.name(...)`; `local` is the binding that must not escape. */

@@ -27,6 +27,8 @@ import { addTodoComment } from './todo-comments.js';
 import { importedNativeRef } from './imported-refs.js';
 
 export const LEGACY_APP = 'legacyApp';
+/** A runtime Router's routes that stay on Express (compat's mountExpressRouter answers them in place). */
+export const LEGACY_ROUTER = 'legacyRouter';
 
 /** Packages whose middleware is 4-argument error middleware. */
 const ERROR_HANDLER_PACKAGES = new Set(['errorhandler']);
@@ -39,8 +41,8 @@ export interface ReceiverState {
   /** Registrations moved to the legacy Express app. */
   legacyCount: number;
   /**
-   * Apps: the legacy Express apps in registration order. Under middlewareOrder 'registration' a run of
-   * legacy registrations that native middleware follows gets its own app, mounted where the run ends.
+   * The legacy Express apps (routers: Express routers) in registration order. Under middlewareOrder
+   * 'registration' a run of legacy registrations that native middleware follows gets its own one, mounted where the run ends.
    */
   legacySegments: LegacySegment[];
   notFound: boolean;
@@ -92,14 +94,17 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     } else plan = planRoute(shared, r, use);
     plans.push({ use, plan });
   });
-  if (ordered) state.serverOptions.push("middlewareOrder: 'registration'");
-
   demoteDuplicateRoutes(plans);
   demoteShadowingRoutes(plans);
   const legacy = plans.filter((p) => isLegacy(p.plan));
-  if (legacy.length > 0 && r.kind === 'router') {
-    const first = legacy[0].plan as Legacy;
-    state.staysExpress = `router has a route that stays on Express (${first.legacy})`;
+  // A router's Express routes run for the runtime routes registered after them (Express tried them first), not before.
+  if (r.kind === 'router' && legacy.length > 0) ordered = true;
+  if (ordered) state.serverOptions.push("middlewareOrder: 'registration'");
+  // Legacy routes answer only what no runtime route matched; legacy middleware would miss the runtime routes after it.
+  const blocking = r.kind === 'router' ? legacy.find((p) => !isRouteLike(p.use) && plans.slice(plans.indexOf(p) + 1).some((q) => !isLegacy(q.plan) && isRouteLike(q.use))) : undefined;
+  if (blocking) {
+    const first = blocking.plan as Legacy;
+    state.staysExpress = `router has middleware that stays on Express before native routes (${first.legacy})`;
     for (const p of plans) {
       const reason = isLegacy(p.plan) ? p.plan.legacy : state.staysExpress;
       if (isLegacy(p.plan)) addTodoComment(fc, p.use.stmt, reason);
@@ -109,10 +114,11 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     return;
   }
   let segment: LegacySegment | null = null;
+  const base = r.kind === 'router' ? LEGACY_ROUTER : LEGACY_APP;
   for (const p of plans) {
     if (isLegacy(p.plan)) {
       if (!segment) {
-        segment = { name: state.legacySegments.length === 0 ? LEGACY_APP : `${LEGACY_APP}${state.legacySegments.length + 1}`, last: p.use, closed: false };
+        segment = { name: state.legacySegments.length === 0 ? base : `${base}${state.legacySegments.length + 1}`, last: p.use, closed: false };
         state.legacySegments.push(segment);
       }
       segment.last = p.use;
@@ -347,7 +353,7 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
       },
     };
   }
-  const imported = ref.kind === 'local-module' || ref.kind === 'foreign' ? importedNativeUse(fc, shared, argPath, role, site.relativeUrl) : null;
+  const imported = ref.kind === 'local-module' || ref.kind === 'foreign' ? importedNativeUse(fc, shared, argPath, role, site.relativeUrl, site.written) : null;
   if (imported) return imported;
   if (ref.kind === 'builtin') {
     const name = ref.name === 'json' ? 'jsonBody' : ref.name === 'urlencoded' ? 'formBody' : 'serveStatic';
@@ -615,10 +621,13 @@ function responds404(fn: any): boolean {
 export type { Shared };
 
 /** A handler from another module that its own module converted (codemods/imported-handlers.ts): registered as it is, natively. */
-function importedNativeUse(fc: FileContext, shared: Shared, argPath: ASTPath<any>, role: Role, relativeUrl: boolean): FnPlan | null {
+function importedNativeUse(fc: FileContext, shared: Shared, argPath: ASTPath<any>, role: Role, relativeUrl: boolean, written: Set<string> | undefined): FnPlan | null {
   if (role !== 'route' && role !== 'middleware') return null;
   const use = importedNativeRef(fc, argPath, { role, relativeUrl }, shared.registrationCallees);
   if (!use) return null;
+  // req.<x> it now stores on ctx.state: only the handlers after it in this route read it from there.
+  if (use.stateWrites.length > 0 && (!written || written === fc.stateProps)) return null;
+  use.stateWrites.forEach((w) => written!.add(w));
   return {
     node: argPath.node, own: true,
     entries: [() => addEntry(fc, argPath.node, 'migrated', 'imported-handler', { handler: use.ref, reason: 'converted to a runtime handler in its own module' })],
