@@ -180,4 +180,31 @@ describe('handlers defined in other modules', () => {
     expect(read('auth.js')).toBe(before);
     expect(read('app.js')).toContain("app.get('/a', fromExpress(requireAuth),");
   });
+
+  it('route middleware that sets req.account hands it to the migrated handler after it; at app level it stays on Express', async () => {
+    const loadAccount = "module.exports = function loadAccount(req, res, next) {\n  req.account = { id: req.params.id };\n  next();\n};\n";
+    const routes = [
+      "const express = require('express');",
+      "const loadAccount = require('./load-account');",
+      'const router = express.Router();',
+      "router.get('/:id', loadAccount, (req, res) => { res.json(req.account); });",
+      'module.exports = router;',
+      '',
+    ].join('\n');
+    const dir = tree({ 'routes.js': routes, 'load-account.js': loadAccount });
+    const { read } = await migrate(dir);
+    expect(read('load-account.js')).toContain('ctx.state.account = { id: ctx.params.id }');
+    expect(read('routes.js')).toContain("router.get('/{id}', loadAccount, async (ctx) => {");
+    expect(read('routes.js')).toContain('ctx.json(ctx.state.account)');
+
+    const appLevel = tree({
+      'app.js': "const express = require('express');\nconst loadAccount = require('./load-account');\nconst app = express();\napp.use(loadAccount);\napp.get('/', (req, res) => { res.json(req.account); });\nmodule.exports = app;\n",
+      'load-account.js': loadAccount,
+    });
+    const second = await migrate(appLevel);
+    expect(second.read('load-account.js')).toBe(loadAccount);
+    expect(second.read('app.js')).toContain('fromExpress(loadAccount)');
+    const staying = second.result.files.flatMap((f) => f.entries).find((e) => e.rule === 'imported-handler-stays-express');
+    expect(staying?.reason).toMatch(/app\.js:4 does not register it natively/);
+  });
 });
