@@ -1,8 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import request from 'supertest';
 import { runCodemod } from './runner.js';
+
+const repo = fileURLToPath(new URL('../', import.meta.url));
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -206,5 +211,56 @@ describe('handlers defined in other modules', () => {
     expect(second.read('app.js')).toContain('fromExpress(loadAccount)');
     const staying = second.result.files.flatMap((f) => f.entries).find((e) => e.rule === 'imported-handler-stays-express');
     expect(staying?.reason).toMatch(/app\.js:4 does not register it natively/);
+  });
+
+  it('behaviour: the migrated modules answer as the Express ones did (needs the built runtime in dist/)', async () => {
+    const files = {
+      'app.js': [
+        "const express = require('express');",
+        "const { loadUser } = require('./mw');",
+        'const app = express();',
+        'app.use(loadUser);',
+        "app.get('/', (req, res) => { res.json({ user: res.locals.user ?? null }); });",
+        "app.use('/admin', require('./admin'));",
+        'module.exports = app;',
+        '',
+      ].join('\n'),
+      'admin.js': [
+        "const express = require('express');",
+        "const mw = require('./mw');",
+        'const router = express.Router();',
+        "router.use(mw.requireAuth, mw.requireRole('admin'));",
+        "router.get('/:id', mw.loadAccount, (req, res) => { res.json({ account: req.account, by: res.locals.user }); });",
+        'module.exports = router;',
+        '',
+      ].join('\n'),
+      'mw.js': [
+        "exports.loadUser = function (req, res, next) { res.locals.user = req.get('x-user'); next(); };",
+        "exports.requireAuth = function (req, res, next) { if (!res.locals.user) return res.status(401).json({ error: 'login' }); next(); };",
+        'exports.requireRole = function (role) {',
+        "  return function (req, res, next) { if (res.locals.user !== role) return res.status(403).json({ error: role }); next(); };",
+        '};',
+        "exports.loadAccount = function (req, res, next) { req.account = { id: req.params.id }; next(); };",
+        '',
+      ].join('\n'),
+    };
+    const original = tree(files);
+    const migrated = tree({});
+    cpSync(original, migrated, { recursive: true });
+    for (const dir of [original, migrated]) symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const result = await runCodemod({
+      paths: ['.'], cwd: migrated, cpus: 1,
+      runtimeImport: join(repo, 'dist/runtime/index.js'), compatImport: join(repo, 'dist/compat/index.js'),
+    });
+    expect(result.handlers).toEqual({ native: 6, compat: 0 });
+    expect(readFileSync(join(migrated, 'admin.js'), 'utf8')).not.toContain('fromExpress(mw.');
+    const before = createRequire(join(original, 'app.js'))('./app.js');
+    const after = createRequire(join(migrated, 'app.js'))('./app.js');
+    const probes: Array<[string, string | null]> = [['/', null], ['/', 'ada'], ['/admin/7', null], ['/admin/7', 'ada'], ['/admin/7', 'admin'], ['/nowhere', 'admin']];
+    for (const [path, user] of probes) {
+      const ask = (app: any) => (user ? request(app).get(path).set('x-user', user) : request(app).get(path));
+      const [a, b] = [await ask(before), await ask(after)];
+      expect({ path, user, status: b.status, body: b.body }).toEqual({ path, user, status: a.status, body: a.body });
+    }
   });
 });
