@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { Pool } from 'undici';
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection and never cross the proxy. */
 const HOP_BY_HOP = new Set([
@@ -25,6 +26,14 @@ export interface Target {
   host: string;
   agent: http.Agent;
   request: typeof http.request;
+  /**
+   * Buffered requests (the mirror, cutover answers) go through undici's low-level
+   * dispatch: no stream or emitter per request, about half node:http's CPU. The
+   * mirror shares the proxy's core with the clients' answers, so its cost is their latency.
+   */
+  pool: Pool;
+  /** Closes every connection to the target. */
+  close(): void;
 }
 
 export function createTarget(raw: string, maxSockets: number): Target {
@@ -33,7 +42,12 @@ export function createTarget(raw: string, maxSockets: number): Target {
   const agent = isHttps
     ? new https.Agent({ keepAlive: true, maxSockets })
     : new http.Agent({ keepAlive: true, maxSockets });
-  return { url, host: url.host, agent, request: isHttps ? https.request : http.request };
+  const pool = new Pool(url.origin, { connections: Number.isFinite(maxSockets) ? maxSockets : null, headersTimeout: 0, bodyTimeout: 0 });
+  const close = () => {
+    agent.destroy();
+    void pool.destroy().catch(() => undefined);
+  };
+  return { url, host: url.host, agent, request: isHttps ? https.request : http.request, pool, close };
 }
 
 /** The path to send upstream: the target's base path (without trailing slash) + the client's request target. */
@@ -105,41 +119,59 @@ export interface BufferedRequest {
 export function requestBuffered(target: Target, r: BufferedRequest): Promise<BufferedResponse> {
   return new Promise((resolve, reject) => {
     let settled = false;
+    let abort: ((reason: Error) => void) | undefined;
+    let status = 0;
+    let statusMessage = '';
+    let rawHeaders: string[] = [];
+    const chunks: Buffer[] = [];
+    let size = 0;
     const fail = (reason: UpstreamFailure, message: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      upstream.destroy();
+      abort?.(new UpstreamError(reason, message));
       reject(new UpstreamError(reason, message));
     };
-    const upstream = target.request({
-      protocol: target.url.protocol,
-      hostname: target.url.hostname,
-      port: target.url.port,
-      method: r.method,
-      path: upstreamPath(target, r.url),
-      headers: forwardRequestHeaders(r.rawHeaders, target) as unknown as http.OutgoingHttpHeaders,
-      agent: target.agent,
-    });
     const timer = setTimeout(() => fail('timeout', `no complete answer within ${r.timeoutMs} ms`), r.timeoutMs);
-    upstream.on('error', (err) => fail('connection', err.message));
-    upstream.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > r.maxBytes) return fail('too-large', `answer larger than ${r.maxBytes} bytes`);
-        chunks.push(chunk);
-      });
-      res.on('error', (err) => fail('connection', err.message));
-      res.on('aborted', () => fail('connection', 'answer aborted'));
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', rawHeaders: res.rawHeaders, body: Buffer.concat(chunks, size) });
-      });
-    });
-    upstream.end(r.body);
+    try {
+      target.pool.dispatch(
+        {
+          method: r.method,
+          path: upstreamPath(target, r.url),
+          headers: forwardRequestHeaders(r.rawHeaders, target),
+          body: r.body ?? null,
+        },
+        {
+          onConnect: (abortRequest: (reason: Error) => void) => {
+            if (settled) abortRequest(new Error('request ended'));
+            else abort = abortRequest;
+          },
+          onHeaders: (statusCode: number, raw: Buffer[], _resume: () => void, text: string) => {
+            status = statusCode;
+            statusMessage = text;
+            rawHeaders = raw.map((b) => b.toString('latin1'));
+            return true;
+          },
+          onData: (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > r.maxBytes) {
+              fail('too-large', `answer larger than ${r.maxBytes} bytes`);
+              return false;
+            }
+            chunks.push(chunk);
+            return true;
+          },
+          onComplete: () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ status, statusMessage, rawHeaders, body: Buffer.concat(chunks, size) });
+          },
+          onError: (err: Error) => fail('connection', err.message),
+        },
+      );
+    } catch (err) {
+      fail('connection', (err as Error).message);
+    }
   });
 }

@@ -70,6 +70,11 @@ export interface ShadowOptions {
    * Default 100 ms; 0 turns shedding off.
    */
   maxMirrorLagMs?: number;
+  /**
+   * The mirror yields to clients: a job starts when no client request is in flight,
+   * or once it has waited this long (or the queue is half full). Default 20 ms; 0 starts jobs at once.
+   */
+  mirrorYieldMs?: number;
   /** How long stop() lets queued mirror jobs finish. Default 3000 ms. */
   drainTimeoutMs?: number;
 }
@@ -81,6 +86,7 @@ export interface Resolved {
   queueSize: number;
   concurrency: number;
   mirrorTimeoutMs: number;
+  mirrorYieldMs: number;
   cutover: RouteSelection;
   cutoverPercent: number;
   cutoverTimeoutMs: number;
@@ -108,6 +114,11 @@ export function resolveOptions(o: ShadowOptions): Resolved {
     if (!Number.isFinite(v) || v <= 0) throw ShadowErrors.EXW_ERR_SHADOW_OPTION(name, `expected a positive number, got ${String(value)}`);
     return v;
   };
+  const nonNegative = (name: string, value: number | undefined, fallback: number) => {
+    const v = value ?? fallback;
+    if (!Number.isFinite(v) || v < 0) throw ShadowErrors.EXW_ERR_SHADOW_OPTION(name, `expected 0 or a positive number, got ${String(value)}`);
+    return v;
+  };
   const percent = o.cutoverPercent ?? 0;
   if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
     throw ShadowErrors.EXW_ERR_SHADOW_OPTION('cutoverPercent', `expected 0..100, got ${String(o.cutoverPercent)}`);
@@ -133,6 +144,7 @@ export function resolveOptions(o: ShadowOptions): Resolved {
     queueSize: positive('queueSize', o.queueSize, 1000),
     concurrency,
     mirrorTimeoutMs: positive('mirrorTimeoutMs', o.mirrorTimeoutMs, 10_000),
+    mirrorYieldMs: nonNegative('mirrorYieldMs', o.mirrorYieldMs, 20),
     cutover,
     cutoverPercent: percent,
     cutoverTimeoutMs: positive('cutoverTimeoutMs', o.cutoverTimeoutMs, 5_000),

@@ -106,7 +106,14 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       return false;
     });
   };
-  const queue: MirrorQueue<MirrorJob> = createMirrorQueue({ capacity: cfg.queueSize, concurrency: cfg.concurrency, run: runMirror });
+  /** Client requests being answered; the mirror waits for a gap between them (see shadow-queue.ts). */
+  let clientsInFlight = 0;
+  const queue: MirrorQueue<MirrorJob> = createMirrorQueue({
+    capacity: cfg.queueSize,
+    concurrency: cfg.concurrency,
+    run: runMirror,
+    yieldTo: { busy: () => clientsInFlight > 0, maxWaitMs: cfg.mirrorYieldMs },
+  });
 
   async function runMirror(job: MirrorJob): Promise<void> {
     try {
@@ -119,6 +126,8 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
         maxBytes: cfg.maxCompareBytes,
       });
       if (answer.status >= 500) stats.candidateErrors.status5xx++;
+      // Compared after the I/O callbacks of this turn: clients' requests read with this answer go first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const diffs = compare(job.primary, { status: answer.status, headers: headerPairs(answer.rawHeaders), body: answer.body });
       stats.compared(job.route, job.request, withoutNoise(job.route, diffs));
     } catch (err) {
@@ -346,8 +355,13 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     return cfg.cutoverPercent > 0 && cfg.mirrored.has(method) && cfg.random() * 100 < cfg.cutoverPercent;
   };
 
+  const clientDone = () => {
+    if (--clientsInFlight === 0) queue.kick();
+  };
   const server = http.createServer((req, res) => {
     const started = performance.now();
+    clientsInFlight++;
+    res.once('close', clientDone);
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     if (cfg.statsPath !== false && method === 'GET' && pathOf(url) === cfg.statsPath) return sendStats(res);
@@ -382,8 +396,8 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     queue.close();
     guard.stop();
     log?.end();
-    cfg.primary.agent.destroy();
-    cfg.candidate.agent.destroy();
+    cfg.primary.close();
+    cfg.candidate.close();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -400,8 +414,8 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       guard.stop();
       const left = await queue.drain(options.drainTimeoutMs ?? 3_000);
       for (const job of left) stats.lost(job.route, job.request, 'not-replayed', 'the proxy stopped before this mirror ran');
-      cfg.primary.agent.destroy();
-      cfg.candidate.agent.destroy();
+      cfg.primary.close();
+      cfg.candidate.close();
       if (log) await new Promise<void>((resolve) => log.end(resolve));
       const report = stats.toReport(reportMeta);
       if (options.reportFile) await writeFileAtomic(options.reportFile, JSON.stringify(report, null, 2) + '\n');
