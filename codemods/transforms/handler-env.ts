@@ -29,6 +29,8 @@ export interface HandlerEnv {
   routeSegments: number | null;
   /** Set when the handler answers from callbacks through one promise (respond-promise.ts): every decision is guarded. */
   settle: Settle | null;
+  /** Express 5 named wildcards of the route path (`*rest`) -> path segments before them (route-path-v5.ts). */
+  wildcards: Map<string, number>;
 }
 
 /** Parses one expression in the file's own parser. */

@@ -21,6 +21,8 @@ export interface HandlerSite {
   stateReadable: Set<string>;
   bridgeable?: boolean;
   routeSegments?: number | null;
+  /** Express 5 named wildcards of the route path (PathResult.wildcards). */
+  wildcards?: Map<string, number>;
 }
 
 export type HandlerResult =
@@ -84,6 +86,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
     fc, role: site.role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable: site.stateReadable,
     ctx: pickContextName(fnNode), setsContentType: false, sendsString: false, stateWrites: new Set(),
     bridgeable: site.bridgeable ?? false, bridgedReads: new Set(), routeSegments: site.routeSegments ?? null, settle: null,
+    wildcards: site.wildcards ?? new Map(),
   };
   const typed = !!fnNode.params[offset].typeAnnotation || /\.[mc]?tsx?$/.test(fc.options.path);
   const names = [req, res, ...(next ? [next] : [])];

@@ -51,8 +51,24 @@ const params: Rewrite = (env, member) => {
       return;
     }
   }
+  if (env.wildcards.size) return wildcardParams(env, member);
   replaceWith((c) => `${c}.params`)(env, member);
 };
+
+/**
+ * Express 5 `req.params.rest` of `*rest` is the rest of the path split at `/`,
+ * each piece decoded. ctx.path keeps `%2F` and `%25` encoded, so splitting it
+ * then decoding gives the same pieces (ctx.params.rest is decoded whole).
+ */
+function wildcardParams(env: HandlerEnv, member: ASTPath<any>): void {
+  const outer = member.parent;
+  const key = outer.node.type === 'MemberExpression' && outer.node.object === member.node && !outer.node.computed ? outer.node.property.name : null;
+  if (key === null) fail('req.params is used whole while it holds an Express 5 wildcard array');
+  const before = env.wildcards.get(key);
+  if (before === undefined) return replaceWith((c) => `${c}.params`)(env, member);
+  if (env.relativeUrl) fail(`req.params.${key} (an Express 5 wildcard) inside a router: the mount path's length is not known here`);
+  outer.replace(expr(env, `${env.ctx}.path.split('/').slice(${before + 1}).map(decodeURIComponent)`));
+}
 
 const signedCookies: Rewrite = (env, member) => {
   const outer = member.parent;

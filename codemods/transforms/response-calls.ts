@@ -12,7 +12,7 @@ import { isNumberLiteral, isStringLiteral, parseExpression, someNode, sourceOf }
 export interface ChainCall { name: string; args: any[]; node: any }
 
 /** Calls that return `res` in Express, so they may start a chain. */
-export const CHAINABLE = new Set(['status', 'set', 'header', 'type', 'contentType', 'cookie', 'clearCookie', 'location', 'append', 'vary', 'setHeader']);
+export const CHAINABLE = new Set(['status', 'set', 'header', 'type', 'contentType', 'cookie', 'clearCookie', 'location', 'append', 'vary', 'setHeader', 'attachment']);
 /** Calls that send the response in Express. */
 export const TERMINAL = new Set(['json', 'send', 'sendStatus', 'end', 'redirect', 'sendFile', 'download', 'render', 'jsonp', 'format']);
 
@@ -22,7 +22,6 @@ export const NO_COUNTERPART: Record<string, string> = {
   write: 'res.write streams the response',
   writeHead: 'res.writeHead writes the head directly',
   format: 'res.format negotiates on Express internals',
-  attachment: 'res.attachment has no runtime counterpart',
   links: 'res.links has no runtime counterpart',
   on: 'res.on listens to the raw response',
   once: 'res.once listens to the raw response',
@@ -62,7 +61,7 @@ export function chainFrom(ref: ASTPath<any>): { top: ASTPath<any>; calls: ChainC
 }
 
 export function setsContentType(calls: ChainCall[]): boolean {
-  return calls.some((c) => c.name === 'type' || c.name === 'contentType'
+  return calls.some((c) => c.name === 'type' || c.name === 'contentType' || (c.name === 'attachment' && c.args.length > 0)
     || ((c.name === 'set' || c.name === 'header' || c.name === 'setHeader') && isStringLiteral(c.args[0]) && c.args[0].value.toLowerCase() === 'content-type')
     || ((c.name === 'set' || c.name === 'header') && c.args[0]?.type === 'ObjectExpression'));
 }
@@ -118,6 +117,7 @@ export function translateChain(env: HandlerEnv, calls: ChainCall[]): { statement
           out.push(call('setHeader', [j.stringLiteral('Location'), j.callExpression(j.identifier('encodeUrl'), [c.args[0]])]));
         }
         break;
+      case 'attachment': out.push(...attachmentStatements(env, c)); break;
       case 'append': out.push(call('appendHeader', c.args)); break;
       case 'vary': out.push(call('appendHeader', [j.stringLiteral('Vary'), c.args[0]])); break;
       case 'json': {
@@ -229,6 +229,32 @@ function redirectStatement(env: HandlerEnv, args: any[]): any {
   if (status && !isNumberLiteral(status)) fail('res.redirect with a computed status');
   const callArgs = status ? [url, parseExpression(j, `{ status: ${sourceOf(j, status)} }`)] : [url];
   return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('redirect')), callArgs));
+}
+
+/** The extension Express's extname() finds in a literal or template file name; null when only known at run time. */
+function staticExtension(x: any): string | null {
+  const tail = isStringLiteral(x) ? x.value : x?.type === 'TemplateLiteral' ? x.quasis.at(-1).value.cooked : null;
+  if (typeof tail !== 'string') return null;
+  // A character other than a slash before the dot, in the literal itself: extname() cannot see a dotfile or an empty name.
+  const m = /[^/\\]\.([A-Za-z0-9]+)$/.exec(tail);
+  return m ? m[1] : null;
+}
+
+/** res.attachment(name): Content-Type from the name's extension (as res.type), then Content-Disposition. */
+function attachmentStatements(env: HandlerEnv, c: ChainCall): any[] {
+  const { j } = env.fc;
+  const setHeader = (name: string, value: any) => j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('setHeader')), [j.stringLiteral(name), value]));
+  if (c.args.length > 1) fail('res.attachment with more than one argument');
+  env.fc.helperImports.set('contentDisposition', 'content-disposition');
+  const [name] = c.args;
+  if (!name) return [setHeader('Content-Disposition', j.callExpression(j.identifier('contentDisposition'), []))];
+  const ext = staticExtension(name);
+  if (!ext) fail('res.attachment with a file name whose extension is only known at run time');
+  const type = expressContentType(ext);
+  return [
+    setHeader('Content-Type', j.stringLiteral(env.sendsString && !/charset=/i.test(type) ? `${type}; charset=utf-8` : type)),
+    setHeader('Content-Disposition', j.callExpression(j.identifier('contentDisposition'), [name])),
+  ];
 }
 
 function fileStatements(env: HandlerEnv, c: ChainCall): any[] {

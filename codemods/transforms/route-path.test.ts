@@ -1,4 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { match } from 'path-to-regexp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RouteTree } from '../../runtime/router.js';
+import { expressMajorFor, majorOfSpec } from './express-version.js';
 import { convertRegexPath, convertStringPath } from './route-path.js';
 
 const ok = (r: ReturnType<typeof convertStringPath>) => (r.ok ? { paths: r.paths, index: Object.fromEntries(r.indexNames) } : r.reason);
@@ -25,5 +32,82 @@ describe('Express paths -> runtime paths', () => {
     expect(convertRegexPath('.*fly$', '').ok).toBe(false);
     expect(convertRegexPath('^\\/a\\/(\\d+)\\/(\\w+)$', '').ok).toBe(false);
     expect(convertRegexPath('^\\/a$', 'g').ok).toBe(false);
+  });
+});
+
+describe('Express 5 paths (path-to-regexp 8) -> runtime paths', () => {
+  const v5 = (p: string) => {
+    const r = convertStringPath(p, 5);
+    return r.ok ? { paths: r.paths, wildcards: Object.fromEntries(r.wildcards ?? new Map()) } : r.reason;
+  };
+
+  it('converts optional groups, named wildcards and plain params', () => {
+    expect(v5('/:projectId/summary{.:format}')).toEqual({ paths: ['/{projectId}/summary.{format}', '/{projectId}/summary'], wildcards: {} });
+    expect(v5('/v1/*rest')).toEqual({ paths: ['/v1/{rest:[\\s\\S]+}'], wildcards: { rest: 1 } });
+    expect(v5('/users{/:id}')).toEqual({ paths: ['/users/{id}', '/users'], wildcards: {} });
+    expect(v5('/x{/:y{/:z}}')).toEqual({ paths: ['/x/{y}/{z}', '/x/{y}', '/x'], wildcards: {} });
+  });
+
+  it('refuses what the runtime cannot say exactly, with the reason', () => {
+    expect(v5('/:name{.:ext}')).toMatch(/shares a segment with another parameter/);
+    expect(v5('/:a-:b')).toMatch(/shares a segment/);
+    expect(v5('/a/:id?')).toMatch(/reserved in Express 5/);
+    expect(v5('/a/(\\d+)')).toMatch(/reserved in Express 5/);
+    expect(v5('/files/*path/edit')).toMatch(/not a whole last segment/);
+    expect(v5('/a{/b}/*rest')).toMatch(/can match one request in two ways/);
+    expect(v5('/a{b')).toMatch(/unclosed/);
+  });
+
+  it('Express 4 syntax is not read as Express 5 and the other way round', () => {
+    expect(convertStringPath('/v1/*rest').ok).toBe(false);
+    expect(convertStringPath('/:projectId/summary{.:format}').ok).toBe(false);
+    expect(convertStringPath('/users/:id?', 5).ok).toBe(false);
+  });
+
+  it('the runtime routes match exactly the requests Express 5 matches, with the same params', () => {
+    const cases: Record<string, string[]> = {
+      '/:projectId/summary{.:format}': ['/5/summary', '/5/summary.csv', '/5/summary.tar.gz', '/5/summary.', '/5/summary/', '/5/SUMMARY.json', '/5.x/summary.json', '/5/summaryx', '/5/summary/x'],
+      '/users{/:id}': ['/users', '/users/', '/users/7', '/users/7/', '/users/7/x', '/user'],
+      '/v1/*rest': ['/v1', '/v1/', '/v1/a', '/v1/a/b/c', '/v2/a', '/V1/a'],
+      '/x{/:y{/:z}}': ['/x', '/x/1', '/x/1/2', '/x/1/2/3'],
+    };
+    for (const [express5, urls] of Object.entries(cases)) {
+      const r = convertStringPath(express5, 5);
+      if (!r.ok) throw new Error(r.reason);
+      const tree = new RouteTree<string>();
+      for (const p of r.paths) tree.add('GET', p, p);
+      const expressMatch = match(express5, { decode: decodeURIComponent });
+      for (const url of urls) {
+        const e = expressMatch(url);
+        const m = tree.find('GET', url);
+        const expected = e ? Object.fromEntries(Object.entries(e.params).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v])) : null;
+        expect({ url, params: m.kind === 'found' ? { ...m.params } : null }).toEqual({ url, params: expected });
+      }
+    }
+  });
+});
+
+describe('expressMajorFor: the app package.json decides', () => {
+  const dirs: string[] = [];
+  afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+  const app = (pkg: object | null) => {
+    const dir = mkdtempSync(join(tmpdir(), 'h3-express-version-'));
+    dirs.push(dir);
+    if (pkg) writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+    mkdirSync(join(dir, 'routes'));
+    return join(dir, 'routes', 'projects.ts');
+  };
+
+  it('reads the declared express range, an npm alias, or falls back to 4', () => {
+    expect(expressMajorFor(app({ dependencies: { express: '^5.1.0' } }))).toBe(5);
+    expect(expressMajorFor(app({ dependencies: { express: 'npm:express@~5.0.1' } }))).toBe(5);
+    expect(expressMajorFor(app({ devDependencies: { express: '4.21.2' } }))).toBe(4);
+    expect(majorOfSpec('latest')).toBeNull();
+  });
+
+  it('reads the repository fixtures as the versions they declare', () => {
+    const root = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+    expect(expressMajorFor(join(root, 'ts-express5/routes/projects.ts'))).toBe(5);
+    expect(expressMajorFor(join(root, 'callbacks/routes/docs.js'))).toBe(4);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Express 4 path syntax (path-to-regexp 0.1) to runtime path syntax.
+ * Express 4 path syntax (path-to-regexp 0.1) to runtime path syntax
+ * (Express 5's path-to-regexp 8 syntax: route-path-v5.ts).
  *
  *   /users/:id          -> /users/{id}
  *   /users/:id(\d+)     -> /users/{id:\d+}
@@ -12,16 +13,24 @@
  * stays on Express.
  */
 
+import { convertExpress5Path } from './route-path-v5.js';
+
 export const WILDCARD_PARAM = 'wildcard';
 export const CAPTURE_PARAM = 'capture0';
 
 export type PathResult =
-  | { ok: true; paths: string[]; /** Express params[N] index -> runtime name. */ indexNames: Map<number, string> }
+  | {
+    ok: true; paths: string[]; /** Express params[N] index -> runtime name. */ indexNames: Map<number, string>;
+    /** Express 5 named wildcards (`*rest`, an array of decoded segments in req.params) -> path segments before them. */
+    wildcards?: Map<string, number>;
+  }
   | { ok: false; reason: string };
 
 const PARAM_SEGMENT = /^:([A-Za-z_$][\w$]*)(?:\(((?:\\.|[^)\\])+)\))?(\?)?$/;
 
-export function convertStringPath(path: string): PathResult {
+/** `major` is the app's Express major version (express-version.ts): 5 reads path-to-regexp 8 syntax. */
+export function convertStringPath(path: string, major = 4): PathResult {
+  if (major >= 5) return convertExpress5Path(path);
   if (!path.startsWith('/') && path !== '*') return { ok: false, reason: `path "${path}" does not start with "/"` };
   if (path === '*' || path === '/*') return { ok: true, paths: [`/{${WILDCARD_PARAM}:.*}`], indexNames: new Map([[0, WILDCARD_PARAM]]) };
   const segments = path.split('/').slice(1);
