@@ -29,6 +29,8 @@ export interface SoakSample extends TargetStats {
 export interface SoakReport {
   seconds: number;
   sessions: { http: number; websocket: number; sse: number; failed: number };
+  /** Why sessions failed: "<kind>: <message>" -> count. */
+  failures: Record<string, number>;
   samples: number;
   rssStart: number;
   rssEnd: number;
@@ -139,6 +141,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const { seconds, clients, sampleEveryMs, seed } = options;
   const target = await startTarget();
   const sessions = { http: 0, websocket: 0, sse: 0, failed: 0 };
+  const failures: Record<string, number> = {};
   const samples: SoakSample[] = [];
   try {
     const before = await target.stats();
@@ -153,8 +156,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           else if (kind === 'websocket') await wsSession(target.port, rng);
           else await sseSession(target.port, rng);
           sessions[kind]++;
-        } catch {
+        } catch (err) {
           sessions.failed++;
+          const reason = `${kind}: ${(err as Error).message ?? String(err)}`.slice(0, 120);
+          failures[reason] = (failures[reason] ?? 0) + 1;
         }
       }
     };
@@ -171,6 +176,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     return {
       seconds,
       sessions,
+      failures,
       samples: samples.length,
       rssStart: samples[0]?.rss ?? before.rss,
       rssEnd: samples.at(-1)?.rss ?? before.rss,
