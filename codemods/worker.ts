@@ -7,6 +7,10 @@
  *
  * This file is both the pool (main thread) and the worker entry point.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { loadTransform, type TransformCallOptions, type TransformFn, type TransformResult } from './transform-api.js';
 import { runnerErrors } from './runner-errors.js';
@@ -76,15 +80,13 @@ export function createInlinePool(load: () => Promise<TransformFn>): Pool {
 }
 
 export function createWorkerPool(size: number, transformUrl: string): Pool {
-  const workerUrl = new URL(import.meta.url);
-  // Under vitest the sources are .ts; a worker can only run them through tsx.
-  const execArgv = workerUrl.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const entry = workerEntry(new URL(import.meta.url));
   const idle: Worker[] = [];
   const waiting: Array<(w: Worker) => void> = [];
   const all: Worker[] = [];
   const spawn = (): Worker => {
     const init: WorkerInit = { expresswayCodemodWorker: true, transformUrl };
-    const worker = new Worker(workerUrl, { workerData: init, execArgv });
+    const worker = new Worker(entry.script, { workerData: init, eval: entry.eval });
     worker.unref();
     all.push(worker);
     return worker;
@@ -111,6 +113,26 @@ export function createWorkerPool(size: number, transformUrl: string): Pool {
       await Promise.all(all.map((w) => w.terminate()));
     },
   };
+}
+
+/**
+ * What a worker runs: this module, or, when it is the .ts source (vitest,
+ * tsx), a bootstrap that registers tsx's loader before importing it. A
+ * worker given `--import tsx` in execArgv loads its entry before the hooks
+ * are in place ("Unknown file extension .ts"); registering first, then
+ * importing, orders the two.
+ */
+function workerEntry(self: URL): { script: URL | string; eval: boolean } {
+  if (!/\.[mc]?ts$/.test(self.pathname)) return { script: self, eval: false };
+  const api = tsxEsmApi(self);
+  return { script: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(self.href)}); });\n`, eval: true };
+}
+
+/** tsx's ESM register API as a file URL (require.resolve would give its CommonJS build). */
+function tsxEsmApi(from: URL): string {
+  const manifest = createRequire(from).resolve('tsx/package.json');
+  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
+  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
 }
 
 function exchange(worker: Worker, task: Task): Promise<{ outcome: TaskOutcome; crashed: boolean }> {
