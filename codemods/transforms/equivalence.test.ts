@@ -78,7 +78,7 @@ interface Probe {
   ignore?: Array<'text' | 'vary'>;
 }
 
-const HEADERS = ['access-control-allow-origin', 'content-type', 'location', 'set-cookie', 'vary', 'link', 'x-one', 'x-two', 'x-three', 'x-cache', 'x-powered', 'x-checked', 'x-started'];
+const HEADERS = ['access-control-allow-origin', 'content-type', 'content-disposition', 'location', 'set-cookie', 'vary', 'link', 'x-one', 'x-two', 'x-three', 'x-cache', 'x-powered', 'x-checked', 'x-started'];
 
 async function answer(app: unknown, p: Probe) {
   let req = request(app as Parameters<typeof request>[0])[p.method ?? 'get'](p.path);
@@ -143,6 +143,14 @@ const cases: Record<string, Probe[]> = {
   'double-send-stays-express': [{ path: '/twice?a=1' }, { path: '/twice' }],
   'next-route-stays-express': [{ path: '/users/me' }, { path: '/users/5' }],
   'interleaved-middleware': [{ path: '/public' }, { path: '/private' }, { path: '/private', headers: { authorization: 'x' } }, { path: '/nowhere' }, { method: 'post', path: '/public' }],
+  'router-legacy-route': [
+    { path: '/docs' }, { path: '/docs/faq' }, { path: '/docs/faq/meta' }, { path: '/docs/missing' }, { path: '/docs/missing', headers: { 'x-key': 'k' } },
+    { path: '/docs/late' }, { path: '/docs/late', headers: { 'x-key': 'k' } }, { method: 'post', path: '/docs/faq', headers: { 'x-key': 'k' } },
+  ],
+  'router-legacy-route-then-middleware': [
+    { path: '/account/status' }, { path: '/account/feed' }, { path: '/account/me' }, { path: '/account/me', headers: { 'x-session': 's' } },
+    { path: '/account/export' }, { path: '/account/export', headers: { 'x-session': 's' } }, { path: '/account/nope' }, { path: '/account/nope', headers: { 'x-session': 's' } },
+  ],
   'interleaved-middleware-legacy-runs': [
     { path: '/stream' }, { path: '/public' }, { path: '/items' }, { path: '/items', headers: { authorization: 'token' } },
     { path: '/export' }, { path: '/export', headers: { authorization: 'token' } }, { path: '/nope' }, { path: '/nope', headers: { authorization: 'token' } },
@@ -162,6 +170,8 @@ const cases: Record<string, Probe[]> = {
   'respond-promise-twice-stays-express': [{ path: '/users/1' }],
   'respond-promise-await-stays-express': [{ path: '/users/1' }],
   'respond-promise-work-after-next-stays-express': [{ path: '/?key=miss' }],
+  'res-attachment': [{ path: '/export/7' }, { path: '/download' }],
+  'res-attachment-computed-stays-express': [{ path: '/export?name=a.csv' }],
   'callback-in-loop': [{ path: '/batch?ids=1,2' }],
   'callback-followed-by-code': [{ path: '/race?id=1' }],
   'work-after-next-stays-express': [{ path: '/anything', statusOnly: true }],

@@ -61,7 +61,7 @@ export function chainFrom(ref: ASTPath<any>): { top: ASTPath<any>; calls: ChainC
 }
 
 export function setsContentType(calls: ChainCall[]): boolean {
-  return calls.some((c) => c.name === 'type' || c.name === 'contentType' || (c.name === 'attachment' && c.args.length > 0)
+  return calls.some((c) => c.name === 'type' || c.name === 'contentType' || (c.name === 'attachment' && isStringLiteral(c.args[0]) && /[^.]\.[A-Za-z0-9]+$/.test(c.args[0].value))
     || ((c.name === 'set' || c.name === 'header' || c.name === 'setHeader') && isStringLiteral(c.args[0]) && c.args[0].value.toLowerCase() === 'content-type')
     || ((c.name === 'set' || c.name === 'header') && c.args[0]?.type === 'ObjectExpression'));
 }
@@ -231,30 +231,32 @@ function redirectStatement(env: HandlerEnv, args: any[]): any {
   return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('redirect')), callArgs));
 }
 
-/** The extension Express's extname() finds in a literal or template file name; null when only known at run time. */
-function staticExtension(x: any): string | null {
-  const tail = isStringLiteral(x) ? x.value : x?.type === 'TemplateLiteral' ? x.quasis.at(-1).value.cooked : null;
-  if (typeof tail !== 'string') return null;
-  // A character other than a slash before the dot, in the literal itself: extname() cannot see a dotfile or an empty name.
-  const m = /[^/\\]\.([A-Za-z0-9]+)$/.exec(tail);
-  return m ? m[1] : null;
-}
+/** File names whose header every content-disposition version Express uses (0.5, 1.x) writes as `filename="..."`, nothing else. */
+const PLAIN_FILE_NAME = /^[\w .\-()+,=@!#$&'~]+$/;
 
-/** res.attachment(name): Content-Type from the name's extension (as res.type), then Content-Disposition. */
+/**
+ * res.attachment(name): Content-Type from the name's extension (as res.type),
+ * then Content-Disposition, computed here for a literal name (the
+ * content-disposition package an app has installed may not be Express's:
+ * 2.x leaves token names unquoted).
+ */
 function attachmentStatements(env: HandlerEnv, c: ChainCall): any[] {
   const { j } = env.fc;
-  const setHeader = (name: string, value: any) => j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('setHeader')), [j.stringLiteral(name), value]));
+  const setHeader = (name: string, value: string) => j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('setHeader')), [j.stringLiteral(name), j.stringLiteral(value)]));
   if (c.args.length > 1) fail('res.attachment with more than one argument');
-  env.fc.helperImports.set('contentDisposition', 'content-disposition');
   const [name] = c.args;
-  if (!name) return [setHeader('Content-Disposition', j.callExpression(j.identifier('contentDisposition'), []))];
-  const ext = staticExtension(name);
-  if (!ext) fail('res.attachment with a file name whose extension is only known at run time');
-  const type = expressContentType(ext);
-  return [
-    setHeader('Content-Type', j.stringLiteral(env.sendsString && !/charset=/i.test(type) ? `${type}; charset=utf-8` : type)),
-    setHeader('Content-Disposition', j.callExpression(j.identifier('contentDisposition'), [name])),
-  ];
+  if (!name) return [setHeader('Content-Disposition', 'attachment')];
+  if (!isStringLiteral(name)) fail('res.attachment with a computed file name (Express derives the type and quoting at run time)');
+  const file = name.value.split(/[\\/]/).pop() ?? '';
+  if (!PLAIN_FILE_NAME.test(file)) fail(`res.attachment('${name.value}'): content-disposition encodes this name`);
+  const ext = /[^.]\.([A-Za-z0-9]+)$/.exec(file)?.[1];
+  const statements = [];
+  if (ext) {
+    const type = expressContentType(ext);
+    statements.push(setHeader('Content-Type', env.sendsString && !/charset=/i.test(type) ? `${type}; charset=utf-8` : type));
+  }
+  statements.push(setHeader('Content-Disposition', `attachment; filename="${file}"`));
+  return statements;
 }
 
 function fileStatements(env: HandlerEnv, c: ChainCall): any[] {
