@@ -9,7 +9,8 @@
  *   taskset -c 1 npx tsx bench/shadow-latency.ts [--rate 1000] [--duration 10] [--rounds 3]
  *
  * The primary, the candidate and the proxy run in child processes, pinned to
- * core 0 when taskset exists; run this script itself on the other core.
+ * core 0 when taskset exists; the script pins itself (the load) to core 1.
+ * EXW_SHADOW_MODULE=path/to/shadow-proxy.ts measures another build (before/after).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -34,7 +35,13 @@ function parseArgs(argv: string[]): Args {
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c', '0'] : [];
+const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+const pin = hasTaskset ? ['taskset', '-c', '0'] : [];
+// The load generator (this process, all its threads) on core 1, whatever the command line did:
+// servers and proxy on core 0, load on core 1, so neither steals the other's CPU.
+if (hasTaskset) spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+/** Another build of the proxy to compare with (a path to a shadow-proxy module), else this checkout's. */
+const proxyModule = process.env.EXW_SHADOW_MODULE ?? './verify/shadow-proxy.ts';
 
 /** A small JSON service, like a typical API answer. */
 const SERVICE = `
@@ -51,8 +58,8 @@ server.listen(0, '127.0.0.1', () => console.log('READY http://127.0.0.1:' + serv
 `;
 
 const PROXY = `
-const { startShadow } = await import('./verify/shadow-proxy.ts');
-const [primary, candidate] = process.argv.slice(1);
+const [primary, candidate, module] = process.argv.slice(1);
+const { startShadow } = await import(module);
 const proxy = await startShadow({ primary, candidate, mirrorTimeoutMs: 1000 });
 console.log('READY ' + proxy.url);
 process.on('SIGTERM', async () => {
@@ -113,7 +120,7 @@ function load(url: string, args: Args): Promise<Sample> {
 const fmt = (n: number) => n.toFixed(3);
 
 async function scenario(name: string, primaryUrl: string, candidateUrl: string, args: Args): Promise<{ name: string; direct: Sample[]; proxied: Sample[] }> {
-  const proxy = await startChild(['--import', 'tsx', '--input-type=module', '-e', PROXY, primaryUrl, candidateUrl]);
+  const proxy = await startChild(['--import', 'tsx', '--input-type=module', '-e', PROXY, primaryUrl, candidateUrl, proxyModule]);
   // Warm both paths (JIT, keep-alive sockets) before measuring.
   await load(primaryUrl, { ...args, duration: 2 });
   await load(proxy.url, { ...args, duration: 2 });

@@ -3,7 +3,7 @@
  * candidate, compare with noise cancelled, and report. The shadow proxy,
  * bench and report renderers have their own modules in this folder.
  */
-export { verify, DEFAULT_COMPARED_HEADERS, type VerifyOptions, type VerifyProgress, type BenchOptions } from './verify.js';
+export { verify, DEFAULT_COMPARED_HEADERS, DEFAULT_SECONDARY_DELAY_MS, type VerifyOptions, type VerifyProgress, type BenchOptions } from './verify.js';
 export { startRecorder, recordTraffic, type Recorder, type RecorderOptions } from './record-proxy.js';
 export {
   TRAFFIC_VERSION,

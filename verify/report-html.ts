@@ -60,7 +60,7 @@ function header(r: Report): string {
   const shard = r.shard ? ` · shard ${r.shard.index}/${r.shard.count}` : r.shards ? ` · merged shards ${r.shards.map((s) => `${s.index}/${s.count}`).join(', ')}` : '';
   return `<header class="top">
 <h1>Expressway verify report <span class="pill ${r.outcome}" id="outcome">${r.outcome === 'pass' ? 'PASS' : 'FAIL'}</span></h1>
-<div class="meta">baseline <code>${esc(r.baseline.target)}</code> vs candidate <code>${esc(r.candidate.target)}</code></div>
+<div class="meta">baseline <code>${esc(r.baseline.target)}</code>${r.secondary ? ` (secondary <code>${esc(r.secondary.target)}</code>)` : ''} vs candidate <code>${esc(r.candidate.target)}</code></div>
 <div class="meta">traffic <code>${esc(r.traffic.source)}</code> (${esc(r.traffic.format)})${esc(shard)} · started ${esc(r.startedAt)} · ${(r.durationMs / 1000).toFixed(1)} s${
     r.normalisers.length ? ` · normalisers ${esc(r.normalisers.join(', '))}` : ''
   }</div>

@@ -56,6 +56,7 @@ export function mergeReports(inputs: NamedReport[]): Report {
     finishedAt: new Date(finished).toISOString(),
     durationMs: finished - started,
     baseline: { target: unique(reports.map((r) => r.baseline.target)).join(', ') },
+    ...(reports.some((r) => r.secondary) ? { secondary: { target: unique(reports.flatMap((r) => (r.secondary ? [r.secondary.target] : []))).join(', ') } } : {}),
     candidate: { target: unique(reports.map((r) => r.candidate.target)).join(', ') },
     traffic: {
       source: unique(reports.map((r) => r.traffic.source)).join(', '),

@@ -167,6 +167,8 @@ export interface Report {
   finishedAt: string;
   durationMs: number;
   baseline: { target: string };
+  /** The separate secondary baseline (`--secondary`), when there was one; else the baseline answered both. */
+  secondary?: { target: string };
   candidate: { target: string };
   traffic: {
     source: string;
@@ -190,7 +192,7 @@ export interface Report {
   trafficErrors: TrafficError[];
   bench?: BenchSummary;
   /** Problems with a target (could not start, died mid-run), with where its log is kept. */
-  targetErrors: Array<{ side: 'baseline' | 'candidate'; message: string; log?: string }>;
+  targetErrors: Array<{ side: 'baseline' | 'secondary' | 'candidate'; message: string; log?: string }>;
   /** pass: exit 0; fail: exit 1. `failures` says why. */
   outcome: 'pass' | 'fail';
   failures: string[];

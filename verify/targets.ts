@@ -14,7 +14,7 @@ import { VerifyErrors } from './errors.js';
 
 const debug = debuglog('expressway:verify');
 
-export type TargetSide = 'baseline' | 'candidate';
+export type TargetSide = 'baseline' | 'secondary' | 'candidate';
 
 export interface Target {
   side: TargetSide;

@@ -1,11 +1,13 @@
 /**
  * `verify()`: the whole run. Reads the traffic once to learn route templates
- * and count it, starts both targets, replays each request of this shard to
- * the baseline twice (primary, secondary) and to the candidate, compares
+ * and count it, starts the targets, replays each request of this shard to
+ * the baseline twice (primary, then a few ms later the secondary: the same
+ * instance, or a second one with `secondary`) and to the candidate, compares
  * with noise cancelled, optionally benches, stops the targets and returns
  * the report. A target that dies mid-run ends the replay at once: what was
  * not sent is listed as lost, so the run never hangs.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { debuglog } from 'node:util';
 import { compareResponses, type CompareOptions } from './diff.js';
 import { VerifyErrors } from './errors.js';
@@ -23,6 +25,9 @@ import { startTarget, type Target } from './targets.js';
 import type { Exchange, TrafficEntry } from './traffic.js';
 
 const debug = debuglog('expressway:verify');
+
+/** See VerifyOptions.secondaryDelayMs; what migrate's baseline pair used. */
+export const DEFAULT_SECONDARY_DELAY_MS = 5;
 
 /** Headers compared when none are chosen: the ones clients act on. */
 export const DEFAULT_COMPARED_HEADERS = ['content-type', 'location', 'cache-control', 'content-encoding'];
@@ -42,7 +47,19 @@ export interface VerifyProgress {
 export interface VerifyOptions {
   /** URL (`http://127.0.0.1:3000`) or a shell command started with `PORT` set. */
   baseline: string;
+  /**
+   * A second instance of the baseline (URL or command) that answers the secondary
+   * replay, as in Diffy. Without it the baseline answers both: per-process values
+   * (counters, boot ids) and doubled writes then cannot show up as noise.
+   */
+  secondary?: string;
   candidate: string;
+  /**
+   * The secondary request leaves this long after the primary one. Two instances
+   * never answer in the same millisecond in production; without the lag a local
+   * pair often does, and time-derived fields are not learned as noise. Default 5; 0 sends both at once.
+   */
+  secondaryDelayMs?: number;
   /** Traffic file: NDJSON, HAR 1.2 or GoReplay (detected). */
   traffic: string;
   trafficFormat?: TrafficFormat;
@@ -109,20 +126,24 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const prepared = await prepare(options, declared, shard);
 
   options.onProgress?.({ phase: 'starting', done: 0, total: prepared.total });
-  const [baseline, candidate] = await startBoth(options, outDir);
+  const { baseline, secondary, candidate } = await startTargets(options, outDir);
+  const targets = [baseline, ...(secondary ? [secondary] : []), candidate];
+  const secondaryDelayMs = Math.max(0, options.secondaryDelayMs ?? DEFAULT_SECONDARY_DELAY_MS);
 
+  const baselineClient = new ReplayClient(baseline.origin, timeoutMs, secondary ? concurrency : concurrency * 2);
   const clients = {
-    baseline: new ReplayClient(baseline.origin, timeoutMs, concurrency * 2),
+    baseline: baselineClient,
+    secondary: secondary ? new ReplayClient(secondary.origin, timeoutMs, concurrency) : baselineClient,
     candidate: new ReplayClient(candidate.origin, timeoutMs, concurrency),
   };
+  const allClients = [...new Set(Object.values(clients))];
   const ledger = new Ledger({ rules, redactor, noise: { ...DEFAULT_NOISE_THRESHOLDS, ...options.noise } });
   ledger.declare(declared);
   const targetErrors: Report['targetErrors'] = [];
   const abort = new AbortController();
   const stopReplay = (reason: string) => {
     abort.abort(reason);
-    clients.baseline.abortAll(reason);
-    clients.candidate.abortAll(reason);
+    for (const c of allClients) c.abortAll(reason);
   };
   let interrupted = false;
   const onCancel = () => {
@@ -131,7 +152,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   };
   if (options.signal?.aborted) onCancel();
   options.signal?.addEventListener('abort', onCancel, { once: true });
-  for (const t of [baseline, candidate]) {
+  for (const t of targets) {
     t.onDeath((reason) => {
       targetErrors.push({ side: t.side, message: VerifyErrors.EXW_ERR_VERIFY_TARGET_EXITED(t.side, reason).message, ...(t.log ? { log: t.log } : {}) });
       stopReplay(`${t.side} target died`);
@@ -169,29 +190,28 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     }
   } finally {
     options.signal?.removeEventListener('abort', onCancel);
-    clients.baseline.close();
-    clients.candidate.close();
-    await Promise.all([baseline.stop(), candidate.stop()]);
+    for (const c of allClients) c.close();
+    await Promise.all(targets.map((t) => t.stop()));
   }
 
   async function replayOne(x: Exchange, request: ReportRequest, route: RouteRef): Promise<void> {
     const prepared = prepareRequest(x.request);
-    const [primary, secondary, cand] = await Promise.all([
+    const [primary, second, cand] = await Promise.all([
       clients.baseline.send(prepared),
-      clients.baseline.send(prepared),
+      secondaryDelayMs > 0 ? delay(secondaryDelayMs).then(() => clients.secondary.send(prepared)) : clients.secondary.send(prepared),
       clients.candidate.send(prepared),
     ]);
-    const failed = firstFailure(primary, secondary, cand);
+    const failed = firstFailure(primary, second, cand);
     if (failed) {
       if (failed.outcome.reason === 'connection') {
         // A refused connection may mean the target is gone: find out, so the rest is not sent into the void.
-        await Promise.all([baseline.checkAlive(), candidate.checkAlive()]);
+        await Promise.all(targets.map((t) => t.checkAlive()));
       }
       ledger.lose(request, route, failed.outcome.reason, failed.side, failed.outcome.message);
       return;
     }
     const p = normaliser.apply((primary as Extract<ReplayOutcome, { ok: true }>).response);
-    const s = normaliser.apply((secondary as Extract<ReplayOutcome, { ok: true }>).response);
+    const s = normaliser.apply((second as Extract<ReplayOutcome, { ok: true }>).response);
     const c = normaliser.apply((cand as Extract<ReplayOutcome, { ok: true }>).response);
     ledger.compared(request, route, compareResponses(p, s, compareOptions), compareResponses(p, c, compareOptions));
   }
@@ -207,6 +227,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     baseline: { target: baseline.spec },
+    ...(secondary ? { secondary: { target: secondary.spec } } : {}),
     candidate: { target: candidate.spec },
     traffic: { source: options.traffic, format: prepared.format, malformed: prepared.malformed },
     ...(shard ? { shard } : {}),
@@ -289,18 +310,20 @@ async function prepare(options: VerifyOptions, declared: RouteSpec[], shard: Sha
   return { format, matcher, total, trafficErrors, malformed };
 }
 
-async function startBoth(options: VerifyOptions, outDir: string): Promise<[Target, Target]> {
+async function startTargets(options: VerifyOptions, outDir: string): Promise<{ baseline: Target; secondary?: Target; candidate: Target }> {
   const common = { outDir, ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}) };
   const results = await Promise.allSettled([
     startTarget(options.baseline, { side: 'baseline', ...common }),
     startTarget(options.candidate, { side: 'candidate', ...common }),
+    ...(options.secondary !== undefined ? [startTarget(options.secondary, { side: 'secondary', ...common })] : []),
   ]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
     throw failed.reason;
   }
-  return results.map((r) => (r as PromiseFulfilledResult<Target>).value) as [Target, Target];
+  const [baseline, candidate, secondary] = results.map((r) => (r as PromiseFulfilledResult<Target>).value) as [Target, Target, Target | undefined];
+  return { baseline, candidate, ...(secondary ? { secondary } : {}) };
 }
 
 interface BenchRequest {

@@ -4,6 +4,8 @@ import { EXIT_FAILURE, UsageError } from '../exit.js';
 
 interface VerifyFlags {
   baseline: string;
+  secondary?: string;
+  secondaryDelay: string;
   candidate: string;
   traffic: string;
   routes?: string;
@@ -52,9 +54,11 @@ const INPUT_ERRORS = new Set([
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('Replay traffic to the baseline (twice) and the candidate, compare with noise cancelled, and gate on parity and QPS.')
+    .description('Replay traffic to the baseline (twice: primary, then secondary) and the candidate, compare with noise cancelled, and gate on parity and QPS.')
     .requiredOption('--baseline <url|command>', 'the current app: a URL, or a command started with PORT set')
     .requiredOption('--candidate <url|command>', 'the new app: a URL, or a command started with PORT set')
+    .option('--secondary <url|command>', 'a second instance of the current app for the A/A (noise) replay; default: the baseline answers both')
+    .option('--secondary-delay <ms>', 'send each secondary request this long after the primary, so time-derived fields show as noise (0: at once)', '5')
     .requiredOption('--traffic <file>', 'traffic: NDJSON (expressway record), HAR 1.2 or GoReplay')
     .option('--routes <file>', 'route templates (JSON array or one "METHOD /path" per line); else inferred')
     .option('--rules <file>', 'noise rules (JSON), see docs/verify.md')
@@ -97,6 +101,8 @@ export function registerVerify(program: Command): void {
       try {
         report = await verify({
           baseline: flags.baseline,
+          ...(flags.secondary !== undefined ? { secondary: flags.secondary } : {}),
+          secondaryDelayMs: number('--secondary-delay', flags.secondaryDelay, 0),
           candidate: flags.candidate,
           traffic: flags.traffic,
           ...(flags.routes ? { routes: flags.routes } : {}),
