@@ -7,7 +7,7 @@
  * reported back so the runner can keep every file in agreement.
  */
 import { DEFAULT_COMPAT_IMPORT, DEFAULT_RUNTIME_IMPORT } from './transforms/express-to-runtime.js';
-import { convertDefinitions } from './transforms/imported-definitions.js';
+import { convertDefinitions, type DefinitionsResult } from './transforms/imported-definitions.js';
 import { withImportedHandlers } from './transforms/imported-refs.js';
 import { migrateSource as migrateOne, parserFor } from './migrate-source.js';
 import type { TransformCallOptions, TransformResult } from './transform-api.js';
@@ -15,19 +15,34 @@ import type { TransformCallOptions, TransformResult } from './transform-api.js';
 export function migrateSource(source: string, options: TransformCallOptions): TransformResult {
   const plan = options.importedHandlers;
   if (!plan) return migrateOne(source, options);
-  const { value: migrated, uses } = withImportedHandlers(options.path, plan.native, plan.stateWrites ?? {}, () => migrateOne(source, options));
-  if (plan.convert.length === 0) return { ...migrated, importedHandlers: { definitions: [], uses } };
-  // Registrations first, on the original text, so their lines are the ones the project pass saw.
-  const text = migrated.output ?? source;
-  const defs = convertDefinitions(text, plan.convert, {
+  const registrations = (text: string) => withImportedHandlers(options.path, plan.native, plan.stateWrites ?? {}, () => migrateOne(text, options));
+  const definitions = (text: string, original: boolean) => convertDefinitions(text, plan.convert, {
     path: options.path,
     parser: options.parser ?? parserFor(options.path),
     runtimeImport: options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
     compatImport: options.compatImport ?? DEFAULT_COMPAT_IMPORT,
-    original: migrated.output === null,
+    original,
   });
+  if (plan.convert.length === 0) {
+    const { value, uses } = registrations(source);
+    return { ...value, importedHandlers: { definitions: [], uses } };
+  }
+  if (plan.native.length === 0) {
+    // Only definitions (controllers, middleware modules): converting first drops an express type import that is
+    // no longer used, and then migrateSource usually has nothing to parse.
+    const defs = definitions(source, true);
+    const { value } = registrations(defs.output ?? source);
+    return combine(value, defs, [], value.output ?? defs.output);
+  }
+  // Registrations first, on the original text, so their lines are the ones the project pass saw.
+  const { value, uses } = registrations(source);
+  const defs = definitions(value.output ?? source, value.output === null);
+  return combine(value, defs, uses, defs.output ?? value.output);
+}
+
+function combine(migrated: TransformResult, defs: DefinitionsResult, uses: NonNullable<TransformResult['importedHandlers']>['uses'], output: string | null): TransformResult {
   return {
-    output: defs.output ?? migrated.output,
+    output,
     entries: [...migrated.entries, ...defs.entries],
     handlers: migrated.handlers,
     importedHandlers: { definitions: defs.definitions, uses },
