@@ -22,10 +22,17 @@ export interface BenchOptions {
   write: boolean;
   /** Where the JSON result goes; default bench/results/<date>.json. */
   out: string | undefined;
+  /**
+   * Run every peer under `node --cpu-prof`, writing its profile into
+   * <dir>/<peer>/ when it stops (warm-up and every scenario included).
+   * Profiling slows the peers: compare profiles, not the rates of such a run.
+   */
+  profile: string | undefined;
 }
 
 const USAGE = `npm run bench -- [--quick] [--scenarios a,b,...] [--peers runtime,node-http,...]
-  [--duration seconds] [--rounds n] [--connections n] [--warmup seconds] [--no-write] [--out file.json]`;
+  [--duration seconds] [--rounds n] [--connections n] [--warmup seconds] [--no-write] [--out file.json]
+  [--profile dir]  (CPU profile of each peer into dir/<peer>/, for node --cpu-prof tooling)`;
 
 function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
   if (raw === undefined) return [...allowed];
@@ -64,6 +71,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
         connections: { type: 'string' },
         'no-write': { type: 'boolean', default: false },
         out: { type: 'string' },
+        profile: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -82,6 +90,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     connections: positive(values.connections, 50, 'connections', true),
     write: values['no-write'] !== true,
     out: values.out,
+    profile: values.profile,
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { extname } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchErrors } from './errors.js';
 import type { PeerId } from './scenarios.js';
@@ -63,9 +63,10 @@ function peerFile(id: PeerId): string {
 
 const START_TIMEOUT_MS = 60_000;
 
-export async function startPeer(id: PeerId, opts: { exposeGc?: boolean } = {}): Promise<PeerProcess> {
+export async function startPeer(id: PeerId, opts: { exposeGc?: boolean; profileDir?: string } = {}): Promise<PeerProcess> {
   // The same execArgv as the harness, so a harness run under tsx loads .ts peers.
-  const nodeArgs = [...process.execArgv, ...(opts.exposeGc ? ['--expose-gc'] : []), peerFile(id)];
+  const profile = opts.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(resolve(opts.profileDir), id)}`];
+  const nodeArgs = [...process.execArgv, ...(opts.exposeGc ? ['--expose-gc'] : []), ...profile, peerFile(id)];
   const stdio: ['ignore', 'ignore', 'pipe', 'ipc'] = ['ignore', 'ignore', 'pipe', 'ipc'];
   // The harness is pinned to the load core and children inherit that mask, so
   // start them on every core (taskset execs node in place: the IPC channel passes through).

@@ -85,8 +85,8 @@ function rotation<T>(items: readonly T[], round: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
-async function startAll(ids: PeerId[], exposeGc = false): Promise<PeerProcess[]> {
-  const settled = await Promise.allSettled(ids.map((id) => startPeer(id, { exposeGc })));
+async function startAll(ids: PeerId[], profileDir: string | undefined, exposeGc = false): Promise<PeerProcess[]> {
+  const settled = await Promise.allSettled(ids.map((id) => startPeer(id, { exposeGc, profileDir })));
   const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
@@ -121,7 +121,7 @@ async function runMemoryScenario(scenario: Scenario, ids: PeerId[], options: Ben
   for (let round = 0; round < options.rounds; round++) {
     for (const id of rotation(ids, round)) {
       progress.step(`(${scenario.id}) round ${round + 1}/${options.rounds} ${id}`);
-      const [peer] = await startAll([id], true);
+      const [peer] = await startAll([id], options.profile, true);
       try {
         if (round === 0) await checkPeer(peer!, scenario);
         samples.get(id)!.push(await measure(peer!, scenario, options, options.duration));
@@ -160,7 +160,7 @@ export async function runBench(options: BenchOptions, progress: Progress): Promi
   const scenarios = selectedScenarios(options);
   const loadScenarios = scenarios.filter((s) => s.kind !== 'memory');
   const needed = options.peers.filter((id) => loadScenarios.some((s) => peersOf(s, options).includes(id)));
-  const pool = new Map((await startAll(needed)).map((peer) => [peer.id, peer]));
+  const pool = new Map((await startAll(needed, options.profile)).map((peer) => [peer.id, peer]));
   const results: ScenarioResult[] = [];
   try {
     for (const scenario of scenarios) {
