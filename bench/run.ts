@@ -8,7 +8,7 @@
  * Exit codes: 0 measured (targets are reported, not enforced), 1 a peer failed
  * to start or answered wrongly, 2 bad flags.
  */
-import { writeFileAtomic } from './harness/atomic-write.js';
+import { writeFileAtomicSync as writeFileAtomic } from '../shared/atomic-write.js';
 import { defaultResultPath, projectRoot, writeJsonResult } from './harness/json-output.js';
 import { describeMachine } from './harness/machine.js';
 import { updateBenchmarksDoc } from './harness/markdown.js';

@@ -8,7 +8,7 @@ import { displayPath } from './runner.js';
 import { groupReasons, type ReasonCount } from './summary.js';
 import type { MigrationEntry } from './transform-api.js';
 import type { TaskError } from './worker.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 
 export const REPORT_VERSION = 1;
 

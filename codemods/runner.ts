@@ -22,7 +22,7 @@ import { keepRoutersMountedByExpress } from './mounted-by-express.js';
 import { ImportedHandlers } from './imported-handlers.js';
 import { discoverFiles, DEFAULT_EXTENSIONS } from './walk.js';
 import { createInlinePool, createWorkerPool, type Pool, type TaskError, type TaskOutcome } from './worker.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 
 const debug = debuglog('expressway:codemod');
 

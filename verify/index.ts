@@ -28,7 +28,7 @@ export { RuleSet, loadRules, validateRules, RouteNoiseStats, DEFAULT_NOISE_THRES
 export { RouteMatcher, inferTemplates, loadRoutes, looksLikeId, type RouteSpec } from './route-template.js';
 export { startTarget, freePort, type Target, type TargetSide } from './targets.js';
 export { parseShard, inShard, type Shard } from './shard.js';
-export { writeReports, terminalSummary, plainSummary, type ReportOutputs } from './report-output.js';
+export { writeReports, terminalSummary, type ReportOutputs } from './report-output.js';
 export * from './report-model.js';
 export { VerifyErrors } from './errors.js';
 // The shadow proxy, bench, renderers and merge (each loads its heavy parts, such as autocannon, only when called).

@@ -37,7 +37,7 @@ import { RuleSet, validateRules, type NoiseRules } from './noise.js';
 import type { RawDifference } from './diff.js';
 import { pathOf } from './shadow-routes.js';
 import { ShadowStats, type ServedBy, type ShadowSnapshot } from './shadow-stats.js';
-import { writeFileAtomic } from './report-write.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 import { tunnelUpgrade } from './shadow-upgrade.js';
 import type { Duplex } from 'node:stream';
 

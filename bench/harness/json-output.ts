@@ -1,6 +1,6 @@
 /** The JSON result file: bench/results/<date>.json unless --out says otherwise. */
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomicSync as writeFileAtomic } from '../../shared/atomic-write.js';
 import type { BenchResult } from './results.js';
 
 export function defaultResultPath(projectRoot: string, date: string): string {

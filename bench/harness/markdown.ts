@@ -5,7 +5,7 @@
  * hand-written parts as headings to fill.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomicSync as writeFileAtomic } from '../../shared/atomic-write.js';
 import { formatCpu, formatCpuRatio, formatMs, formatProblems, formatRate, formatRatio, formatValue } from './format.js';
 import type { BenchResult } from './results.js';
 

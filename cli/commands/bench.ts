@@ -32,7 +32,7 @@ export function registerBench(program: Command): void {
         import('../../verify/bench-traffic.js'),
         import('../../verify/bench-render.js'),
         import('../../verify/route-template.js'),
-        import('../../verify/report-write.js'),
+        import('../../shared/atomic-write.js'),
       ]);
       const durationSeconds = positive('--duration', flags.duration, false);
       const rounds = positive('--rounds', flags.rounds, true);

@@ -20,7 +20,7 @@ export function registerReport(program: Command): void {
     .option('--quiet', 'no terminal summary')
     .action(async (files: string[], flags: OutputFlags & { out: string }) => {
       const { readReport, mergeReports } = await import('../../verify/report-merge.js');
-      const { writeFileAtomic } = await import('../../verify/report-write.js');
+      const { writeFileAtomic } = await import('../../shared/atomic-write.js');
       const merged = await asUsage(async () => mergeReports(await Promise.all(files.map(readReport))));
       await writeFileAtomic(flags.out, JSON.stringify(merged, null, 2) + '\n');
       await writeOutputs(merged, flags);
@@ -42,7 +42,7 @@ export function registerReport(program: Command): void {
 }
 
 async function writeOutputs(report: import('../../verify/report-model.js').Report, flags: OutputFlags): Promise<void> {
-  const { writeFileAtomic } = await import('../../verify/report-write.js');
+  const { writeFileAtomic } = await import('../../shared/atomic-write.js');
   if (flags.html) {
     const { renderHtml } = await import('../../verify/report-html.js');
     await writeFileAtomic(flags.html, renderHtml(report));

@@ -144,9 +144,8 @@ export function registerVerify(program: Command): void {
         for (const s of signals) process.off(s, onSignal);
       }
       const outputs = { json: flags.json ?? join(flags.out, 'report.json'), html: flags.html, junit: flags.junit };
-      const { written, unavailable } = await writeReports(report, outputs);
+      const { written } = await writeReports(report, outputs);
       if (!flags.quiet) process.stdout.write(await terminalSummary(report));
-      for (const f of unavailable) process.stderr.write(`expressway verify: ${f} not written: its renderer is not available in this build\n`);
       if (!flags.quiet) process.stdout.write(`report: ${written.join(', ')}\n`);
       if (report.outcome === 'fail') process.exitCode = EXIT_FAILURE;
     });
