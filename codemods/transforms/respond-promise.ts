@@ -45,12 +45,27 @@ function awaitsInBody(fn: any): boolean {
   return someNode(fn.body, (n) => n.type === 'AwaitExpression' || n.type === 'YieldExpression' || (n.type === 'ForOfStatement' && n.await), true);
 }
 
-/** Expression-bodied arrows that touch req/res/next get a block body, so their response can become statements. */
+/** `res.x(...)...` or `next(...)`: a call whose value no caller of a callback uses. */
+function isDecisionCall(node: any, names: string[]): boolean {
+  let cur = node;
+  while (cur?.type === 'CallExpression') {
+    if (cur.callee.type === 'Identifier') return names.includes(cur.callee.name);
+    if (cur.callee.type !== 'MemberExpression') return false;
+    cur = cur.callee.object;
+  }
+  return cur?.type === 'Identifier' && names.includes(cur.name);
+}
+
+/**
+ * `() => res.status(504).json(x)` gets a block body, so its response can
+ * become statements. Only arrows whose whole body is such a call: any other
+ * arrow's value may matter (`events.find((e) => e.id === req.params.id)`).
+ */
 function blockBodies(env: HandlerEnv, fn: ASTPath<any>, names: string[]): void {
   const { j } = env.fc;
   j(fn).find(j.ArrowFunctionExpression).forEach((p: ASTPath<any>) => {
     if (p.node === fn.node || p.node.body.type === 'BlockStatement') return;
-    if (!someNode(p.node.body, (n) => n.type === 'Identifier' && names.includes(n.name))) return;
+    if (!isDecisionCall(p.node.body, names)) return;
     p.node.body = j.blockStatement([j.expressionStatement(p.node.body)]);
   });
 }
@@ -60,7 +75,8 @@ export function wrapInRespondPromise(env: HandlerEnv, fn: ASTPath<any>, names: s
   const { j } = env.fc;
   const node = fn.node;
   if (awaitsInBody(node)) fail('answers from a callback in a handler that also awaits');
-  blockBodies(env, fn, names);
+  // names is [req, res, next?]: a call on req (`() => req.get('x')`) is a value.
+  blockBodies(env, fn, names.slice(1));
   const names3 = { flag: freeName(node, 'responded'), resolve: freeName(node, 'resolve'), reject: freeName(node, 'reject') };
   const statements = node.body.type === 'BlockStatement' ? node.body.body : [j.expressionStatement(node.body)];
   const flag = j.variableDeclaration('let', [j.variableDeclarator(j.identifier(names3.flag), j.booleanLiteral(false))]);
