@@ -3,6 +3,7 @@
  *
  * - fromExpress(mw): Connect/Express middleware as runtime request middleware.
  * - mountExpress(app): the legacy Express app answers what the runtime has no route for.
+ * - mountExpressRouter(router): a runtime Router's routes that stay on Express, answered where they were registered.
  * - toExpress(server): runtime routes inside an Express app.
  *
  * State crosses every bridge: res.locals is ctx.state, req.user and
@@ -12,6 +13,8 @@ export { fromExpress } from './from-express.js';
 export type { FromExpressOptions } from './from-express.js';
 export { mountExpress } from './mount-express.js';
 export type { MountExpressOptions } from './mount-express.js';
+export { mountExpressRouter } from './mount-express-router.js';
+export type { MountExpressRouterOptions } from './mount-express-router.js';
 export { toExpress } from './to-express.js';
 export type { ToExpressOptions } from './to-express.js';
 export type { CompatLogger } from './call-express.js';

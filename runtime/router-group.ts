@@ -13,7 +13,7 @@ import { resolveMiddlewareOrder, type MiddlewareOrder, type Position, type Slot 
 /** One registration, with its path already joined to the mount prefixes, and its place in registration order. */
 export type Registration =
   | { kind: 'route'; method: string; pattern: string; fns: Handler<any, any>[]; position: Position }
-  | { kind: 'request'; prefix: string | null; fn: Handler<any, any>; position: Position }
+  | { kind: 'request'; prefix: string | null; fn: Handler<any, any>; position: Position; atMount?: (mountPath: string) => Handler<any, any> }
   | { kind: 'response'; prefix: string | null; fn: Handler<any, any>; position: Position };
 
 export interface RouterOptions {
@@ -78,13 +78,35 @@ export abstract class Registry<S extends object = DefaultState> {
     return this.middleware('response', first, rest);
   }
 
+  /**
+   * Request middleware built from the full path its router ends up mounted at (the server's is '/'):
+   * `factory(mountPath)` runs once per mount, when the router reaches a server, and the handler it returns is
+   * scoped to the mount path like `requestMiddleware(fn)`. compat's mountExpressRouter uses it to hand an
+   * Express router the URL below the mount, as Express's app.use(path, router) does.
+   */
+  requestMiddlewareAtMount(factory: (mountPath: string) => Handler<S>): this {
+    checkFunctions('requestMiddlewareAtMount', [factory]);
+    this.deliver({ kind: 'request', prefix: null, fn: unmounted, atMount: factory, position: [this.nextSlot()] });
+    return this;
+  }
+
+  /** Registrations reach register() through here: at the server, mount-built middleware are built. */
+  private deliver(reg: Registration): void {
+    if (reg.kind === 'request' && reg.atMount !== undefined && !(this instanceof Router)) {
+      const fn = reg.atMount(reg.prefix ?? '/');
+      checkFunctions('requestMiddlewareAtMount', [fn]);
+      reg = { kind: 'request', prefix: reg.prefix, fn, position: reg.position };
+    }
+    this.register(reg);
+  }
+
   private middleware(kind: 'request' | 'response', first: unknown, rest: unknown[]): this {
     const what = `${kind}Middleware`;
     const prefix = typeof first === 'string' ? first : null;
     const fns = typeof first === 'string' ? rest : [first, ...rest];
     if (prefix !== null) checkPath(what, prefix);
     checkFunctions(what, fns);
-    for (const fn of fns) this.register({ kind, prefix, fn, position: [this.nextSlot()] });
+    for (const fn of fns) this.deliver({ kind, prefix, fn, position: [this.nextSlot()] });
     return this;
   }
 
@@ -92,7 +114,7 @@ export abstract class Registry<S extends object = DefaultState> {
   on<P extends string>(method: string, pattern: P, ...fns: RouteFns<S, P>): this {
     checkPath('route', pattern);
     checkFunctions(`${method.toLowerCase()}('${pattern}')`, fns);
-    this.register({ kind: 'route', method: method.toUpperCase(), pattern, fns, position: [this.nextSlot()] });
+    this.deliver({ kind: 'route', method: method.toUpperCase(), pattern, fns, position: [this.nextSlot()] });
     return this;
   }
 
@@ -133,7 +155,7 @@ export abstract class Registry<S extends object = DefaultState> {
     if ((router as unknown) === this) throw runtimeErrors.EXW_ERR_REGISTER_INVALID_PREFIX(prefix, 'a router cannot be mounted on itself');
     // Everything of the router, also what it registers later, sits at the mount's place (Express enters it here).
     const slot = this.nextSlot();
-    router._mountOn(prefix, (reg) => this.register({ ...reg, position: [slot, ...reg.position] }));
+    router._mountOn(prefix, (reg) => this.deliver({ ...reg, position: [slot, ...reg.position] }));
     return this;
   }
 }
@@ -160,6 +182,11 @@ export class Router<S extends object = DefaultState> extends Registry<S> {
     for (const reg of this.log) forward(reg);
     this.targets.push(forward);
   }
+}
+
+/** Stands in for a mount-built middleware until its router reaches a server; never part of a plan. */
+function unmounted(): never {
+  throw new Error('requestMiddlewareAtMount: the middleware was not built for its mount');
 }
 
 function prefixed(prefix: string, reg: Registration): Registration {

@@ -11,6 +11,7 @@
 import type { ASTPath } from 'jscodeshift';
 import { addEntry, type FileContext } from './context.js';
 import { isStringLiteral, parseExpression, parseStatement, sourceOf } from './ast-utils.js';
+import type { ExpressBinding } from './express-binding.js';
 import type { ReceiverState } from './registrations.js';
 import { LEGACY_APP } from './registrations.js';
 import { DROPPABLE_SETTINGS, settingKey, type ReceiverUse, type UseMarks } from './receiver-uses.js';
@@ -85,6 +86,39 @@ export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName:
   for (const segment of segments) {
     const runtimeFinal = segment.closed || finalHandler === 'runtime';
     const mount = parseStatement(j, `${r.name}.requestMiddleware(mountExpress(${segment.name}${runtimeFinal ? ", { finalHandler: 'runtime' }" : ''}));`);
+    if (segment.closed) insertAfterUse(segment.last as UseMarks & { stmt: ASTPath<any> }, mount);
+    else insertAfterLastRegistration(state, declarations.at(-1), declStatement, mount);
+  }
+}
+
+/**
+ * A router's routes that stay on Express: `const legacyRouter = express.Router(<same options>);` after the
+ * router, and `router.requestMiddlewareAtMount(mountExpressRouter(legacyRouter));` where its run of legacy
+ * routes ends (after the router's last registration for the last run). Runs before rewriteDeclaration, which
+ * replaces the router's options.
+ */
+export function addLegacyRouter(fc: FileContext, state: ReceiverState, b: ExpressBinding): void {
+  const { j } = fc;
+  const r = state.receiver;
+  let declStatement = r.declarator.parent as ASTPath<any>;
+  if (declStatement.parent?.node.type === 'ExportNamedDeclaration') declStatement = declStatement.parent;
+  let expressName = [...b.moduleNames][0];
+  if (!expressName) {
+    // `import { Router } from 'express'`: that name becomes the runtime's Router, so the module itself is imported.
+    expressName = 'express';
+    fc.helperImports.set(expressName, 'express');
+  }
+  const init = r.declarator.node.init as any;
+  const options = (init?.arguments ?? []).map((a: any) => sourceOf(j, a)).join(', ');
+  const declarations = state.legacySegments.map((segment) => {
+    const decl = parseStatement(j, `const ${segment.name} = ${expressName}.Router(${options});`);
+    decl.comments = [j.commentLine(` expressway-todo: routes on ${segment.name} stay on Express until migrated; ${r.name} answers them where they were registered`, true, false)];
+    return decl;
+  });
+  declStatement.insertAfter(...declarations);
+  fc.compatNames.add('mountExpressRouter');
+  for (const segment of state.legacySegments) {
+    const mount = parseStatement(j, `${r.name}.requestMiddlewareAtMount(mountExpressRouter(${segment.name}));`);
     if (segment.closed) insertAfterUse(segment.last as UseMarks & { stmt: ASTPath<any> }, mount);
     else insertAfterLastRegistration(state, declarations.at(-1), declStatement, mount);
   }

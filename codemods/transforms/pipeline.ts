@@ -9,7 +9,7 @@ import { addEntry, type FileContext } from './context.js';
 import { findExpressBinding, findReceivers, isAppFactoryCall, isRouterFactoryCall, type Receiver } from './express-binding.js';
 import { collectUses, type ReceiverUse } from './receiver-uses.js';
 import { migrateRegistrations, type ReceiverState, type Shared } from './registrations.js';
-import { addLegacyApp, rewriteDeclaration, rewriteExport, rewriteListen, settingBlocker } from './app-shape.js';
+import { addLegacyApp, addLegacyRouter, rewriteDeclaration, rewriteExport, rewriteListen, settingBlocker } from './app-shape.js';
 import { rewriteImports } from './imports.js';
 import { addTodoComment } from './todo-comments.js';
 
@@ -40,11 +40,12 @@ export function runPipeline(fc: FileContext): void {
       reportStaysExpress(fc, s);
       continue;
     }
+    if (s.receiver.kind === 'router' && s.legacySegments.length > 0) addLegacyRouter(fc, s, b);
     rewriteDeclaration(fc, s);
     // An app without its own 404 handler relied on Express's: its page, and 404 (not 405) for a known path
     // with another method. An (empty) legacy app behind mountExpress keeps exactly that.
     const needsExpress404 = s.receiver.kind === 'app' && !s.notFound;
-    if ((s.legacyCount > 0 || needsExpress404) && expressName) {
+    if (s.receiver.kind === 'app' && (s.legacyCount > 0 || needsExpress404) && expressName) {
       const finalHandler = s.notFound || (s.hasErrorHandler && s.legacyCount > 0) ? 'runtime' : 'express';
       addLegacyApp(fc, s, expressName, finalHandler);
     }

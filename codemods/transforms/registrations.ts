@@ -565,7 +565,14 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
     const isTrailing404 = !!fnNode && r.kind === 'app' && !prefix && fnPaths.length === 1 && where.afterRoutes && where.routesBefore && responds404(fnNode) && !shared.states.get(r)!.notFound;
     const role: Role = isTrailing404 ? 'notFound' : 'middleware';
     const plan = planFn(shared, r, p, role, { relativeUrl: !!scopedPrefix || r.kind === 'router', indexNames: new Map(), label: isTrailing404 ? 'not found' : 'middleware', written: fc.stateProps, mountPath: scopedPrefix ?? undefined });
-    if (typeof plan === 'string') return { legacy: plan, handlers };
+    if (typeof plan === 'string') {
+      const inPlace = role === 'middleware' && fnNode ? expressMiddlewareInPlace(shared, r, p, fnNode, plan, scopedPrefix) : null;
+      if (!inPlace) return { legacy: plan, handlers };
+      fns.push(inPlace);
+      plainMiddleware = true;
+      outs.push({ method: 'requestMiddleware', args: scopedPrefix ? [j.stringLiteral(scopedPrefix), inPlace.node] : [inPlace.node] });
+      continue;
+    }
     fns.push(plan);
     if (isTrailing404) { notFound = true; shared.states.get(r)!.notFound = true; outs.push({ method: 'notFound', args: [plan.node] }); continue; }
     plainMiddleware = true;
@@ -592,6 +599,28 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       use.stmt.replace(...statements);
       (use as { tail?: any }).tail = statements.at(-1);
     },
+  };
+}
+
+/**
+ * Our own middleware that cannot be converted still is Express middleware: it runs in its place through
+ * fromExpress (so the routes after it still see it), unchanged, instead of moving to the legacy app where only
+ * unmatched requests would reach it. Only when its conversion failed and left the function untouched.
+ */
+function expressMiddlewareInPlace(shared: Shared, r: Receiver, p: ASTPath<any>, fnNode: any, reason: string, mountPath: string | null): FnPlan | null {
+  const { fc } = shared;
+  const { j } = fc;
+  const memo = shared.converted.get(fnNode);
+  if (!memo || memo.role !== 'middleware' || memo.result.ok || fnNode.params.length > 3) return null;
+  // In a router Express shows the URL below the mount; fromExpress here would show the full one.
+  if (r.kind === 'router' && /\.(url|path|baseUrl)\b/.test(j(fnNode).toSource())) return null;
+  if (r.kind === 'app') shared.viaCompat = true;
+  const args = mountPath ? [p.node, parseExpression(j, `{ path: '${mountPath}' }`)] : [p.node];
+  const name = p.node.type === 'Identifier' ? p.node.name : 'middleware';
+  return {
+    node: j.callExpression(j.identifier('fromExpress'), args), own: true, compat: true, viaCompat: name,
+    entries: [() => addEntry(fc, p.node, 'compat', 'express-middleware-in-place', { reason: `runs through fromExpress: ${reason}`, handler: name })],
+    apply: () => { fc.compatNames.add('fromExpress'); addTodoComment(fc, p.parent?.parent ?? p, `middleware runs through fromExpress: ${reason}`); },
   };
 }
 

@@ -1,16 +1,16 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
-const { mountExpress } = require('expressway/compat');
+const { fromExpress, mountExpress } = require('expressway/compat');
 const app = new Server();
 
-// expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
-// expressway-todo: res.on listens to the raw response
-legacyApp.use((req, res, next) => {
+// expressway-todo: middleware runs through fromExpress: res.on listens to the raw response
+app.requestMiddleware(fromExpress((req, res, next) => {
   res.on('finish', () => console.log(res.statusCode));
   next();
-});
+}));
 
 app.get('/', async (ctx) => ctx.json({}));
 

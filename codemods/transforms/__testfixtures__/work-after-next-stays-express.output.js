@@ -1,17 +1,17 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
-const { mountExpress } = require('expressway/compat');
+const { fromExpress, mountExpress } = require('expressway/compat');
 const app = new Server();
 
-// expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
-// expressway-todo: work after next()
-legacyApp.use((req, res, next) => {
+// expressway-todo: middleware runs through fromExpress: work after next()
+app.requestMiddleware(fromExpress((req, res, next) => {
   const started = Date.now();
   next();
   console.log('took', Date.now() - started);
-});
+}));
 
 app.requestMiddleware(mountExpress(legacyApp));
 
