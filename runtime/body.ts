@@ -58,6 +58,8 @@ function stateOf(ctx: Context<any, any>): BodyState {
 function checkType(ctx: Context<any, any>, accepted: readonly string[] | undefined, what: string): void {
   if (accepted === undefined) return;
   const { type } = parseContentType(ctx.req.headers['content-type']);
+  // Exact match first (the usual 'application/json'): matchesAny normalises and splits every pattern.
+  if (type.indexOf('/') > 0 && type.charCodeAt(0) !== 43 /* + */ && accepted.includes(type)) return;
   if (!matchesAny(type, accepted)) {
     throw runtimeErrors.EXW_ERR_BODY_UNSUPPORTED_TYPE(what, ctx.req.headers['content-type'] ?? '(none)');
   }
@@ -167,7 +169,10 @@ function collect(ctx: Context<any, any>, source: Readable, limit: number): Promi
 
 /** Decodes bytes with the request's charset (utf-8 when none). */
 function decodeText(ctx: Context<any, any>, bytes: Buffer, utf8Only: boolean): string {
-  const { charset } = parseContentType(ctx.req.headers['content-type']);
+  const header = ctx.req.headers['content-type'];
+  // No parameters, so no charset: utf-8.
+  if (header === undefined || header.indexOf(';') === -1) return bytes.toString('utf8');
+  const { charset } = parseContentType(header);
   if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return bytes.toString('utf8');
   if (utf8Only) throw runtimeErrors.EXW_ERR_BODY_UNSUPPORTED_CHARSET(charset);
   let decoder: InstanceType<typeof TextDecoder>;
