@@ -48,6 +48,8 @@ const IMPORT_SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\
 
 export class ImportedHandlers {
   private readonly defs: SharedDefinition[] = [];
+  /** Per registering file, every registration of a function from another module of the app. */
+  private readonly ours = new Map<string, string[]>();
   private rounds = 0;
 
   /**
@@ -58,6 +60,7 @@ export class ImportedHandlers {
     const byKey = new Map<string, HandlerHint[]>();
     for (const hints of hintsByFile.values()) {
       for (const hint of hints) {
+        if (hint.kind === 'handler' && hint.from.ref) this.ours.set(hint.from.file, [...(this.ours.get(hint.from.file) ?? []), siteOf(hint)]);
         if (hint.kind !== 'handler' || !hint.from.ref || (hint.role !== 'route' && hint.role !== 'middleware')) continue;
         const key = `${hint.file}:${hint.line}:${hint.column}`;
         byKey.set(key, [...(byKey.get(key) ?? []), hint]);
@@ -98,8 +101,11 @@ export class ImportedHandlers {
         if (def.stateWrites.length > 0) stateWrites[siteOf(use)] = def.stateWrites;
       }
     }
-    if (convert.length === 0 && native.length === 0) return undefined;
-    return Object.keys(stateWrites).length > 0 ? { convert, native, stateWrites } : { convert, native };
+    const ours = this.ours.get(file) ?? [];
+    if (convert.length === 0 && native.length === 0 && ours.length === 0) return undefined;
+    const plan: ImportedHandlerPlan = { convert, native, ours };
+    if (Object.keys(stateWrites).length > 0) plan.stateWrites = stateWrites;
+    return plan;
   }
 
   /** Report entries for the functions that stay on Express, in their own modules, with why. */

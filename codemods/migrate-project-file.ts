@@ -15,7 +15,7 @@ import type { TransformCallOptions, TransformResult } from './transform-api.js';
 export function migrateSource(source: string, options: TransformCallOptions): TransformResult {
   const plan = options.importedHandlers;
   if (!plan) return migrateOne(source, options);
-  const registrations = (text: string) => withImportedHandlers(options.path, plan.native, plan.stateWrites ?? {}, () => migrateOne(text, options));
+  const registrations = (text: string) => withImportedHandlers(options.path, plan.native, plan.stateWrites ?? {}, () => migrateOne(text, options), plan.ours ?? plan.native);
   const definitions = (text: string, original: boolean) => convertDefinitions(text, plan.convert, {
     path: options.path,
     parser: options.parser ?? parserFor(options.path),
@@ -27,7 +27,7 @@ export function migrateSource(source: string, options: TransformCallOptions): Tr
     const { value, uses } = registrations(source);
     return { ...value, importedHandlers: { definitions: [], uses } };
   }
-  if (plan.native.length === 0) {
+  if (plan.native.length === 0 && (plan.ours ?? []).length === 0) {
     // Only definitions (controllers, middleware modules): converting first drops an express type import that is
     // no longer used, and then migrateSource usually has nothing to parse.
     const defs = definitions(source, true);

@@ -203,7 +203,7 @@ async function transformAll(options: RunOptions, pool: Pool | null, candidates: 
   const sharing = shared?.active ? shared : null;
   let done = 0;
   const outcomes = await Promise.all(candidates.map(async (candidate) => {
-    const outcome = await pool.run({ source: candidate.text, options: callOptions(options, candidate.file, hints, sharing) });
+    const outcome = await pool.run({ source: candidate.text, options: callOptions(options, candidate.file, hints, shared) });
     options.onProgress?.(++done, total);
     return outcome;
   }));

@@ -50,6 +50,8 @@ export interface ImportedHandlerPlan {
   convert: DefinitionToConvert[];
   /** Registrations here of functions converted in their own module, as `line:reference` (`8:requireAuth`, `12:users.list`). */
   native: string[];
+  /** Every registration here of a function from another module of the app, as `line:reference`: ours, counted as native or compat. */
+  ours?: string[];
   /** For those registrations: the custom request properties the function now stores on ctx.state (req.account -> ctx.state.account). */
   stateWrites?: Record<string, string[]>;
 }

@@ -19,6 +19,7 @@ type Use = ImportedHandlerReport['uses'][number];
 interface Current {
   path: string;
   native: Set<string>;
+  ours: Set<string>;
   stateWrites: Record<string, string[]>;
   uses: Use[];
 }
@@ -26,9 +27,9 @@ interface Current {
 let current: Current | null = null;
 
 /** Runs one file's transform with the registrations that may use imported handlers natively; returns what happened to them. */
-export function withImportedHandlers<T>(path: string, native: readonly string[], stateWrites: Record<string, string[]>, run: () => T): { value: T; uses: Use[] } {
+export function withImportedHandlers<T>(path: string, native: readonly string[], stateWrites: Record<string, string[]>, run: () => T, ours: readonly string[] = native): { value: T; uses: Use[] } {
   const previous = current;
-  current = { path, native: new Set(native), stateWrites, uses: [] };
+  current = { path, native: new Set(native), ours: new Set([...ours, ...native]), stateWrites, uses: [] };
   try {
     const value = run();
     return { value, uses: current.uses };
@@ -88,6 +89,14 @@ function declaresFunction(at: ASTPath<any>, name: string): boolean {
   const binding = at.scope?.lookup(name)?.getBindings()[name]?.[0] as ASTPath<any> | undefined;
   const decl = binding?.parent.node;
   return decl?.type === 'FunctionDeclaration' || (decl?.type === 'VariableDeclarator' && /Function/.test(decl.init?.type ?? ''));
+}
+
+/** The argument is a function of another module of the app (not a package's): it counts among the app's handlers. */
+export function isOwnImportedHandler(fc: FileContext, argPath: ASTPath<any>): boolean {
+  if (!current || current.path !== fc.options.path || current.ours.size === 0) return false;
+  const ref = referenceText(argPath.node);
+  const call = registrationCall(argPath);
+  return !!ref && !!call && current.ours.has(`${call.node.loc?.start.line ?? 0}:${ref.text}`);
 }
 
 /** `name`, `ns.name`, or the callee of a factory call `name(...)` / `ns.name(...)`; `local` is the binding that must not escape. */

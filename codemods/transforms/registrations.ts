@@ -24,7 +24,7 @@ import { isStringLiteral, parseExpression, parseStatement, someNode } from './as
 import { convertRegexPath, convertStringPath, type PathResult } from './route-path.js';
 import type { ReceiverUse } from './receiver-uses.js';
 import { addTodoComment } from './todo-comments.js';
-import { importedNativeRef } from './imported-refs.js';
+import { importedNativeRef, isOwnImportedHandler } from './imported-refs.js';
 
 export const LEGACY_APP = 'legacyApp';
 /** A runtime Router's routes that stay on Express (compat's mountExpressRouter answers them in place). */
@@ -379,10 +379,12 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
     if (r.kind === 'app') shared.viaCompat = true;
     // Under app.use('/p', mw) Express strips /p from req.url; fromExpress does the same with { path }.
     const args = site.mountPath ? [argPath.node, parseExpression(j, `{ path: '${site.mountPath}' }`)] : [argPath.node];
+    // The app's own middleware from another module (the project pass proved it) counts as one of ours left on compat.
+    const ours = isOwnImportedHandler(fc, argPath);
     return {
-      node: j.callExpression(j.identifier('fromExpress'), args), own: false,
+      node: j.callExpression(j.identifier('fromExpress'), args), own: ours, compat: ours,
       viaCompat: what,
-      entries: [() => addEntry(fc, argPath.node, 'compat', 'third-party-middleware', { reason: `${what} runs through fromExpress`, handler: what })],
+      entries: [() => addEntry(fc, argPath.node, 'compat', ours ? 'imported-middleware' : 'third-party-middleware', { reason: `${what} runs through fromExpress`, handler: what })],
       apply: () => { fc.compatNames.add('fromExpress'); },
     };
   }
