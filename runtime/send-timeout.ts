@@ -1,37 +1,79 @@
 /**
- * sendTimeout: a response stuck on a client that does not read is ended.
+ * sendTimeout: a socket whose pending output makes no progress (a client
+ * that stopped reading, a peer whose receive window stays shut) is
+ * destroyed, so it does not hold its socket, its response stream and its
+ * handler forever.
  *
- * It rides on node's own socket idle timer (`http.Server#timeout`), which
- * node already refreshes on every read, every write dispatch and any
- * progress of a pending write, so it adds no per-request work of ours. The
- * timer also fires on sockets that are merely quiet (a slow handler, an SSE
- * stream between events, an idle keep-alive socket): with a 'timeout'
- * listener installed node leaves the decision to us, so this listener
- * destroys only what node would have ended anyway (no response in flight:
- * idle keep-alive, or a connection that never sent a request) and sockets
- * with bytes waiting to be sent. A quiet response in flight is left alone;
- * node re-arms the timer at its next read or write.
+ * One sweep per server, every quarter of the timeout, over the sockets it
+ * accepted: nothing runs per request, and a socket is looked at only while
+ * it holds unsent bytes. Quiet connections (a slow handler, an SSE stream
+ * between events, an idle WebSocket or keep-alive socket) have nothing
+ * pending and are never touched; node's own keep-alive, header and request
+ * timeouts keep working as they are.
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 
-interface HttpSocket extends Socket {
-  /** node's in-flight ServerResponse on this socket (null between requests). */
-  _httpMessage?: object | null;
+interface Progress {
+  /** Bytes handed to the OS so far. */
+  written: number;
+  /** Bytes of the write in progress still queued in libuv. */
+  queued: number;
+  /** When this socket was first seen stuck at these numbers. */
+  since: number;
 }
 
-/** Bytes the socket holds that the client has not taken (the write in progress counts until it completes). */
-function hasUnsentBytes(socket: Socket): boolean {
-  return socket.writableLength > 0;
+interface Installed {
+  timer: NodeJS.Timeout;
+  onConnection: (socket: Socket) => void;
 }
 
-function onSocketTimeout(socket: HttpSocket): void {
-  if (socket._httpMessage && !hasUnsentBytes(socket)) return;
-  socket.destroy();
+interface WatchedServer extends HttpServer {
+  [SWEEP]?: Installed;
 }
 
-/** Arms sendTimeout (ms; 0 disables) on an http.Server; idempotent. */
-export function installSendTimeout(httpServer: HttpServer, sendTimeout: number): void {
-  httpServer.timeout = sendTimeout;
-  if (sendTimeout > 0 && !httpServer.listeners('timeout').includes(onSocketTimeout)) httpServer.on('timeout', onSocketTimeout);
+const SWEEP = Symbol('expressway.sendTimeoutSweep');
+
+function queuedBytes(socket: Socket): number {
+  return (socket as unknown as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize ?? 0;
+}
+
+/** Destroys the sockets whose unsent bytes did not move for `timeout` ms. */
+function sweep(sockets: Map<Socket, Progress | null>, timeout: number): void {
+  const now = Date.now();
+  for (const [socket, last] of sockets) {
+    if (socket.writableLength === 0) {
+      if (last !== null) sockets.set(socket, null);
+      continue;
+    }
+    const written = socket.bytesWritten;
+    const queued = queuedBytes(socket);
+    if (last === null || last.written !== written || last.queued !== queued) {
+      sockets.set(socket, { written, queued, since: now });
+    } else if (now - last.since >= timeout) {
+      socket.destroy();
+    }
+  }
+}
+
+/** Arms sendTimeout (ms; 0 disables) on an http.Server; a second call replaces the first. */
+export function installSendTimeout(httpServer: HttpServer, timeout: number): void {
+  const server = httpServer as WatchedServer;
+  const previous = server[SWEEP];
+  if (previous !== undefined) {
+    clearInterval(previous.timer);
+    server.off('connection', previous.onConnection);
+    server[SWEEP] = undefined;
+  }
+  if (timeout <= 0) return;
+  const sockets = new Map<Socket, Progress | null>();
+  const onConnection = (socket: Socket): void => {
+    sockets.set(socket, null);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  server.on('connection', onConnection);
+  const timer = setInterval(() => sweep(sockets, timeout), Math.max(10, Math.floor(timeout / 4)));
+  timer.unref();
+  server[SWEEP] = { timer, onConnection };
+  server.once('close', () => clearInterval(timer));
 }

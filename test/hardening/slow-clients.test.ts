@@ -41,6 +41,36 @@ describe('slow clients (short run; `npm run hardening -- --slow` is the long one
   }, 60_000);
 });
 
+function connectionCount(server: RunningServer): Promise<number> {
+  return new Promise((resolve, reject) => server.server.getConnections((err, count) => (err ? reject(err) : resolve(count))));
+}
+
+describe('sendTimeout on an upgraded WebSocket', () => {
+  it('a WebSocket client that stops reading while the server sends is ended', async () => {
+    const running = await buildTargetServer({ sendTimeout: 300 }).listen({ port: 0, host: '127.0.0.1' });
+    const ws = new WebSocket(`ws://127.0.0.1:${running.port}/ws`);
+    try {
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      // Stop reading, then have the echo route send 64 MiB back.
+      (ws as unknown as { _socket: net.Socket })._socket.pause();
+      const chunk = Buffer.alloc(mib, 'x');
+      for (let i = 0; i < 64; i++) ws.send(chunk);
+      let open = await connectionCount(running);
+      for (let waited = 0; open > 0 && waited < 15_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        open = await connectionCount(running);
+      }
+      expect(open).toBe(0);
+    } finally {
+      ws.terminate();
+      await running.close();
+    }
+  }, 30_000);
+});
+
 describe('sendTimeout leaves quiet connections alone', () => {
   // Each quiet period below lasts three times the timeout.
   const sendTimeout = 300;
@@ -77,7 +107,7 @@ describe('sendTimeout leaves quiet connections alone', () => {
     expect(echoed).toBe('after idle');
   });
 
-  it('an idle keep-alive socket is still ended by keepAliveTimeout, not kept by the timeout listener', async () => {
+  it('an idle keep-alive socket is still ended by keepAliveTimeout', async () => {
     const short = await buildTargetServer({ sendTimeout: 10_000, keepAliveTimeout: 200 }).listen({ port: 0, host: '127.0.0.1' });
     try {
       const socket = net.connect({ port: short.port, host: '127.0.0.1' });
