@@ -48,21 +48,37 @@ export function pointerSegment(key: string | number): string {
   return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function headerLookup(headers: Array<[string, string]>, lowerName: string): { names: string[]; value: string } | undefined {
-  let names: string[] | undefined;
-  let values: string[] | undefined;
-  for (const [name, value] of headers) {
-    if (name.toLowerCase() !== lowerName) continue;
-    (names ??= []).push(name);
-    (values ??= []).push(value);
+interface HeaderEntry {
+  /** Names as sent, in order (a header may come several times). */
+  names: string[];
+  /** Values joined with ", ". */
+  value: string;
+}
+
+/** Each answer is compared once or twice on several headers: index its headers by lower-case name once. */
+const headerIndexes = new WeakMap<Captured, Map<string, HeaderEntry>>();
+
+function headerIndex(c: Captured): Map<string, HeaderEntry> {
+  let index = headerIndexes.get(c);
+  if (!index) {
+    index = new Map();
+    for (const [name, value] of c.headers) {
+      const lower = name.toLowerCase();
+      const entry = index.get(lower);
+      if (entry) {
+        entry.names.push(name);
+        entry.value += `, ${value}`;
+      } else index.set(lower, { names: [name], value });
+    }
+    headerIndexes.set(c, index);
   }
-  return names ? { names, value: values!.join(', ') } : undefined;
+  return index;
 }
 
 function compareHeaders(a: Captured, b: Captured, options: CompareOptions, out: RawDifference[]): void {
   for (const name of options.headers) {
-    const ha = headerLookup(a.headers, name);
-    const hb = headerLookup(b.headers, name);
+    const ha = headerIndex(a).get(name);
+    const hb = headerIndex(b).get(name);
     const path = `/headers/${pointerSegment(name)}`;
     if (ha && !hb) out.push({ kind: 'header-missing', path, primary: ha.value });
     else if (!ha && hb) out.push({ kind: 'header-extra', path, candidate: hb.value });
@@ -76,7 +92,7 @@ function compareHeaders(a: Captured, b: Captured, options: CompareOptions, out: 
 }
 
 function contentType(c: Captured): string {
-  return headerLookup(c.headers, 'content-type')?.value.toLowerCase() ?? '';
+  return headerIndex(c).get('content-type')?.value.toLowerCase() ?? '';
 }
 
 const NOT_JSON = Symbol('not json');

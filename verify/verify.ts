@@ -106,7 +106,12 @@ interface Prepared {
   total: number;
   trafficErrors: TrafficError[];
   malformed: number;
+  /** This shard's valid entries, parsed once, when there are at most MAX_KEPT; else the replay reads the file again. */
+  kept: TrafficEntry[] | undefined;
 }
+
+/** Entries kept parsed between the two passes (a few hundred bytes each); larger traffic is streamed twice. */
+const MAX_KEPT = 100_000;
 
 export async function verify(options: VerifyOptions): Promise<Report> {
   const startedAt = new Date();
@@ -158,16 +163,28 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       stopReplay(`${t.side} target died`);
     });
   }
+  // Traffic repeats its URLs: match each one once (bounded, so a crawl of unique URLs does not grow it).
+  const routeCache = new Map<string, RouteRef>();
+  const routeOf = (x: Exchange): RouteRef => {
+    const key = `${x.request.method} ${x.request.url}`;
+    let ref = routeCache.get(key);
+    if (!ref) {
+      ref = routeRef(prepared.matcher, x);
+      if (routeCache.size >= 10_000) routeCache.clear();
+      routeCache.set(key, ref);
+    }
+    return ref;
+  };
   const benchSamples: BenchRequest[] = [];
   let done = 0;
   let bench: BenchSummary | undefined;
   let benchError: string | undefined;
   try {
-    const { entries } = await readTraffic(options.traffic, prepared.format);
-    await runPool(shardEntries(entries, shard), concurrency, async (entry) => {
+    const source = prepared.kept ? fromArray(prepared.kept) : shardEntries((await readTraffic(options.traffic, prepared.format)).entries, shard);
+    await runPool(source, concurrency, async (entry) => {
       if (!entry.exchange) return;
       const x = entry.exchange;
-      const route = routeRef(prepared.matcher, x);
+      const route = routeOf(x);
       const request: ReportRequest = { id: x.id, method: x.request.method, url: x.request.url };
       ledger.sample(route);
       if (!options.allowWrites && !SAFE_METHODS.has(x.request.method)) ledger.skip(request, route);
@@ -271,6 +288,10 @@ function routeRef(matcher: RouteMatcher, x: Exchange): RouteRef {
   return { key: m.key, method: m.method, template: m.template };
 }
 
+async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
 async function* shardEntries(entries: AsyncIterable<TrafficEntry>, shard: Shard | undefined): AsyncGenerator<TrafficEntry> {
   for await (const e of entries) if (!shard || inShard(e.seq, shard)) yield e;
 }
@@ -286,6 +307,7 @@ async function prepare(options: VerifyOptions, declared: RouteSpec[], shard: Sha
   let total = 0;
   let valid = 0;
   let malformed = 0;
+  let kept: TrafficEntry[] | undefined = [];
   for await (const e of entries) {
     if (options.signal?.aborted) throw new Error('interrupted while reading the traffic');
     const mine = !shard || inShard(e.seq, shard);
@@ -301,13 +323,16 @@ async function prepare(options: VerifyOptions, declared: RouteSpec[], shard: Sha
     valid++;
     // Shapes, not raw paths: ids collapse, so memory stays bounded on large files.
     if (paths.size < MAX_SHAPES) paths.add(pathShape(pathOf(e.exchange.request.url)));
-    if (mine) total++;
+    if (mine) {
+      total++;
+      if (kept && kept.push(e) > MAX_KEPT) kept = undefined;
+    }
   }
   if (valid === 0) throw VerifyErrors.EXW_ERR_VERIFY_TRAFFIC_EMPTY(options.traffic);
   const matcher = new RouteMatcher(declared);
   matcher.learn(paths);
   debug('traffic %s: %s format, %d entries in this shard, %d malformed, %d distinct paths', options.traffic, format, total, malformed, paths.size);
-  return { format, matcher, total, trafficErrors, malformed };
+  return { format, matcher, total, trafficErrors, malformed, kept };
 }
 
 async function startTargets(options: VerifyOptions, outDir: string): Promise<{ baseline: Target; secondary?: Target; candidate: Target }> {
