@@ -144,6 +144,10 @@ describe('handlers defined in other modules', () => {
     expect(read('routes/admin.js')).toContain('fromExpress(requireAuth)');
     expect(read('app.js')).toContain('fromExpress(loadUser)');
     expect(result.files.flatMap((f) => f.entries).some((e) => e.rule === 'imported-handler-definition')).toBe(false);
+    // They are the app's own middleware: counted as left on compat, not as a package's.
+    const imported = result.files.flatMap((f) => f.entries).filter((e) => e.rule === 'imported-middleware').map((e) => e.handler);
+    expect(imported.sort()).toEqual(['loadUser', 'requireAuth', "requireRole('admin')"]);
+    expect(result.handlers.compat).toBe(3);
   });
 
   it('keeps a function on Express when its own module or the registering module uses it otherwise', async () => {
