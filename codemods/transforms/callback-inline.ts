@@ -29,6 +29,7 @@ const NODE_STYLE_ERR = /^(e|er|ex|err|error)\d*$|^(err|error)[A-Z_]|[a-z0-9](Err
 const TIMERS = new Set(['setTimeout', 'setImmediate']);
 /** APIs whose callback runs many times: never turned into one awaited promise. */
 const REPEATING = /^(on|once|addListener|prependListener|each|forEach|setInterval|watch|subscribe|pipe)$/;
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 /** Array and string methods whose callback runs synchronously, per element: a parameterless callback there is not a completion. */
 const ITERATING = /^(map|filter|some|every|find|findIndex|findLast|findLastIndex|reduce|reduceRight|flatMap|sort|replace|replaceAll|from)$/;
 
@@ -90,6 +91,8 @@ function planCallback(env: HandlerEnv, call: any, names: string[], collision: (d
   const timerName = name !== null && ((TIMERS.has(name) && call.callee.type === 'Identifier') || (name === 'nextTick' && call.callee.object?.name === 'process'));
   const fn = timerName ? call.arguments[0] : call.arguments.at(-1);
   if (!isFunctionNode(fn) || fn.async || fn.generator || !name || REPEATING.test(name)) return null;
+  // `p.then(ok, (err) => ...)`: a rejection handler, not a Node-style callback (planPromiseChain handles one-argument chains).
+  if (PROMISE_METHODS.has(name) && call.callee.type === 'MemberExpression') return null;
   if (!usesNames(fn.body, names)) return null;
   const timer = timerName;
   if (timer && (fn !== call.arguments[0] || fn.params.length > 0)) return null;
