@@ -172,6 +172,7 @@ const cases: Record<string, Probe[]> = {
   'respond-promise-work-after-next-stays-express': [{ path: '/?key=miss' }],
   'res-attachment': [{ path: '/export/7' }, { path: '/download' }],
   'res-attachment-computed-stays-express': [{ path: '/export?name=a.csv' }],
+  'promise-then-two-callbacks': [{ path: '/users/1' }, { path: '/users/9' }, { path: '/users/err' }],
   'callback-in-loop': [{ path: '/batch?ids=1,2' }],
   'callback-followed-by-code': [{ path: '/race?id=1' }],
   'work-after-next-stays-express': [{ path: '/anything', statusOnly: true }],
