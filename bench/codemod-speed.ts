@@ -8,6 +8,7 @@
  * compared. Not part of `npm test`.
  *
  *   npm run build && node dist/bench/codemod-speed.js [--files 1000] [--runs 3] [--transform <module>]
+ *     [--baseline <other checkout>/dist/cli/main.js] [--cli <cli to time>] [--no-runner-only] [--keep]
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -325,45 +326,76 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+interface Contender {
+  label: string;
+  args: string[];
+  cwd: string;
+  times: Timing[];
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { files: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' }, transform: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      files: { type: 'string', default: '1000' },
+      runs: { type: 'string', default: '3' },
+      transform: { type: 'string' },
+      // Another build's CLI (a checkout's dist/cli/main.js), timed in the same rounds: an A/B on a busy machine.
+      baseline: { type: 'string' },
+      cli: { type: 'string' },
+      'no-runner-only': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+    },
+  });
   const root = repoRoot();
-  const cli = join(root, 'dist/cli/main.js');
-  if (!existsSync(cli)) throw new Error('build first: npm run build');
+  const cli = values.cli ? resolve(values.cli) : join(root, 'dist/cli/main.js');
+  if (!existsSync(cli)) throw new Error(`build first: npm run build (${cli} is missing)`);
+  if (values.baseline && !existsSync(resolve(values.baseline))) throw new Error(`--baseline ${values.baseline} does not exist`);
   const work = mkdtempSync(join(tmpdir(), 'exw-codemod-bench-'));
   try {
     const corpus = generateCorpus(join(work, 'corpus'), Number(values.files));
-    // Each tool gets its own copy, so neither can see the other's output.
-    cpSync(corpus.dir, join(work, 'ours'), { recursive: true });
-    cpSync(corpus.dir, join(work, 'jscodeshift'), { recursive: true });
+    const copy = (name: string): string => {
+      // Each tool gets its own copy, so none can see another's output.
+      cpSync(corpus.dir, join(work, name), { recursive: true });
+      return join(work, name);
+    };
     const noop = join(work, 'noop-transform.cjs');
     writeFileSync(noop, "module.exports = function transform(file, api) {\n  return api.jscodeshift(file.source).toSource();\n};\nmodule.exports.parser = 'tsx';\n");
-    const jscodeshiftArgs = [join(root, 'node_modules/.bin/jscodeshift'), '-t', noop, '--cpus', '2', '--parser', 'tsx', '--extensions', 'js,ts', 'src'];
-    const oursArgs = [cli, 'codemod', 'run', 'src', '--cpus', '2', '--dry', ...(values.transform ? ['--transform', resolve(values.transform)] : [])];
-    // The runner alone: the same parse-and-print no-op through our runner (prefilter, project pass, workers).
-    const oursNoopArgs = [cli, 'codemod', 'run', 'src', '--cpus', '2', '--dry', '--transform', noop];
-    const defaultTransform = join(root, 'dist/codemods/migrate-source.js');
-    console.log(`corpus: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(2)} MB in ${corpus.dir}`);
-    console.log(`transform: ${values.transform ?? (existsSync(defaultTransform) ? 'migrateSource (default)' : 'MISSING default migrateSource: pass --transform')}`);
-    console.log(`jscodeshift: node ${jscodeshiftArgs.map((a) => a.replace(work, '$TMP').replace(root, '.')).join(' ')}`);
-    console.log(`expressway:  node ${oursArgs.map((a) => a.replace(root, '.')).join(' ')}`);
-    console.log(`runner only: node ${oursNoopArgs.map((a) => a.replace(work, '$TMP').replace(root, '.')).join(' ')}`);
-    const theirs: Timing[] = [];
-    const ours: Timing[] = [];
-    const runnerOnly: Timing[] = [];
-    for (let run = 0; run < Number(values.runs); run++) {
-      const j = timeCommand(process.execPath, jscodeshiftArgs, join(work, 'jscodeshift'));
-      const o = timeCommand(process.execPath, oursArgs, join(work, 'ours'));
-      const r = timeCommand(process.execPath, oursNoopArgs, join(work, 'ours'));
-      theirs.push(j);
-      ours.push(o);
-      runnerOnly.push(r);
-      console.log(`run ${run + 1}: jscodeshift no-op ${fmt(j)}; expressway codemod run ${fmt(o)}; runner with the no-op ${fmt(r)}`);
+    const transform = values.transform ? ['--transform', resolve(values.transform)] : [];
+    const contenders: Contender[] = [
+      { label: 'jscodeshift no-op', args: [join(root, 'node_modules/.bin/jscodeshift'), '-t', noop, '--cpus', '2', '--parser', 'tsx', '--extensions', 'js,ts', 'src'], cwd: copy('jscodeshift'), times: [] },
+      { label: 'expressway codemod run', args: [cli, 'codemod', 'run', 'src', '--cpus', '2', '--dry', ...transform], cwd: copy('ours'), times: [] },
+    ];
+    if (values.baseline) {
+      contenders.push({ label: 'baseline codemod run', args: [resolve(values.baseline), 'codemod', 'run', 'src', '--cpus', '2', '--dry', ...transform], cwd: copy('baseline'), times: [] });
     }
-    const t = median(theirs.map((x) => x.ms));
-    const o = median(ours.map((x) => x.ms));
-    const r = median(runnerOnly.map((x) => x.ms));
-    console.log(`median wall: jscodeshift no-op ${(t / 1000).toFixed(2)} s, expressway codemod run ${(o / 1000).toFixed(2)} s (ratio ${(o / t).toFixed(2)}, must be <= 1.00), runner with the same no-op ${(r / 1000).toFixed(2)} s (ratio ${(r / t).toFixed(2)})`);
+    if (!values['no-runner-only']) {
+      // The runner alone: the same parse-and-print no-op through our runner (prefilter, project pass, workers).
+      contenders.push({ label: 'runner with the no-op', args: [cli, 'codemod', 'run', 'src', '--cpus', '2', '--dry', '--transform', noop], cwd: contenders[1]!.cwd, times: [] });
+    }
+    console.log(`corpus: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(2)} MB in ${corpus.dir}`);
+    console.log(`transform: ${values.transform ?? 'the CLI default'}`);
+    for (const c of contenders) console.log(`${c.label}: node ${c.args.map((a) => a.replace(work, '$TMP').replace(root, '.')).join(' ')}`);
+    for (let run = 0; run < Number(values.runs); run++) {
+      // Rotate the order each round, so no contender always runs first (or last) on a machine whose load drifts.
+      const order = contenders.map((_, i) => contenders[(i + run) % contenders.length]!);
+      const line: string[] = [];
+      for (const c of order) {
+        const t = timeCommand(process.execPath, c.args, c.cwd);
+        c.times.push(t);
+        line.push(`${c.label} ${fmt(t)}`);
+      }
+      console.log(`run ${run + 1}: ${line.join('; ')}`);
+    }
+    const [theirs, ours] = contenders;
+    const t = median(theirs!.times.map((x) => x.ms));
+    for (const c of contenders.slice(1)) {
+      const o = median(c.times.map((x) => x.ms));
+      const cpu = c.times.every((x) => x.cpu !== null) && theirs!.times.every((x) => x.cpu !== null)
+        ? `, CPU ratio ${(median(c.times.map((x) => x.cpu!)) / median(theirs!.times.map((x) => x.cpu!))).toFixed(2)}` : '';
+      console.log(`median: ${c.label} ${(o / 1000).toFixed(2)} s vs jscodeshift no-op ${(t / 1000).toFixed(2)} s: wall ratio ${(o / t).toFixed(2)}${cpu}`);
+    }
+    const o = median(ours!.times.map((x) => x.ms));
+    console.log(`goal: expressway codemod run wall <= jscodeshift no-op wall (ratio <= 1.00): ${o <= t ? 'met' : 'not met'}`);
     process.exitCode = o <= t ? 0 : 1;
   } finally {
     if (!values.keep) rmSync(work, { recursive: true, force: true });
