@@ -22,6 +22,7 @@ interface ShadowFlags {
   redact: boolean;
   minParity: string;
   maxMirrorLag: string;
+  mirrorYield: string;
   quiet?: boolean;
 }
 
@@ -48,6 +49,7 @@ export function registerShadow(program: Command): void {
     .option('--stats-path <path>', 'path of the JSON stats endpoint on the proxy', '/__expressway/stats')
     .option('--min-parity <percent>', 'parity threshold recorded in the report', '100')
     .option('--max-mirror-lag <ms>', 'shed mirror jobs while the proxy event loop p99 lag is above this (0: never shed)', '100')
+    .option('--mirror-yield <ms>', 'start mirror jobs between client requests, or once they waited this long (0: at once)', '20')
     .option('--no-redact', 'keep secrets in the report and log')
     .option('--quiet', 'no live stats line')
     .action(async (flags: ShadowFlags) => {
@@ -85,6 +87,7 @@ async function toOptions(flags: ShadowFlags) {
       statsPath: flags.statsPath,
       minParity: number('--min-parity', flags.minParity, 0, 100),
       maxMirrorLagMs: number('--max-mirror-lag', flags.maxMirrorLag, 0),
+      mirrorYieldMs: number('--mirror-yield', flags.mirrorYield, 0),
       redact: flags.redact ? {} : (false as const),
     };
   } catch (err) {

@@ -49,7 +49,7 @@ await sleep(500);
 try {
   const dist = process.env.EXW_DIST ?? join(root, 'dist');
   const prof = process.env.EXW_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.EXW_CPU_PROF] : [];
-  const args = [...prof, join(dist, 'cli/main.js'), 'verify', '--baseline', `http://127.0.0.1:${ports[0]}`, '--candidate', `http://127.0.0.1:${ports[1]}`, '--traffic', join(dir, 't.ndjson'), '--out', dir, '--concurrency', concurrency, '--quiet'];
+  const args = [...prof, join(dist, 'cli/main.js'), 'verify', '--baseline', `http://127.0.0.1:${ports[0]}`, '--candidate', `http://127.0.0.1:${ports[1]}`, '--traffic', join(dir, 't.ndjson'), '--out', dir, '--concurrency', concurrency, '--quiet', ...(process.env.EXW_VERIFY_ARGS ?? '').split(' ').filter(Boolean)];
   const timeFile = join(dir, 'time.txt');
   const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, ...(hasTaskset ? ['taskset', '-c', '1'] : []), process.execPath, ...args], { stdio: 'inherit' });
   const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
