@@ -128,8 +128,9 @@ function loadSend(): Promise<typeof send> {
   return (sendLoader ??= import('send').then((m) => m.default));
 }
 
+/** content-disposition 1.x, as Express 4 (0.5) and 5 write it: `attachment; filename="name.ext"`. */
 async function contentDisposition(filename: string): Promise<string> {
-  const { create } = await import('content-disposition');
+  const { default: create } = await import('content-disposition');
   return create(filename);
 }
 

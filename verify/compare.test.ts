@@ -46,6 +46,17 @@ describe('compareResponses', () => {
     expect(d.map((x) => `${x.kind} ${x.path}`)).toEqual(['status /status', 'header /headers/content-type/name', 'header-missing /headers/cache-control']);
   });
 
+  it('reads Content-Type as HTTP does: type, parameter names and charset are case-insensitive, other parameter values are not', () => {
+    const ct = (value: string) => res(200, [['Content-Type', value]], 'a');
+    expect(compareResponses(ct('application/json; charset=UTF-8'), ct('application/json;charset=utf-8'), opts)).toEqual([]);
+    expect(compareResponses(ct('Text/HTML; Charset="utf-8"'), ct('text/html; charset=utf-8'), opts)).toEqual([]);
+    const differs = (a: string, b: string) => compareResponses(ct(a), ct(b), opts).map((x) => `${x.kind} ${x.path}`);
+    expect(differs('text/html; charset=utf-8', 'text/html; charset=iso-8859-1')).toEqual(['header /headers/content-type']);
+    expect(differs('text/plain', 'text/html')).toEqual(['header /headers/content-type']);
+    expect(differs('multipart/form-data; boundary=AB', 'multipart/form-data; boundary=ab')).toEqual(['header /headers/content-type']);
+    expect(differs('text/plain; charset=utf-8', 'text/plain')).toEqual(['header /headers/content-type']);
+  });
+
   it('diffs text with a unified diff and binaries by sha256', () => {
     const [t] = compareResponses(res(200, [], 'line1\nline2\n'), res(200, [], 'line1\nLINE2\n'), opts);
     expect(t).toMatchObject({ kind: 'text', path: '/body' });

@@ -58,6 +58,30 @@ interface HeaderEntry {
 /** Each answer is compared once or twice on several headers: index its headers by lower-case name once. */
 const headerIndexes = new WeakMap<Captured, Map<string, HeaderEntry>>();
 
+/**
+ * Spellings HTTP defines as the same value, so no client can tell them apart:
+ * in a Content-Type, the type, the parameter names and the charset value are
+ * case-insensitive and the space around `;` is not significant (RFC 9110
+ * 8.3.1-8.3.2): `application/json; charset=UTF-8` (Express 4's send) is
+ * `application/json;charset=utf-8`.
+ */
+function sameHeaderMeaning(name: string, a: string, b: string): boolean {
+  return name === 'content-type' && canonicalContentType(a) === canonicalContentType(b);
+}
+
+function canonicalContentType(value: string): string {
+  const [type = '', ...params] = value.split(';');
+  const canonical = params.map((param) => {
+    const eq = param.indexOf('=');
+    if (eq < 0) return param.trim().toLowerCase();
+    const key = param.slice(0, eq).trim().toLowerCase();
+    let v = param.slice(eq + 1).trim();
+    if (key === 'charset') v = v.replace(/^"(.*)"$/, '$1').toLowerCase();
+    return `${key}=${v}`;
+  });
+  return [type.trim().toLowerCase(), ...canonical].join(';');
+}
+
 function headerIndex(c: Captured): Map<string, HeaderEntry> {
   let index = headerIndexes.get(c);
   if (!index) {
@@ -83,7 +107,7 @@ function compareHeaders(a: Captured, b: Captured, options: CompareOptions, out: 
     if (ha && !hb) out.push({ kind: 'header-missing', path, primary: ha.value });
     else if (!ha && hb) out.push({ kind: 'header-extra', path, candidate: hb.value });
     else if (ha && hb) {
-      if (ha.value !== hb.value) out.push({ kind: 'header', path, primary: ha.value, candidate: hb.value });
+      if (ha.value !== hb.value && !sameHeaderMeaning(name, ha.value, hb.value)) out.push({ kind: 'header', path, primary: ha.value, candidate: hb.value });
       else if (options.headerNameCase && ha.names.join() !== hb.names.join()) {
         out.push({ kind: 'header', path: `${path}/name`, primary: ha.names[0], candidate: hb.names[0] });
       }

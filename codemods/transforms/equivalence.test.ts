@@ -89,6 +89,8 @@ async function answer(app: unknown, p: Probe) {
   if (res.headers['x-started'] !== undefined) headers['x-started'] = 'present';
   // maxAge becomes an Expires date: the two servers answer a moment apart, possibly across a second.
   if (Array.isArray(headers['set-cookie'])) headers['set-cookie'] = (headers['set-cookie'] as string[]).map((c) => c.replace(/Expires=[^;]+/i, 'Expires=<date>'));
+  // A charset value is case-insensitive (RFC 9110 8.3.2): Express 4's send writes UTF-8, the runtime's utf-8; the verifier reads them as one.
+  if (typeof headers['content-type'] === 'string') headers['content-type'] = headers['content-type'].replace(/charset=([^;]+)/i, (_m, v: string) => `charset=${v.toLowerCase()}`);
   // Each side listens on its own ephemeral port.
   const raw = typeof res.text === 'string' ? res.text : Buffer.isBuffer(res.body) ? `base64:${res.body.toString('base64')}` : '';
   const text = raw.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
@@ -143,6 +145,8 @@ const cases: Record<string, Probe[]> = {
   'double-send-stays-express': [{ path: '/twice?a=1' }, { path: '/twice' }],
   'next-route-stays-express': [{ path: '/users/me' }, { path: '/users/5' }],
   'interleaved-middleware': [{ path: '/public' }, { path: '/private' }, { path: '/private', headers: { authorization: 'x' } }, { path: '/nowhere' }, { method: 'post', path: '/public' }],
+  'settings-json-spaces': [{ path: '/item?q=x' }, { path: '/item/' }, { path: '/nope' }],
+  'settings-views-legacy-app': [{ path: '/api/status' }, { path: '/nope' }],
   'router-legacy-route': [
     { path: '/docs' }, { path: '/docs/faq' }, { path: '/docs/faq/meta' }, { path: '/docs/missing' }, { path: '/docs/missing', headers: { 'x-key': 'k' } },
     { path: '/docs/late' }, { path: '/docs/late', headers: { 'x-key': 'k' } }, { method: 'post', path: '/docs/faq', headers: { 'x-key': 'k' } },
@@ -171,6 +175,7 @@ const cases: Record<string, Probe[]> = {
   'respond-promise-await-stays-express': [{ path: '/users/1' }],
   'respond-promise-work-after-next-stays-express': [{ path: '/?key=miss' }],
   'res-attachment': [{ path: '/export/7' }, { path: '/download' }],
+  'res-download': [{ path: '/manifest' }, { path: '/manifest/own-name' }, { path: '/manifest/cached' }, { path: '/manifest', method: 'head' }],
   'res-attachment-computed-stays-express': [{ path: '/export?name=a.csv' }],
   'promise-then-two-callbacks': [{ path: '/users/1' }, { path: '/users/9' }, { path: '/users/err' }],
   'callback-in-loop': [{ path: '/batch?ids=1,2' }],

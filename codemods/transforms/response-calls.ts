@@ -269,12 +269,27 @@ function fileStatements(env: HandlerEnv, c: ChainCall): any[] {
   }
   const [path, name, opts] = c.args;
   if (c.args.length === 0 || c.args.length > 3 || (name && name.type === 'ObjectExpression')) fail('res.download with an unexpected argument list');
-  env.fc.helperImports.set('contentDisposition', 'content-disposition');
-  const disposition = j.callExpression(j.identifier('contentDisposition'), [name ?? path]);
-  return [
-    j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('setHeader')), [j.stringLiteral('Content-Disposition'), disposition])),
-    file(opts ? [path, opts] : [path]),
-  ];
+  if (opts && opts.type !== 'ObjectExpression') fail('res.download with options computed at run time');
+  if (opts?.properties.some((p: any) => p.type !== 'Property' && p.type !== 'ObjectProperty')) fail('res.download with spread options');
+  // Express resolves a relative path against the working directory unless options.root is given; ctx.file needs it absolute.
+  const hasRoot = !!opts?.properties.some((p: any) => !p.computed && (p.key.name ?? p.key.value) === 'root');
+  let target = path;
+  if (!hasRoot && !isAbsolutePathExpression(path)) {
+    env.fc.helperImports.set('nodePath', 'node:path');
+    target = j.callExpression(j.memberExpression(j.identifier('nodePath'), j.identifier('resolve')), [path]);
+  }
+  // ctx.file's attachment writes Content-Disposition as Express does: the download name, or the file's own name.
+  const attachment = j.property('init', j.identifier('attachment'), name ?? j.booleanLiteral(true));
+  return [file([target, j.objectExpression([...(opts?.properties ?? []), attachment])])];
+}
+
+/** `path.join(__dirname, ...)`, `path.resolve(...)`, `require.resolve(...)`, `__filename`: absolute whatever the working directory. */
+function isAbsolutePathExpression(node: any): boolean {
+  if (node.type === 'Identifier') return node.name === '__filename' || node.name === '__dirname';
+  if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || node.callee.computed) return false;
+  const method = node.callee.property.name;
+  if (method === 'resolve') return true;
+  return method === 'join' && node.arguments[0]?.type === 'Identifier' && node.arguments[0].name === '__dirname';
 }
 
 /** `res.locals`, `res.headersSent`, `res.statusCode`, `res.getHeader(n)`: value reads that need no statement of their own. */

@@ -1,7 +1,6 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
-const contentDisposition = require('content-disposition');
 const path = require('path');
 const app = new Server();
 
@@ -13,8 +12,9 @@ app.get('/report', async (ctx) => {
 });
 
 app.get('/export', async (ctx) => {
-  ctx.setHeader('Content-Disposition', contentDisposition('export.csv'));
-  await ctx.file(path.join(__dirname, 'data.csv'));
+  await ctx.file(path.join(__dirname, 'data.csv'), {
+    attachment: 'export.csv'
+  });
 });
 
 app.requestMiddleware(mountExpress(legacyApp));

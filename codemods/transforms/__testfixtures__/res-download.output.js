@@ -1,0 +1,35 @@
+const express = require('express');
+const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
+const nodePath = require('node:path');
+const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
+// A file that exists wherever the app runs from: the express package's manifest.
+const manifest = require.resolve('express/package.json');
+
+app.get('/manifest', async (ctx) => {
+  await ctx.file(nodePath.resolve(manifest), {
+    attachment: 'express-manifest.json'
+  });
+});
+
+app.get('/manifest/own-name', async (ctx) => {
+  await ctx.file(require.resolve('express/package.json'), {
+    attachment: true
+  });
+});
+
+app.get('/manifest/cached', async (ctx) => {
+  await ctx.file('package.json', {
+    root: require('path').dirname(manifest),
+    maxAge: 60000,
+    attachment: 'manifest.json'
+  });
+});
+
+app.requestMiddleware(mountExpress(legacyApp));
+
+module.exports = app.handler;
