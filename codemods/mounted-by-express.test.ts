@@ -37,7 +37,7 @@ describe('routers mounted by code that stays on Express', () => {
       'app.js': [
         "const express = require('express');",
         'const app = express();',
-        "app.set('json spaces', 2); // no runtime counterpart: the whole app stays on Express",
+        "app.set('json escape', true); // no runtime counterpart: the whole app stays on Express",
         "app.use('/users', require('./routes/users'));",
         'module.exports = app;',
         '',

@@ -48,6 +48,8 @@ export interface ServerOptions {
    * registered before it; unmatched requests (404, 405) run all of them.
    */
   middlewareOrder?: MiddlewareOrder;
+  /** Indentation of ctx.json() bodies: JSON.stringify's `space` (Express's 'json spaces' setting). Default none. */
+  jsonSpaces?: number | string;
 }
 
 export interface ResolvedOptions {
@@ -69,6 +71,8 @@ export interface ResolvedOptions {
   sendTimeout: number;
   logErrors: boolean;
   middlewareOrder: MiddlewareOrder;
+  /** undefined when JSON is written compact (also for 0 and ''): the write path then calls JSON.stringify(body) alone. */
+  jsonSpaces: number | string | undefined;
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -106,6 +110,12 @@ export function compileTrust(value: TrustProxy | undefined): ((addr: string, hop
   }
 }
 
+function resolveJsonSpaces(value: unknown): number | string | undefined {
+  if (value === undefined || value === 0 || value === '') return undefined;
+  if ((typeof value === 'number' && Number.isInteger(value) && value > 0) || typeof value === 'string') return value;
+  throw runtimeErrors.EXW_ERR_CONFIG_INVALID('jsonSpaces', `expected a non-negative integer or a string, got ${String(value)}`);
+}
+
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   const headersTimeout = nonNegativeInt(options, 'headersTimeout', 60_000);
   const requestTimeout = nonNegativeInt(options, 'requestTimeout', 300_000);
@@ -139,5 +149,6 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     sendTimeout: nonNegativeInt(options, 'sendTimeout', 60_000),
     logErrors: options.logErrors ?? true,
     middlewareOrder: resolveMiddlewareOrder(options.middlewareOrder),
+    jsonSpaces: resolveJsonSpaces(options.jsonSpaces),
   };
 }

@@ -43,7 +43,10 @@ export function writeResponse(ctx: Context<any, any>): void {
     return;
   }
   let payload: string | Uint8Array;
-  if (kind === BODY_JSON) payload = JSON.stringify(ctx._body) ?? '';
+  if (kind === BODY_JSON) {
+    const spaces = ctx._core.options.jsonSpaces;
+    payload = (spaces === undefined ? JSON.stringify(ctx._body) : JSON.stringify(ctx._body, null, spaces)) ?? '';
+  }
   else if (kind === BODY_TEXT) payload = ctx._body as string;
   else if (kind === BODY_BYTES) payload = ctx._body as Uint8Array;
   else payload = '';

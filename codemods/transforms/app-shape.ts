@@ -14,34 +14,57 @@ import { isStringLiteral, parseExpression, parseStatement, sourceOf } from './as
 import type { ExpressBinding } from './express-binding.js';
 import type { ReceiverState } from './registrations.js';
 import { LEGACY_APP } from './registrations.js';
-import { DROPPABLE_SETTINGS, settingKey, type ReceiverUse, type UseMarks } from './receiver-uses.js';
+import { settingKey, type ReceiverUse, type UseMarks } from './receiver-uses.js';
+import { LEGACY_SETTINGS, planSetting } from './app-settings.js';
 import { addTodoComment } from './todo-comments.js';
 
-/** Settings that map onto Server options. */
-const SETTING_OPTIONS: Record<string, string> = { 'trust proxy': 'trustProxy', 'case sensitive routing': 'caseSensitive' };
-
-/** Why a setting keeps the app on Express, or null when it translates. */
-export function settingBlocker(use: Extract<ReceiverUse, { kind: 'setting' }>): string | null {
-  const key = settingKey(use.args);
-  if (key === null) return `${use.method}() with a computed setting name`;
-  if (DROPPABLE_SETTINGS.has(key) && use.method === 'disable') return null;
-  if (SETTING_OPTIONS[key] && (use.method !== 'set' || isLiteralValue(use.args[1]))) return null;
-  return `app setting "${key}" has no runtime counterpart`;
+/** Why a setting keeps the app on Express, or null when it translates, drops or moves (app-settings.ts). */
+export function settingBlocker(fc: FileContext, use: Extract<ReceiverUse, { kind: 'setting' }>): string | null {
+  const plan = planSetting(use, (node) => sourceOf(fc.j, node));
+  return plan.kind === 'blocked' ? plan.reason : null;
 }
 
-function isLiteralValue(node: any): boolean {
-  return node && ['BooleanLiteral', 'NumericLiteral', 'StringLiteral', 'Literal'].includes(node.type);
+/** Settings only Express reads, on an app that mounts modules of its own: one that stays on Express may render with them. */
+export function legacySettingsBlocker(fc: FileContext, state: ReceiverState): string | null {
+  const moved = state.uses.filter((u) => u.kind === 'setting' && LEGACY_SETTINGS.has(settingKey(u.args) ?? ''));
+  if (moved.length === 0) return null;
+  const mountsModule = state.uses.some((u) => u.kind === 'registration' && u.method === 'use' && u.args.some((a: any) => isLocalModule(fc, a)));
+  return mountsModule ? `app setting "${settingKey((moved[0] as { args: any[] }).args)}" may serve a mounted module that stays on Express (fromExpress gives it another app)` : null;
 }
 
-export function rewriteDeclaration(fc: FileContext, state: ReceiverState): void {
+function isLocalModule(fc: FileContext, node: any): boolean {
+  const relative = (spec: any) => typeof spec?.value === 'string' && spec.value.startsWith('.');
+  if (node?.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require') return relative(node.arguments[0]);
+  if (node?.type !== 'Identifier') return false;
+  const { j, root } = fc;
+  const required = root.find(j.VariableDeclarator, { id: { type: 'Identifier', name: node.name } })
+    .filter((p) => (p.node.init as any)?.type === 'CallExpression' && (p.node.init as any).callee.name === 'require' && relative((p.node.init as any).arguments[0]));
+  const imported = root.find(j.ImportDeclaration).filter((p) => relative(p.node.source) && (p.node.specifiers ?? []).some((sp: any) => sp.local?.name === node.name));
+  return required.size() > 0 || imported.size() > 0;
+}
+
+/** Whether the app keeps settings for the legacy Express app (which must then exist). */
+export function hasLegacySettings(state: ReceiverState): boolean {
+  return state.uses.some((u) => u.kind === 'setting' && LEGACY_SETTINGS.has(settingKey(u.args) ?? ''));
+}
+
+/** `withLegacyApp`: the app gets a legacy Express app; translated settings then apply to it too (its res.json, routing). */
+export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLegacyApp = false): void {
   const { j } = fc;
   const r = state.receiver;
   const options: string[] = [];
   for (const use of state.uses) {
     if (use.kind !== 'setting') continue;
-    const key = settingKey(use.args)!;
-    const option = SETTING_OPTIONS[key];
-    if (option) options.push(`${option}: ${use.method === 'set' ? sourceOf(j, use.args[1]) : String(use.method === 'enable')}`);
+    const plan = planSetting(use, (node) => sourceOf(j, node));
+    if (plan.kind === 'legacy' || (plan.kind === 'option' && withLegacyApp)) {
+      if (plan.kind === 'option') options.push(`${plan.name}: ${plan.value}`);
+      // Only Express code reads it: the legacy app (declared right after the app) keeps it.
+      j(use.stmt).find(j.Identifier, { name: r.name }).filter((p) => p.parent.node.type === 'MemberExpression' && p.parent.node.object === p.node)
+        .forEach((p) => { p.replace(j.identifier(LEGACY_APP)); });
+      addEntry(fc, use.stmt.node, 'migrated', 'setting-to-legacy-app', { reason: plan.kind === 'legacy' ? `app setting "${settingKey(use.args)}" is read only by Express code: ${LEGACY_APP} keeps it` : `app setting "${settingKey(use.args)}" is a Server option and also set on ${LEGACY_APP}` });
+      continue;
+    }
+    if (plan.kind === 'option') options.push(`${plan.name}: ${plan.value}`);
     use.stmt.prune();
   }
   options.push(...state.serverOptions);

@@ -9,7 +9,7 @@ import { addEntry, type FileContext } from './context.js';
 import { findExpressBinding, findReceivers, isAppFactoryCall, isRouterFactoryCall, type Receiver } from './express-binding.js';
 import { collectUses, type ReceiverUse } from './receiver-uses.js';
 import { migrateRegistrations, type ReceiverState, type Shared } from './registrations.js';
-import { addLegacyApp, addLegacyRouter, rewriteDeclaration, rewriteExport, rewriteListen, settingBlocker } from './app-shape.js';
+import { addLegacyApp, addLegacyRouter, hasLegacySettings, legacySettingsBlocker, rewriteDeclaration, rewriteExport, rewriteListen, settingBlocker } from './app-shape.js';
 import { rewriteImports } from './imports.js';
 import { addTodoComment } from './todo-comments.js';
 
@@ -21,7 +21,7 @@ export function runPipeline(fc: FileContext): void {
   for (const r of receivers) states.set(r, { receiver: r, uses: collectUses(fc, r), staysExpress: null, legacyCount: 0, legacySegments: [], notFound: false, hasErrorHandler: false, serverOptions: [] });
   const registrationCallees = new Set<any>();
   for (const s of states.values()) {
-    s.staysExpress = firstBlocker(s, receivers);
+    s.staysExpress = firstBlocker(fc, s, receivers) ?? (s.receiver.kind === 'app' ? legacySettingsBlocker(fc, s) : null);
     for (const u of s.uses) collectCallees(u, registrationCallees);
   }
   // A router mounted by an app that stays on Express must stay an Express router.
@@ -41,11 +41,12 @@ export function runPipeline(fc: FileContext): void {
       continue;
     }
     if (s.receiver.kind === 'router' && s.legacySegments.length > 0) addLegacyRouter(fc, s, b);
-    rewriteDeclaration(fc, s);
     // An app without its own 404 handler relied on Express's: its page, and 404 (not 405) for a known path
     // with another method. An (empty) legacy app behind mountExpress keeps exactly that.
     const needsExpress404 = s.receiver.kind === 'app' && !s.notFound;
-    if (s.receiver.kind === 'app' && (s.legacyCount > 0 || needsExpress404) && expressName) {
+    const withLegacyApp = s.receiver.kind === 'app' && (s.legacyCount > 0 || needsExpress404 || hasLegacySettings(s)) && !!expressName;
+    rewriteDeclaration(fc, s, withLegacyApp);
+    if (withLegacyApp) {
       const finalHandler = s.notFound || (s.hasErrorHandler && s.legacyCount > 0) ? 'runtime' : 'express';
       addLegacyApp(fc, s, expressName, finalHandler);
     }
@@ -58,11 +59,11 @@ export function runPipeline(fc: FileContext): void {
   if (fc.changed) rewriteImports(fc, b);
 }
 
-function firstBlocker(s: ReceiverState, receivers: Receiver[]): string | null {
+function firstBlocker(fc: FileContext, s: ReceiverState, receivers: Receiver[]): string | null {
   for (const u of s.uses) {
     if (u.kind === 'unknown') return u.reason;
     if (u.kind === 'setting') {
-      const blocker = settingBlocker(u);
+      const blocker = settingBlocker(fc, u);
       if (blocker) return blocker;
     }
     if (u.kind === 'mounted' && (s.receiver.kind !== 'router' || !receiverOfMount(u, receivers))) return `${s.receiver.name} is mounted by code outside this file's apps`;

@@ -10,8 +10,6 @@ import { refersTo, type Receiver } from './express-binding.js';
 import { isStringLiteral } from './ast-utils.js';
 
 export const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
-/** Settings with a runtime meaning or none at all. */
-export const DROPPABLE_SETTINGS = new Set(['x-powered-by', 'etag']);
 
 export type ReceiverUse =
   | { kind: 'registration'; stmt: ASTPath<any>; method: string; args: any[]; call: any }

@@ -6,6 +6,7 @@ const app = new Server({ trustProxy: true });
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
+legacyApp.set('trust proxy', true);
 app.requestMiddleware(mountExpress(legacyApp));
 
 app.get('/ip', async (ctx) => ctx.json({ ip: ctx.ip }));

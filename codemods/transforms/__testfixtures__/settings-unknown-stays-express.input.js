@@ -1,7 +1,7 @@
 const express = require('express');
 const app = express();
 
-app.set('json spaces', 2);
+app.set('json escape', true);
 
 app.get('/', (req, res) => res.json({ pretty: true }));
 
