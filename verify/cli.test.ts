@@ -61,6 +61,19 @@ describe('expressway verify exit codes', () => {
     expect(existsSync(join(dir, 'ok/baseline.log'))).toBe(true);
   });
 
+  it('--secondary starts a second baseline instance for the A/A replay, with its own log', async () => {
+    const t = traffic('secondary.ndjson', ['/same', '/noise', '/users/3', '/items']);
+    const r = await run(['verify', '--baseline', base, '--secondary', base, '--secondary-delay', '2', '--candidate', base, '--traffic', t, '--out', 'sec', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'sec/report.json'), 'utf8'));
+    expect(report).toMatchObject({ outcome: 'pass', secondary: { target: base }, totals: { compared: 4, parity: 100 } });
+    expect(existsSync(join(dir, 'sec/secondary.log'))).toBe(true);
+    const bad = await run(['verify', '--baseline', base, '--candidate', base, '--secondary-delay', '-1', '--traffic', t, '--out', 'sec', '--quiet']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--secondary-delay must be a number >= 0');
+  });
+
   it('1 when parity is below --min-parity, 0 when the threshold allows it', async () => {
     const t = traffic('diff.ndjson', ['/users/1', '/same', '/same', '/same']);
     const strict = await run(['verify', '--baseline', base, '--candidate', cand, '--traffic', t, '--out', 'diff', '--json', 'diff.json']);
