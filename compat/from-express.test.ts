@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
+import cookieParser from 'cookie-parser';
+import multer from 'multer';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,5 +183,29 @@ describe('fromExpress', () => {
     expect(() => fromExpress('nope' as any)).toThrow(expect.objectContaining({ code: 'EXW_ERR_COMPAT_NOT_MIDDLEWARE' }));
     expect(() => fromExpress((_e: any, _a: any, _b: any, _c: any) => {})).toThrow(expect.objectContaining({ code: 'EXW_ERR_COMPAT_NOT_MIDDLEWARE' }));
     expect(() => fromExpress(() => {}, { timeout: -1 })).toThrow(expect.objectContaining({ code: 'EXW_ERR_COMPAT_INVALID_OPTION' }));
+  });
+});
+
+describe('fromExpress bridges of one request with different state keys', () => {
+  let served: Served;
+  beforeAll(async () => {
+    const server = new Server({ logErrors: false });
+    // The first bridge of the request links only the default keys (user, session) ...
+    server.requestMiddleware(fromExpress(cookieParser()));
+    // ... a later one, for multer, also carries req.file into ctx.state (as the codemod writes it).
+    server.requestMiddleware('/upload', fromExpress(multer({ storage: multer.memoryStorage() }).single('doc'), { stateKeys: ['user', 'session', 'file'] }));
+    server.post('/upload', (ctx) => {
+      const file = (ctx.state as any).file;
+      ctx.json({ name: file?.originalname ?? null, size: file?.size ?? null });
+    });
+    served = await serve(server);
+  });
+  afterAll(() => served.close());
+
+  it('links the keys a later bridge adds, keeping what Express code already set', async () => {
+    const form = new FormData();
+    form.append('doc', new Blob(['twelve bytes']), 'notes.txt');
+    const res = await fetch(`${served.url}/upload`, { method: 'POST', body: form });
+    expect(await res.json()).toEqual({ name: 'notes.txt', size: 12 });
   });
 });

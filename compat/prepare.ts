@@ -10,7 +10,7 @@ import { canonicalUrl } from './canonical-path.js';
 import type { ExpressApp } from './express-module.js';
 import { installExpressSurface } from './express-prototypes.js';
 import { bridgeOf, createBridge, installCapture, type RequestBridge } from './response-capture.js';
-import { shareState } from './state-bridge.js';
+import { linkStateKeys, shareState } from './state-bridge.js';
 
 export interface PrepareOptions {
   /** Install this app's prototypes (fromExpress); null when an Express app does it itself (mountExpress). */
@@ -27,7 +27,7 @@ export function prepareRequest(ctx: Context<any, any>, opts: PrepareOptions): Re
   if (bridge === undefined) {
     bridge = createBridge(ctx, res);
     prepareOnce(ctx, req, res, opts.stateKeys);
-  }
+  } else if (opts.stateKeys !== null) linkStateKeys(ctx, req, opts.stateKeys);
   if (opts.app !== null && !bridge.prepared) {
     bridge.prepared = true;
     installExpressSurface(opts.app, req, res);

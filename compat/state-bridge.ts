@@ -29,6 +29,23 @@ export function shareState(ctx: Context<any, any>, req: IncomingMessage, res: Se
 }
 
 /**
+ * A later bridge may carry more keys than the first one did
+ * (`fromExpress(multer..., { stateKeys: [..., 'file'] })` after cookie
+ * parsing went through its own bridge): link the new ones, keeping what
+ * Express code already put there.
+ */
+export function linkStateKeys(ctx: Context<any, any>, req: IncomingMessage, keys: readonly string[]): void {
+  const state = ctx.state as Record<string, unknown>;
+  const r = req as unknown as Record<string, unknown>;
+  for (const key of keys) {
+    const descriptor = descriptorFor(key);
+    if (Object.getOwnPropertyDescriptor(req, key)?.get === descriptor.get) continue;
+    if (r[key] !== undefined && state[key] === undefined) state[key] = r[key];
+    Object.defineProperty(req, key, descriptor);
+  }
+}
+
+/**
  * Puts the state accessors on an Express app's request prototype, once
  * (mountExpress). Sub-apps inherit it (Express links a mounted app's request
  * prototype to its parent's). Requests that did not come through the
