@@ -200,7 +200,8 @@ export function someNode(node: any, pred: (n: any) => boolean, stopAtFunctions =
  * its parts keep their compact layout (recast prints built objects multi-line).
  */
 export function parseStatement(j: JSCodeshift, code: string): any {
-  const node = j(code).find(j.Program).get().node.body[0];
+  // The File's program, directly: a find(j.Program) would walk the whole parsed tree for it.
+  const node = (j(code).get().node as any).program.body[0];
   return { ...node, loc: null, start: undefined, end: undefined, comments: undefined };
 }
 
@@ -210,7 +211,7 @@ export function parseStatement(j: JSCodeshift, code: string): any {
  * Parsed as an argument so an object literal is not "first in a statement".
  */
 export function parseExpression(j: JSCodeshift, code: string): any {
-  return (j(`f(${code});`).find(j.CallExpression).get().node as any).arguments[0];
+  return (j(`f(${code});`).get().node as any).program.body[0].expression.arguments[0];
 }
 
 /** Source text of a node as the file has it. */
