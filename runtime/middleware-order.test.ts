@@ -226,6 +226,36 @@ describe('mixed modes: the registry where a middleware and a route part decides'
   });
 });
 
+describe('requestMiddlewareAtMount', () => {
+  it('builds the middleware once per mount with the full mount path, scoped to it', async () => {
+    const seen: string[] = [];
+    const inner = new Router<Trail>();
+    inner.requestMiddlewareAtMount((mountPath) => {
+      seen.push(mountPath);
+      return mark(`at ${mountPath}`);
+    });
+    inner.get('/x', answer('x'));
+    const outer = new Router<Trail>();
+    outer.mount('/in', inner);
+    const app = new Server<Trail>();
+    app.mount('/a', outer);
+    app.mount('/b', inner);
+    app.requestMiddlewareAtMount((mountPath) => mark(`server ${mountPath}`));
+    app.get('/other', answer('other'));
+    const url = await serve(app);
+    expect(seen).toEqual(['/a/in', '/b']);
+    expect((await request(url).get('/a/in/x')).body.trail).toEqual(['at /a/in', 'server /']);
+    expect((await request(url).get('/b/x')).body.trail).toEqual(['at /b', 'server /']);
+    expect((await request(url).get('/other')).body.trail).toEqual(['server /']);
+  });
+
+  it('rejects a factory that does not return a function', () => {
+    const router = new Router();
+    router.requestMiddlewareAtMount(() => 'nope' as never);
+    expect(() => new Server().mount('/r', router)).toThrow(expect.objectContaining({ code: 'EXW_ERR_REGISTER_NOT_FUNCTION' }));
+  });
+});
+
 describe('option validation', () => {
   it('rejects unknown values with a coded error', () => {
     expect(() => new Server({ middlewareOrder: 'express' as never })).toThrow(expect.objectContaining({ code: 'EXW_ERR_CONFIG_INVALID' }));
