@@ -23,3 +23,5 @@ export { serveStatic, sendFile } from './static.js';
 export type { ServeStaticOptions, SendFileOptions } from './static.js';
 export type { EventStream, EventStreamOptions, ServerSentEvent } from './sse.js';
 export type { WebSocketConnection, WebSocketMessage, WebSocketSendable, AcceptWebSocketOptions } from './websocket.js';
+export { session, Session, MemoryStore, SessionCookie } from './session.js';
+export type { SessionOptions, SessionMiddleware, SessionStore, SessionData, SessionCookieOptions } from './session.js';
