@@ -29,12 +29,9 @@ const FIXTURES = readdirSync(join(root, 'fixtures')).filter((name) => existsSync
  * why (the failing tests and their messages are printed by the test). These
  * are codemod gaps; once one passes, it.fails turns red: take it off the list.
  */
-const KNOWN_FAILING: Record<string, string> = {
-  // routes/api.js migrates; POST /api/uploads runs multer through fromExpress(upload.single('file'), { stateKeys: [..., 'file'] })
-  // and reads ctx.state.file, which stays empty (multer sets req.file on the bridged request): 400 "a file field named
-  // \"file\" is required" instead of 201. 27 of its 28 tests pass (seen 2026-11-23 22:00 UTC on the working tree).
-  'middleware-stack': 'POST /api/uploads: the file multer puts on req does not reach ctx.state.file through fromExpress (400 instead of 201)',
-};
+// middleware-stack was here until 22:37 UTC on 2026-11-23 (multer's req.file did not reach ctx.state.file through
+// fromExpress on POST /api/uploads); a later build of the transforms fixed it.
+const KNOWN_FAILING: Record<string, string> = {};
 
 interface Run {
   code: number | null;
