@@ -3,7 +3,8 @@
  * (default 1,000 req/s) straight at the primary, then through the proxy
  * (mirroring every GET to the candidate), alternating direct, proxy, direct,
  * proxy, and the p50/p99 differences. A second scenario puts a candidate that
- * never answers behind the proxy: clients must not notice. Not part of
+ * never answers behind the proxy: clients must not notice. A third mirrors
+ * nothing, which separates the proxy's own hop from the mirror's cost. Not part of
  * `npm test`; targets 127.0.0.1 only and stops by itself.
  *
  *   taskset -c 1 npx tsx bench/shadow-latency.ts [--rate 1000] [--duration 10] [--rounds 3]
@@ -58,9 +59,9 @@ server.listen(0, '127.0.0.1', () => console.log('READY http://127.0.0.1:' + serv
 `;
 
 const PROXY = `
-const [primary, candidate, module] = process.argv.slice(1);
+const [primary, candidate, module, methods] = process.argv.slice(1);
 const { startShadow } = await import(module);
-const proxy = await startShadow({ primary, candidate, mirrorTimeoutMs: 1000 });
+const proxy = await startShadow({ primary, candidate, mirrorTimeoutMs: 1000, methods: methods.split(',') });
 console.log('READY ' + proxy.url);
 process.on('SIGTERM', async () => {
   const s = proxy.stats();
@@ -119,8 +120,8 @@ function load(url: string, args: Args): Promise<Sample> {
 
 const fmt = (n: number) => n.toFixed(3);
 
-async function scenario(name: string, primaryUrl: string, candidateUrl: string, args: Args): Promise<{ name: string; direct: Sample[]; proxied: Sample[] }> {
-  const proxy = await startChild(['--import', 'tsx', '--input-type=module', '-e', PROXY, primaryUrl, candidateUrl, proxyModule]);
+async function scenario(name: string, primaryUrl: string, candidateUrl: string, args: Args, methods = 'GET,HEAD,OPTIONS'): Promise<{ name: string; direct: Sample[]; proxied: Sample[] }> {
+  const proxy = await startChild(['--import', 'tsx', '--input-type=module', '-e', PROXY, primaryUrl, candidateUrl, proxyModule, methods]);
   // Warm both paths (JIT, keep-alive sockets) before measuring.
   await load(primaryUrl, { ...args, duration: 2 });
   await load(proxy.url, { ...args, duration: 2 });
@@ -152,6 +153,8 @@ async function main(): Promise<void> {
   const results = [
     await scenario('candidate healthy', primary.url, candidate.url, args),
     await scenario('candidate hanging', primary.url, hanging.url, args),
+    // The proxy's own cost, for comparison: GETs are not mirrored (only POST would be).
+    await scenario('no mirror', primary.url, candidate.url, args, 'POST'),
   ];
   console.log(`\nshadow proxy overhead at ${args.rate} req/s, ${args.connections} connections, ${args.rounds} x ${args.duration}s per side (median of rounds)`);
   console.log('scenario            | direct p50 | proxy p50 | direct p99 | proxy p99 | added p99 | errors');
