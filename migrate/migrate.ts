@@ -212,6 +212,9 @@ async function pickTraffic(options: MigrateOptions, appDir: string, cwd: string,
   return traffic;
 }
 
+/** See the replay step: how long the secondary original's request trails the primary's. */
+const SECONDARY_DELAY_MS = 20;
+
 async function replay(options: MigrateOptions, traffic: TrafficSource, apps: RunningApps, workDir: string, reporter: Reporter): Promise<Report> {
   const { verify } = await import('../verify/verify.js');
   // A process that dies mid-run ends the replay now, rather than losing the rest one request at a time.
@@ -230,7 +233,12 @@ async function replay(options: MigrateOptions, traffic: TrafficSource, apps: Run
   const counter = reporter.counter('requests');
   try {
     const report = await verify({
-      baseline: apps.pair.url,
+      // Diffy's A/A pair: what differs between the two runs of the original is noise. The secondary's request
+      // leaves 20 ms after the primary's, so time-derived fields (createdAt) differ too and are learned; with
+      // verify's 5 ms a primary stalled that long on a busy machine stamped the same millisecond as its secondary.
+      baseline: apps.primary.origin,
+      secondary: apps.secondary.origin,
+      secondaryDelayMs: SECONDARY_DELAY_MS,
       candidate: apps.candidate.origin,
       traffic: traffic.path,
       // The apps are fresh copies started for this run: writes replay in the recorded order, one at a time.

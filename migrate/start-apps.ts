@@ -4,22 +4,19 @@
  * runs of the same code, like per-process counters and timestamps, is noise,
  * not a regression), the migrated copy once. Each gets a free port through
  * PORT (verify/targets.ts), NODE_ENV=test unless the caller's environment sets
- * it, and its log in the work dir. The two originals sit behind one URL for
- * verify() (baseline-pair.ts).
+ * it, and its log in the work dir. verify() replays to the two originals
+ * as its baseline and secondary.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Target } from '../verify/targets.js';
 import { commandPath, startCommand } from './app-entry.js';
-import { startBaselinePair, type BaselinePair } from './baseline-pair.js';
 import { MigrateErrors } from './errors.js';
 
 export interface RunningApps {
   primary: Target;
   secondary: Target;
   candidate: Target;
-  /** One URL for verify()'s baseline, splitting each pair of requests between primary and secondary. */
-  pair: BaselinePair;
   logs: { primary: string; secondary: string; candidate: string };
   stop(): Promise<void>;
 }
@@ -65,21 +62,12 @@ export async function startApps(options: StartAppsOptions): Promise<RunningApps>
     throw MigrateErrors.EXW_ERR_MIGRATE_CANDIDATE_START(error ? `${error} (log: ${log})` : reason);
   }
   const [primary, secondary, candidate] = settled.map((s) => (s as PromiseFulfilledResult<Target>).value) as [Target, Target, Target];
-  let pair: BaselinePair;
-  try {
-    pair = await startBaselinePair(primary.origin, secondary.origin);
-  } catch (err) {
-    await Promise.all([primary.stop(), secondary.stop(), candidate.stop()]);
-    throw err;
-  }
   return {
     primary,
     secondary,
     candidate,
-    pair,
     logs: { primary: primary.log ?? '', secondary: secondary.log ?? '', candidate: candidate.log ?? '' },
     async stop() {
-      await pair.close();
       await Promise.all([primary.stop(), secondary.stop(), candidate.stop()]);
     },
   };
