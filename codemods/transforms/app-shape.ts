@@ -10,18 +10,66 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { addEntry, type FileContext } from './context.js';
-import { isStringLiteral, parseExpression, parseStatement, sourceOf } from './ast-utils.js';
+import { isReference, isStringLiteral, parseExpression, parseStatement, sourceOf } from './ast-utils.js';
 import type { ExpressBinding } from './express-binding.js';
 import type { ReceiverState } from './registrations.js';
 import { LEGACY_APP } from './registrations.js';
 import { settingKey, type ReceiverUse, type UseMarks } from './receiver-uses.js';
-import { LEGACY_SETTINGS, planSetting } from './app-settings.js';
+import { LEGACY_SETTINGS, planSetting, type SettingPlan } from './app-settings.js';
 import { addTodoComment } from './todo-comments.js';
 
 /** Why a setting keeps the app on Express, or null when it translates, drops or moves (app-settings.ts). */
-export function settingBlocker(fc: FileContext, use: Extract<ReceiverUse, { kind: 'setting' }>): string | null {
-  const plan = planSetting(use, (node) => sourceOf(fc.j, node));
+export function settingBlocker(fc: FileContext, state: ReceiverState, use: Extract<ReceiverUse, { kind: 'setting' }>): string | null {
+  const plan = planSettingInPlace(fc, state, use);
   return plan.kind === 'blocked' ? plan.reason : null;
+}
+
+/**
+ * A setting becomes a Server option, evaluated where the Server is created:
+ * exact for a statement of the block that declares the app. Under
+ * `if (test)` the option takes `test ? value : <Express's default>` when the
+ * test is a plain read of bindings that already exist there (`if
+ * (config.secureCookies) app.set('trust proxy', 1)`); anywhere else the
+ * setting keeps the app on Express.
+ */
+function planSettingInPlace(fc: FileContext, state: ReceiverState, use: SettingUse): SettingPlan & { statement?: ASTPath<any> } {
+  const { j } = fc;
+  const plan = planSetting(use, (node) => sourceOf(j, node));
+  if (plan.kind !== 'option') return plan;
+  const declStatement = state.receiver.declarator.parent as ASTPath<any>;
+  const block = declStatement.parent?.node.type === 'ExportNamedDeclaration' ? declStatement.parent.parent : declStatement.parent;
+  if (use.stmt.parent === block) return plan;
+  const guard = use.stmt.parent;
+  const onlyStatement = guard?.node.type === 'IfStatement' ? guard : guard?.node.type === 'BlockStatement' && guard.node.body.length === 1 ? guard.parent : null;
+  const test = onlyStatement?.node.type === 'IfStatement' && !onlyStatement.node.alternate && onlyStatement.parent === block ? onlyStatement.node.test : null;
+  const fallback = CONDITIONAL_DEFAULTS[plan.name];
+  const setting = settingKey(use.args);
+  if (!test || fallback === undefined) return { kind: 'blocked', reason: `app setting "${setting}" is set inside a block (only top-level and \`if (test)\` settings translate)` };
+  if (!readsExistingBindings(j, onlyStatement!, test, declStatement.node.start ?? 0)) return { kind: 'blocked', reason: `app setting "${setting}" is set under a condition that is not a plain read of values known when the app is created` };
+  return { ...plan, value: `${sourceOf(j, test)} ? ${plan.value} : ${fallback}`, statement: onlyStatement! };
+}
+
+/** Express's value of the setting when the condition is false, as the Server option says it. */
+const CONDITIONAL_DEFAULTS: Record<string, string> = { trustProxy: 'false', jsonSpaces: 'undefined' };
+
+type SettingUse = Extract<ReceiverUse, { kind: 'setting' }>;
+
+/** Identifiers, members, literals and operators only, each name bound before `before` (or a global such as process). */
+function readsExistingBindings(j: FileContext['j'], at: ASTPath<any>, test: any, before: number): boolean {
+  const PURE = new Set(['Identifier', 'MemberExpression', 'OptionalMemberExpression', 'StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral', 'Literal',
+    'UnaryExpression', 'BinaryExpression', 'LogicalExpression', 'ConditionalExpression', 'TemplateLiteral', 'TemplateElement']);
+  let ok = true;
+  j(at.get('test')).find(j.Node).forEach((p: ASTPath<any>) => {
+    const n = p.node;
+    if (!PURE.has(n.type) || (n.type === 'UnaryExpression' && n.operator === 'delete')) ok = false;
+    if (n.type !== 'Identifier' || !isReference(p)) return;
+    const scope = p.scope?.lookup(n.name);
+    if (!scope) return; // a global: process.env.NODE_ENV
+    const binding = scope.getBindings()[n.name]?.[0] as ASTPath<any> | undefined;
+    if (!binding || (binding.node.start ?? Infinity) >= before) ok = false;
+  });
+  if (!PURE.has(test.type)) ok = false;
+  return ok;
 }
 
 /** Settings only Express reads, on an app that mounts modules of its own: one that stays on Express may render with them. */
@@ -55,7 +103,7 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   const options: string[] = [];
   for (const use of state.uses) {
     if (use.kind !== 'setting') continue;
-    const plan = planSetting(use, (node) => sourceOf(j, node));
+    const plan = planSettingInPlace(fc, state, use);
     if (plan.kind === 'legacy' || (plan.kind === 'option' && withLegacyApp)) {
       if (plan.kind === 'option') options.push(`${plan.name}: ${plan.value}`);
       // Only Express code reads it: the legacy app (declared right after the app) keeps it.
@@ -65,7 +113,7 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
       continue;
     }
     if (plan.kind === 'option') options.push(`${plan.name}: ${plan.value}`);
-    use.stmt.prune();
+    (plan.kind === 'option' && plan.statement ? plan.statement : use.stmt).prune();
   }
   options.push(...state.serverOptions);
   const cls = r.kind === 'app' ? 'Server' : 'Router';

@@ -63,7 +63,7 @@ function firstBlocker(fc: FileContext, s: ReceiverState, receivers: Receiver[]):
   for (const u of s.uses) {
     if (u.kind === 'unknown') return u.reason;
     if (u.kind === 'setting') {
-      const blocker = settingBlocker(fc, u);
+      const blocker = settingBlocker(fc, s, u);
       if (blocker) return blocker;
     }
     if (u.kind === 'mounted' && (s.receiver.kind !== 'router' || !receiverOfMount(u, receivers))) return `${s.receiver.name} is mounted by code outside this file's apps`;

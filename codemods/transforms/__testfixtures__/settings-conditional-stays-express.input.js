@@ -1,0 +1,13 @@
+const express = require('express');
+const config = require('./config');
+
+const app = express();
+
+// A call in the condition may depend on anything at run time: the app stays on Express.
+if (config.isBehindProxy()) app.set('trust proxy', 1);
+
+app.get('/ip', (req, res) => {
+  res.json({ ip: req.ip });
+});
+
+module.exports = app;
