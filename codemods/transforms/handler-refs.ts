@@ -12,6 +12,8 @@ export type FnRef =
   | { kind: 'inline'; node: any }
   | { kind: 'local'; name: string; fnNode: any; holder: ASTPath<any> }
   | { kind: 'builtin'; name: 'json' | 'urlencoded' | 'static'; call: any }
+  /** express-session's `session({...})`: the runtime's session() takes the same options. */
+  | { kind: 'builtin'; name: 'session'; call: any }
   | { kind: 'router'; receiver: Receiver }
   | { kind: 'local-module'; name: string; specifier: string }
   | { kind: 'foreign'; node: any };
@@ -26,6 +28,7 @@ export function resolveFnRef(fc: FileContext, b: ExpressBinding, argPath: ASTPat
     if (inline?.startsWith('.')) return { kind: 'local-module', name: inline.split('/').pop() ?? inline, specifier: inline };
     const member = expressMember(b, node.callee) ?? bodyParserMember(fc, argPath, node.callee);
     if (member === 'json' || member === 'urlencoded' || member === 'static') return { kind: 'builtin', name: member, call: node };
+    if (calleeModule(argPath, node.callee) === 'express-session') return { kind: 'builtin', name: 'session', call: node };
     return { kind: 'foreign', node };
   }
   if (node.type !== 'Identifier') return { kind: 'foreign', node };
@@ -94,4 +97,63 @@ export function calleeModule(at: ASTPath<any>, callee: any): string | null {
   }
   if (decl?.type === 'ImportDefaultSpecifier') return String(binding!.parent.parent.node.source.value);
   return null;
+}
+
+/** `cookieParser(secret?)` from cookie-parser, with no options argument: the runtime parses cookies itself (ctx.cookies, ctx.signedCookie). */
+export function isPlainCookieParser(at: ASTPath<any>): boolean {
+  const node = at.node;
+  return node?.type === 'CallExpression' && node.arguments.length <= 1 && node.arguments[0]?.type !== 'SpreadElement'
+    && calleeModule(at, node.callee) === 'cookie-parser';
+}
+
+/**
+ * Why express-session's options cannot go to the runtime's session() as they are, or null when they can:
+ * a cookie given as a function or a variable (the runtime takes an object), a genid reading its request
+ * argument (the runtime passes the Context), options spread in or computed.
+ */
+export function sessionOptionsBlocker(call: any): string | null {
+  if (call.arguments.length > 1) return 'session() is called with more than one argument';
+  const opts = call.arguments[0];
+  if (!opts) return null;
+  if (opts.type !== 'ObjectExpression') return 'the session options are not an object literal';
+  for (const prop of opts.properties) {
+    if (prop.type !== 'ObjectProperty' && prop.type !== 'Property') return 'the session options spread or define methods';
+    if (prop.computed) return 'the session options have a computed key';
+    const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.value;
+    if (key === 'cookie' && prop.value.type !== 'ObjectExpression') return 'the session cookie option is not an object literal';
+    if (key === 'genid' && !(isFunctionNode(prop.value) && prop.value.params.length === 0)) return 'genid reads its request argument';
+  }
+  return null;
+}
+
+/**
+ * The declaration that binds `callee` (an imported or required package's default export), when that
+ * call is its only use: it can go once the call no longer needs the package. Null otherwise.
+ */
+export function soleUseDeclaration(fc: FileContext, at: ASTPath<any>, callee: any): ASTPath<any> | null {
+  if (callee?.type !== 'Identifier') return null;
+  const scope = at.scope?.lookup(callee.name);
+  const binding = scope?.getBindings()[callee.name]?.[0] as ASTPath<any> | undefined;
+  if (!binding) return null;
+  let uses = 0;
+  fc.root.find(fc.j.Identifier, { name: callee.name }).forEach((p) => {
+    if (p.node !== binding.node && isReference(p) && p.scope?.lookup(callee.name) === scope) uses++;
+  });
+  if (uses !== 1) return null;
+  const holder = binding.parent;
+  if (holder.node.type === 'ImportDefaultSpecifier') {
+    const decl = holder.parent;
+    return decl.node.specifiers.length === 1 ? decl : null;
+  }
+  if (holder.node.type === 'VariableDeclarator') return holder.parent.node.declarations.length === 1 ? holder.parent : null;
+  return null;
+}
+
+/** True when `name` is free for the runtime's session: no binding or reference of it in the file other than `except`. */
+export function nameIsFree(fc: FileContext, name: string, except: any): boolean {
+  let free = true;
+  fc.root.find(fc.j.Identifier, { name }).forEach((p) => {
+    if (p.node !== except && isReference(p)) free = false;
+  });
+  return free;
 }

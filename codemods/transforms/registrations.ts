@@ -19,7 +19,7 @@ import { addEntry, type FileContext } from './context.js';
 import type { ExpressBinding, Receiver } from './express-binding.js';
 import { convertHandler, hasHandlerShape, type HandlerResult } from './handler.js';
 import type { Role } from './handler-env.js';
-import { calleeModule, resolveFnRef, type FnRef } from './handler-refs.js';
+import { calleeModule, isPlainCookieParser, nameIsFree, resolveFnRef, sessionOptionsBlocker, soleUseDeclaration, type FnRef } from './handler-refs.js';
 import { isStringLiteral, parseExpression, parseStatement, someNode } from './ast-utils.js';
 import { convertRegexPath, convertStringPath, type PathResult } from './route-path.js';
 import type { ReceiverUse } from './receiver-uses.js';
@@ -314,9 +314,26 @@ function fnArgPaths(callPath: ASTPath<any>, from: number): ASTPath<any>[] {
 
 interface FnPlan { node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; bridgedReads?: Set<string>; entries: Array<() => void>; viaCompat?: string }
 
-function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, site: { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null }): FnPlan | string {
+type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null };
+
+/** Files (by their Shared) where some function stays on Express: a handler that did not convert, middleware through fromExpress. */
+const expressLeft = new WeakSet<Shared>();
+
+function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, site: FnSite): FnPlan | string {
+  const plan = planOneFn(shared, r, argPath, role, site);
+  if (typeof plan === 'string' || plan.viaCompat !== undefined) expressLeft.add(shared);
+  return plan;
+}
+
+function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, site: FnSite): FnPlan | string {
   const { fc } = shared;
   const ref = resolveFnRef(fc, shared.b, argPath, shared.receivers, shared.registrationCallees);
+  if (role === 'middleware' && r.kind === 'app' && !site.mountPath) {
+    // express-session and cookie-parser on the app: native when no Express code is left to read req.session / req.cookies.
+    const pkg = ref.kind === 'builtin' && ref.name === 'session' ? 'session' : ref.kind === 'foreign' && isPlainCookieParser(argPath) ? 'cookieParser' : null;
+    const plan = pkg ? planSessionPackage(shared, r, argPath, pkg) : null;
+    if (plan) return plan;
+  }
   // Readable from ctx.state: what migrated code stored there, and what compat's state bridge carries (req.user, req.session).
   const bridged = shared.viaCompat ? ['user', 'session'] : [];
   const stateReadable = new Set([...fc.stateProps, ...(site.written ?? []), ...bridged]);
@@ -355,7 +372,7 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
   }
   const imported = ref.kind === 'local-module' || ref.kind === 'foreign' ? importedNativeUse(fc, shared, argPath, role, site.relativeUrl, site.written) : null;
   if (imported) return imported;
-  if (ref.kind === 'builtin') {
+  if (ref.kind === 'builtin' && ref.name !== 'session') {
     const name = ref.name === 'json' ? 'jsonBody' : ref.name === 'urlencoded' ? 'formBody' : 'serveStatic';
     const { j } = fc;
     let args = ref.call.arguments;
@@ -389,6 +406,98 @@ function planFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Role, 
     };
   }
   return ref.kind === 'local-module' ? `handler ${ref.name} comes from ${ref.specifier}` : 'the handler is defined outside this file';
+}
+
+/**
+ * `app.use(session({...}))` from express-session becomes the runtime's `session({...})` (same options), and
+ * `app.use(cookieParser(secret))` goes (the Server's cookieSecret, derived in planUse, signs and reads cookies):
+ * decided when the registration is applied, once every registration of the file is planned, and only when no
+ * code of the file stays on Express to read req.session / req.cookies. Otherwise both run through fromExpress
+ * as before. Null when the call cannot be handed over at all (the caller plans it as third-party middleware).
+ */
+function planSessionPackage(shared: Shared, r: Receiver, argPath: ASTPath<any>, pkg: 'session' | 'cookieParser'): FnPlan | null {
+  const { fc } = shared;
+  const { j } = fc;
+  const call = argPath.node;
+  const stmt = argPath.parent?.parent;
+  const registration = argPath.parent?.node;
+  if (pkg === 'session' && sessionOptionsBlocker(call) !== null) return null;
+  if (pkg === 'cookieParser' && !(stmt?.node.type === 'ExpressionStatement' && registration.arguments.length === 1)) return null;
+  const declaration = soleUseDeclaration(fc, argPath, call.callee);
+  if (pkg === 'session' && call.callee.name !== 'session' && !nameIsFree(fc, 'session', call.callee)) return null;
+  if (pkg === 'session' && call.callee.name === 'session' && !declaration) return null;
+  // Migrated handlers read req.session as ctx.state.session, which both the runtime's session and fromExpress's state bridge fill.
+  if (pkg === 'session') fc.stateProps.add('session');
+  const node = j.callExpression(j.identifier('fromExpress'), [call]);
+  const what = j(call).toSource().split('\n')[0].slice(0, 60);
+  let native = false;
+  return {
+    node, own: false,
+    entries: [() => {
+      // Entries run after the registration is rewritten (planUse's apply): only now can its statement go.
+      if (native && pkg === 'cookieParser') removeStatementKeepingComments(stmt);
+    }, () => (native
+      ? addEntry(fc, call, 'migrated', pkg === 'session' ? 'native-session' : 'native-cookies', { handler: what, reason: pkg === 'session' ? "the runtime's session() with the same options" : "the runtime reads cookies itself (ctx.cookies, ctx.signedCookie with the Server's cookieSecret)" })
+      : addEntry(fc, call, 'compat', 'third-party-middleware', { reason: `${what} runs through fromExpress: code of this file stays on Express and may read ${pkg === 'session' ? 'req.session' : 'req.cookies'}`, handler: what }))],
+    apply: () => {
+      // An app without its own 404 gets Express's (an empty legacy app, inserted by position after this): removing
+      // statements now would shift where it lands, so such apps keep both packages on fromExpress for now.
+      native = !expressLeft.has(shared) && !shared.viaCompat && shared.states.get(r)?.notFound === true
+        && [...shared.states.values()].every((st) => !st.staysExpress && st.legacySegments.length === 0 && !usesStayExpress(st.uses));
+      if (!native) {
+        fc.compatNames.add('fromExpress');
+        return;
+      }
+      if (declaration) removeStatementKeepingComments(declaration);
+      if (pkg === 'cookieParser') return;
+      fc.runtimeNames.add('session');
+      node.callee = j.identifier('session');
+      node.arguments = call.arguments;
+    },
+  };
+}
+
+/** Registrations that stay on Express whatever their functions are: paths the runtime cannot express, repeated routes. */
+function usesStayExpress(uses: ReceiverUse[]): boolean {
+  const keys = new Set<string>();
+  for (const use of uses) {
+    if (use.kind === 'route-chain') {
+      const path = convertPathNode(use.path);
+      if (!path.ok || path.paths.length > 1) return true;
+      for (const m of use.methods) {
+        const key = routeKey(m.method, path.paths[0]!);
+        if (keys.has(key)) return true;
+        keys.add(key);
+      }
+      continue;
+    }
+    if (use.kind !== 'registration') continue;
+    const first = use.args[0];
+    if (use.method === 'use') {
+      if (first?.type === 'TemplateLiteral' || first?.type === 'RegExpLiteral' || (isStringLiteral(first) && /[:*?+()]/.test(first.value))) return true;
+      continue;
+    }
+    const path = convertPathNode(first);
+    if (!path.ok || use.args.length < 2) return true;
+    for (const p of path.paths) {
+      const key = routeKey(use.method === 'del' ? 'delete' : use.method, p).toLowerCase().replace(/\{[^}:]+(:[^}]*)?\}/g, '{$1}');
+      if (keys.has(key)) return true;
+      keys.add(key);
+    }
+  }
+  return false;
+}
+
+/** Drops a statement; its comments move to the statement after it (or before it, at the end of a block). */
+function removeStatementKeepingComments(stmt: ASTPath<any>): void {
+  const comments = stmt.node.comments;
+  const body = stmt.parent?.node.body;
+  if (comments?.length && Array.isArray(body)) {
+    const at = body.indexOf(stmt.node);
+    const neighbour = body[at + 1] ?? body[at - 1];
+    if (neighbour) neighbour.comments = [...comments, ...(neighbour.comments ?? [])];
+  }
+  stmt.prune();
 }
 
 /** Route-level middleware then the handler; Express middleware wrapped for the route bridges the req.<x> the handler reads. */
