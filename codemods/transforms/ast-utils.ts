@@ -65,10 +65,80 @@ export function refsOf(j: JSCodeshift, fn: ASTPath, name: string): ASTPath<any>[
  */
 export function identifierPaths(j: JSCodeshift, root: ASTPath, name: string): ASTPath<any>[] {
   const out: ASTPath<any>[] = [];
+  walkNodes(j, root.node, (node, trail) => {
+    if (node.name === name && isIdentifierType(j, node.type)) out.push(pathAt(root, trail));
+  });
+  return out;
+}
+
+/**
+ * The paths `root.find(j.X)` gives for each of `types`, in the same order,
+ * from one plain walk (see identifierPaths). Only for node types no other
+ * type derives from (ImportDeclaration, VariableDeclarator, ...): matching
+ * is by `node.type` alone.
+ */
+export function pathsOfTypes<T extends string>(j: JSCodeshift, root: ASTPath, types: readonly T[]): Record<T, ASTPath<any>[]> {
+  const out = Object.create(null) as Record<T, ASTPath<any>[]>;
+  for (const t of types) out[t] = [];
+  walkNodes(j, root.node, (node, trail) => {
+    (out as Record<string, ASTPath<any>[] | undefined>)[node.type]?.push(pathAt(root, trail));
+  });
+  return out;
+}
+
+/** The paths `root.find(j.Node).filter((p) => pred(p.node))` gives, in the same order, from one plain walk. */
+export function pathsWhere(j: JSCodeshift, root: ASTPath, pred: (node: any) => boolean): ASTPath<any>[] {
+  const out: ASTPath<any>[] = [];
+  walkNodes(j, root.node, (node, trail) => {
+    if (pred(node)) out.push(pathAt(root, trail));
+  });
+  return out;
+}
+
+/** True when some node under `node` (inclusive) that the visitor would reach satisfies `pred`; stops at the first. */
+export function hasNode(j: JSCodeshift, node: any, pred: (node: any) => boolean): boolean {
+  let found = false;
+  walkNodes(j, node, (n) => (found = pred(n)));
+  return found;
+}
+
+/** True when some node of one of `types` is under `node` (inclusive). */
+export function hasNodeOfType(j: JSCodeshift, node: any, types: ReadonlySet<string>): boolean {
+  return hasNode(j, node, (n) => types.has(n.type));
+}
+
+/** `base` or a type ast-types derives from it: what `find(j[base])` matches by. */
+export function isOfType(j: JSCodeshift, type: string, base: string): boolean {
+  const key = `${type} ${base}`;
+  let is = subtypes.get(key);
+  if (is === undefined) {
+    is = type === base || (knownType(j, type) && j.types.getSupertypeNames(type).includes(base));
+    subtypes.set(key, is);
+  }
+  return is;
+}
+const subtypes = new Map<string, boolean>();
+
+/** ast-types throws for a type it has no definition of; the visitor dispatches no method for one either. */
+function knownType(j: JSCodeshift, type: string): boolean {
+  try {
+    j.types.getSupertypeNames(type);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Pre-order walk over the nodes the PathVisitor would visit, with the
+ * field/index trail from `node`; `onNode` returning true stops the walk.
+ */
+export function walkNodes(j: JSCodeshift, start: any, onNode: (node: any, trail: Array<string | number>) => boolean | void): void {
   const trail: Array<string | number> = [];
+  let stopped = false;
   const visit = (node: any): void => {
     if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
+      for (let i = 0; i < node.length && !stopped; i++) {
         trail.push(i);
         visit(node[i]);
         trail.pop();
@@ -76,8 +146,9 @@ export function identifierPaths(j: JSCodeshift, root: ASTPath, name: string): AS
       return;
     }
     if (!node || typeof node !== 'object' || typeof node.type !== 'string') return;
-    if (node.name === name && isIdentifierType(j, node.type)) out.push(pathAt(root, trail));
+    if (onNode(node, trail)) { stopped = true; return; }
     for (const key of fieldNamesOf(j, node)) {
+      if (stopped) return;
       const child = node[key];
       if (!child || typeof child !== 'object') continue;
       trail.push(key);
@@ -85,8 +156,7 @@ export function identifierPaths(j: JSCodeshift, root: ASTPath, name: string): AS
       trail.pop();
     }
   };
-  visit(root.node);
-  return out;
+  visit(start);
 }
 
 function pathAt(root: ASTPath, trail: Array<string | number>): ASTPath<any> {
@@ -96,14 +166,8 @@ function pathAt(root: ASTPath, trail: Array<string | number>): ASTPath<any> {
 }
 
 /** Identifier and the types ast-types derives from it (JSXIdentifier, TSTypeParameter), as the visitor dispatches. */
-const identifierTypes = new Map<string, boolean>();
 function isIdentifierType(j: JSCodeshift, type: string): boolean {
-  let is = identifierTypes.get(type);
-  if (is === undefined) {
-    is = type === 'Identifier' || j.types.getSupertypeNames(type).includes('Identifier');
-    identifierTypes.set(type, is);
-  }
-  return is;
+  return isOfType(j, type, 'Identifier');
 }
 
 /** The child fields the visitor descends into, per node type; `loc` holds no nodes. */

@@ -18,7 +18,7 @@
  * callback in Express, so anything else stays on Express.
  */
 import type { ASTPath } from 'jscodeshift';
-import { isFunctionNode, isTailPosition, someNode } from './ast-utils.js';
+import { isFunctionNode, isTailPosition, pathsWhere, someNode } from './ast-utils.js';
 import type { HandlerEnv } from './handler-env.js';
 
 /** Promise executors the inliner creates: they run synchronously inside the handler, so req/res there are fine. */
@@ -183,7 +183,8 @@ export function inlineCallbacks(env: HandlerEnv, fn: ASTPath<any>, names: string
   let count = 0;
   for (let guard = 0; guard < 50; guard++) {
     let done = false;
-    const candidates = j(fn).find(j.Statement).filter((p: ASTPath<any>) => p.node.type === 'ExpressionStatement' || p.node.type === 'ReturnStatement');
+    // A plain walk gives the same paths, in the same order, as find(j.Statement) filtered to these two types.
+    const candidates = pathsWhere(j, fn, (n) => n.type === 'ExpressionStatement' || n.type === 'ReturnStatement');
     candidates.forEach((p: ASTPath<any>) => {
       if (done) return;
       const call = p.node.type === 'ExpressionStatement' ? p.node.expression : p.node.argument;

@@ -4,6 +4,9 @@
  * Transforms collect what they need here and imports.ts adds it once at the end.
  */
 import type { API, Collection, JSCodeshift } from 'jscodeshift';
+import { hasNodeOfType } from './ast-utils.js';
+
+const ESM_DECLARATIONS = new Set(['ImportDeclaration', 'ExportDefaultDeclaration', 'ExportNamedDeclaration']);
 
 export type EntryKind = 'migrated' | 'compat' | 'todo';
 
@@ -47,8 +50,8 @@ export interface FileContext {
 }
 
 export function createFileContext(j: JSCodeshift, root: Collection, options: TransformOptions): FileContext {
-  const esm = root.find(j.ImportDeclaration).size() > 0 || root.find(j.ExportDefaultDeclaration).size() > 0
-    || root.find(j.ExportNamedDeclaration).size() > 0;
+  // One plain walk that stops at the first match, not three Collection.find passes over the whole file.
+  const esm = root.paths().some((p) => hasNodeOfType(j, p.node, ESM_DECLARATIONS));
   return {
     j, root, options, entries: [], handlers: { native: 0, compat: 0 },
     runtimeNames: new Set(), runtimeTypeNames: new Set(), compatNames: new Set(), helperImports: new Map(),

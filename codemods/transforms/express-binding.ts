@@ -5,6 +5,7 @@
  * from them. Everything else in the file is left alone.
  */
 import type { ASTPath, VariableDeclarator } from 'jscodeshift';
+import { isOfType, pathsOfTypes, pathsWhere, walkNodes } from './ast-utils.js';
 import type { FileContext } from './context.js';
 
 export interface ExpressBinding {
@@ -26,6 +27,8 @@ export interface Receiver {
 
 export const EXPRESS_MODULES = new Set(['express', 'express5']);
 
+const BINDING_DECLARATIONS = ['ImportDeclaration', 'VariableDeclarator', 'TSImportEqualsDeclaration'] as const;
+
 export function isRequireOf(fc: FileContext, node: any, modules: Set<string>): boolean {
   return node?.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require'
     && node.arguments.length === 1 && isStringLike(node.arguments[0]) && modules.has(node.arguments[0].value);
@@ -38,7 +41,9 @@ export function isStringLike(node: any): boolean {
 export function findExpressBinding(fc: FileContext): ExpressBinding | null {
   const { j, root } = fc;
   const b: ExpressBinding = { moduleNames: new Set(), routerFactories: new Set(), typeNames: new Map(), declarations: [] };
-  root.find(j.ImportDeclaration).forEach((p) => {
+  // One walk for the three kinds of declaration, in the order Collection.find would give each.
+  const found = root.paths().map((p) => pathsOfTypes(j, p, BINDING_DECLARATIONS));
+  found.flatMap((f) => f.ImportDeclaration).forEach((p) => {
     if (!EXPRESS_MODULES.has(String(p.node.source.value))) return;
     b.declarations.push(p);
     for (const s of p.node.specifiers ?? []) {
@@ -53,7 +58,7 @@ export function findExpressBinding(fc: FileContext): ExpressBinding | null {
       }
     }
   });
-  root.find(j.VariableDeclarator).forEach((p) => {
+  found.flatMap((f) => f.VariableDeclarator).forEach((p) => {
     const init = p.node.init as any;
     if (isRequireOf(fc, init, EXPRESS_MODULES)) {
       b.declarations.push(p);
@@ -72,7 +77,7 @@ export function findExpressBinding(fc: FileContext): ExpressBinding | null {
     }
   });
   // TS: import type { Request } from 'express' is covered above; `import express = require('express')`.
-  root.find(j.TSImportEqualsDeclaration).forEach((p) => {
+  found.flatMap((f) => f.TSImportEqualsDeclaration).forEach((p) => {
     const ref = p.node.moduleReference as any;
     if (ref.type === 'TSExternalModuleReference' && EXPRESS_MODULES.has(ref.expression.value)) {
       b.declarations.push(p);
@@ -107,9 +112,13 @@ export function expressMember(b: ExpressBinding, node: any): string | null {
 function legacyNames(fc: FileContext): Set<string> {
   const { j, root } = fc;
   const names = new Set<string>();
-  root.find(j.CallExpression, { callee: { type: 'Identifier', name: 'mountExpress' } }).forEach((p) => {
-    for (const a of p.node.arguments) if (a.type === 'Identifier') names.add(a.name);
-  });
+  for (const r of root.paths()) {
+    walkNodes(j, r.node, (n) => {
+      if (isOfType(j, n.type, 'CallExpression') && n.callee?.type === 'Identifier' && n.callee.name === 'mountExpress') {
+        for (const a of n.arguments) if (a.type === 'Identifier') names.add(a.name);
+      }
+    });
+  }
   return names;
 }
 
@@ -117,7 +126,7 @@ export function findReceivers(fc: FileContext, b: ExpressBinding): Receiver[] {
   const { j, root } = fc;
   const legacy = legacyNames(fc);
   const out: Receiver[] = [];
-  root.find(j.VariableDeclarator).forEach((p) => {
+  root.paths().flatMap((r) => pathsOfTypes(j, r, ['VariableDeclarator']).VariableDeclarator).forEach((p) => {
     if (p.node.id.type !== 'Identifier' || legacy.has(p.node.id.name)) return;
     const init = p.node.init;
     const kind = isAppFactoryCall(b, init) ? 'app' : isRouterFactoryCall(b, init) ? 'router' : null;
@@ -132,8 +141,8 @@ function isReassigned(fc: FileContext, decl: ASTPath<VariableDeclarator>): boole
   const { j, root } = fc;
   const name = (decl.node.id as any).name as string;
   const scope = decl.scope;
-  return root.find(j.AssignmentExpression, { left: { type: 'Identifier', name } })
-    .filter((p) => p.scope.lookup(name) === scope).size() > 0;
+  return root.paths().some((r) => pathsWhere(j, r, (n) => n.type === 'AssignmentExpression' && n.left?.type === 'Identifier' && n.left.name === name)
+    .some((p) => p.scope.lookup(name) === scope));
 }
 
 /** True when `node` is an identifier referring to the receiver's own binding (not a shadowing one). */

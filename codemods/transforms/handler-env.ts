@@ -1,4 +1,5 @@
 /** What a handler conversion knows about where the handler is registered. */
+import { cloneNode } from './ast-utils.js';
 import type { FileContext } from './context.js';
 import type { Settle } from './respond-promise.js';
 
@@ -33,13 +34,34 @@ export interface HandlerEnv {
   wildcards: Map<string, number>;
 }
 
-/** Parses one expression in the file's own parser. */
+/**
+ * Parses one expression in the file's own parser. A file asks for the same
+ * few snippets again and again (`ctx.params.id` once per handler), so each
+ * is parsed once per file and handed out as a fresh copy that keeps recast's
+ * `original`/`loc` links: it prints exactly as a new parse would. The cache
+ * hangs off the file's jscodeshift instance, which carries its parser.
+ */
 export function expr(env: HandlerEnv, code: string): any {
-  return env.fc.j.template.expression([code] as unknown as TemplateStringsArray);
+  return cloneNode(parsedOnce(env, 'expression', code));
 }
 
 export function stmt(env: HandlerEnv, code: string): any {
-  return env.fc.j.template.statement([code] as unknown as TemplateStringsArray);
+  return cloneNode(parsedOnce(env, 'statement', code));
+}
+
+const parsedSnippets = new WeakMap<object, Map<string, any>>();
+
+function parsedOnce(env: HandlerEnv, kind: 'expression' | 'statement', code: string): any {
+  const template = env.fc.j.template;
+  let cache = parsedSnippets.get(template);
+  if (!cache) parsedSnippets.set(template, (cache = new Map()));
+  const key = `${kind}\n${code}`;
+  let node = cache.get(key);
+  if (node === undefined) {
+    node = template[kind]([code] as unknown as TemplateStringsArray);
+    cache.set(key, node);
+  }
+  return node;
 }
 
 /** Thrown inside a conversion to abandon it; the handler then stays on Express. */

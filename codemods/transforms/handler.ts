@@ -81,7 +81,9 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
 
   const clone = cloneNode(fnNode);
   const program = j.program([clone.type === 'FunctionDeclaration' ? clone : j.expressionStatement(clone)]);
-  const fn = (j(program).find(j.Node) as any).filter((p: ASTPath) => p.node === clone).paths()[0] as ASTPath<any>;
+  // The clone's path, straight down from the program (the same cached path a find(j.Node) walk would give).
+  const top = j(program).paths()[0].get('body', 0);
+  const fn = (clone.type === 'FunctionDeclaration' ? top : top.get('expression')) as ASTPath<any>;
   const env: HandlerEnv = {
     fc, role: site.role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable: site.stateReadable,
     ctx: pickContextName(fnNode), setsContentType: false, sendsString: false, stateWrites: new Set(),

@@ -6,7 +6,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import type { FileContext } from './context.js';
-import { isReference, parseStatement } from './ast-utils.js';
+import { hasNode, identifierPaths, isOfType, isReference, parseStatement, pathsWhere } from './ast-utils.js';
 import type { ExpressBinding } from './express-binding.js';
 
 export function rewriteImports(fc: FileContext, b: ExpressBinding): void {
@@ -45,7 +45,7 @@ function firstImportAnchor(fc: FileContext, b: ExpressBinding): ASTPath<any> | n
 function isReferenced(fc: FileContext, name: string, exclude: Set<any>): boolean {
   const { j, root } = fc;
   let found = false;
-  root.find(j.Identifier, { name }).forEach((p) => {
+  root.paths().flatMap((r) => identifierPaths(j, r, name)).forEach((p) => {
     if (found) return;
     let cur: ASTPath<any> | null = p;
     while (cur) { if (exclude.has(cur.node)) return; cur = cur.parent; }
@@ -98,14 +98,14 @@ function removeStatement(fc: FileContext, stmt: ASTPath<any>): void {
 function existingModuleImport(fc: FileContext, source: string): ASTPath<any> | null {
   const { j, root } = fc;
   if (fc.esm) {
-    const found = root.find(j.ImportDeclaration, { source: { value: source } }).filter((p) => p.node.importKind !== 'type');
-    return found.size() ? found.paths()[0] : null;
+    const found = root.paths().flatMap((r) => pathsWhere(j, r, (n) => n.type === 'ImportDeclaration' && n.source?.value === source && n.importKind !== 'type'));
+    return found[0] ?? null;
   }
-  const found = root.find(j.VariableDeclarator).filter((p) => {
-    const init = p.node.init as any;
-    return init?.type === 'CallExpression' && init.callee.name === 'require' && init.arguments[0]?.value === source && p.node.id.type === 'ObjectPattern';
-  });
-  return found.size() ? found.paths()[0] : null;
+  const found = root.paths().flatMap((r) => pathsWhere(j, r, (n) => {
+    const init = n.init;
+    return n.type === 'VariableDeclarator' && init?.type === 'CallExpression' && init.callee.name === 'require' && init.arguments[0]?.value === source && n.id.type === 'ObjectPattern';
+  }));
+  return found[0] ?? null;
 }
 
 /** New import statements for `names`, or none when an existing import of `source` could take them. */
@@ -127,9 +127,9 @@ function namedImports(fc: FileContext, source: string, names: string[], typeName
     }
   }
   if (typeNames.length > 0) {
-    const existingType = fc.root.find(j.ImportDeclaration, { source: { value: source }, importKind: 'type' });
-    if (existingType.size()) {
-      const node = existingType.paths()[0].node as any;
+    const existingType = fc.root.paths().flatMap((r) => pathsWhere(j, r, (n) => n.type === 'ImportDeclaration' && n.source?.value === source && n.importKind === 'type'));
+    if (existingType.length) {
+      const node = existingType[0].node as any;
       const have = new Set(node.specifiers.map((sp: any) => sp.local.name));
       for (const n of typeNames) if (!have.has(n)) node.specifiers.push(j.importSpecifier(j.identifier(n)));
     } else {
@@ -158,14 +158,16 @@ function isTypeScript(fc: FileContext): boolean {
 }
 
 function hasRequire(fc: FileContext): boolean {
-  return fc.root.find(fc.j.CallExpression, { callee: { type: 'Identifier', name: 'require' } }).size() > 0;
+  const { j } = fc;
+  return fc.root.paths().some((r) => hasNode(j, r.node, (n) => isOfType(j, n.type, 'CallExpression') && n.callee?.type === 'Identifier' && n.callee.name === 'require'));
 }
 
 function defaultImport(fc: FileContext, local: string, pkg: string): any | null {
   const { j, root } = fc;
-  const bound = root.find(j.VariableDeclarator, { id: { type: 'Identifier', name: local } }).size() > 0
-    || root.find(j.ImportDefaultSpecifier, { local: { name: local } }).size() > 0
-    || root.find(j.ImportNamespaceSpecifier, { local: { name: local } }).size() > 0;
+  // One walk that stops at the first binding, not three Collection.find passes.
+  const bound = root.paths().some((r) => hasNode(j, r.node, (n) =>
+    (n.type === 'VariableDeclarator' && n.id?.type === 'Identifier' && n.id.name === local)
+    || ((n.type === 'ImportDefaultSpecifier' || n.type === 'ImportNamespaceSpecifier') && n.local?.name === local)));
   if (bound) return null;
   return parseStatement(j, useImportSyntax(fc)
     ? `import ${local} from ${quote(fc, pkg)};`
