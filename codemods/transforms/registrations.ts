@@ -422,7 +422,8 @@ function planSessionPackage(shared: Shared, r: Receiver, argPath: ASTPath<any>, 
   const stmt = argPath.parent?.parent;
   const registration = argPath.parent?.node;
   if (pkg === 'session' && sessionOptionsBlocker(call) !== null) return null;
-  if (pkg === 'cookieParser' && !(stmt?.node.type === 'ExpressionStatement' && registration.arguments.length === 1)) return null;
+  // Without a secret cookie-parser leaves req.signedCookies empty, where ctx.signedCookie would need a cookieSecret.
+  if (pkg === 'cookieParser' && !(stmt?.node.type === 'ExpressionStatement' && registration.arguments.length === 1 && call.arguments.length === 1)) return null;
   const declaration = soleUseDeclaration(fc, argPath, call.callee);
   if (pkg === 'session' && call.callee.name !== 'session' && !nameIsFree(fc, 'session', call.callee)) return null;
   if (pkg === 'session' && call.callee.name === 'session' && !declaration) return null;
