@@ -22,6 +22,7 @@ import type { Role } from './handler-env.js';
 import { calleeModule, isPlainCookieParser, nameIsFree, resolveFnRef, sessionOptionsBlocker, soleUseDeclaration, type FnRef } from './handler-refs.js';
 import { isStringLiteral, parseExpression, parseStatement, someNode } from './ast-utils.js';
 import { convertRegexPath, convertStringPath, type PathResult } from './route-path.js';
+import { expressMajorFor } from './express-version.js';
 import type { ReceiverUse } from './receiver-uses.js';
 import { addTodoComment } from './todo-comments.js';
 import { importedNativeRef, isOwnImportedHandler } from './imported-refs.js';
@@ -286,11 +287,12 @@ function moveToLegacy(fc: FileContext, r: Receiver, use: ReceiverUse & { stmt: A
 
 /* ---------------------------------------------------------------- paths */
 
-function convertPathNode(node: any): PathResult {
-  if (isStringLiteral(node)) return convertStringPath(node.value);
+/** `major`: the app's Express major (express-version.ts); Express 5 paths have groups and named wildcards. */
+function convertPathNode(node: any, major: number): PathResult {
+  if (isStringLiteral(node)) return convertStringPath(node.value, major);
   if (node?.type === 'RegExpLiteral') return convertRegexPath(node.pattern, node.flags ?? '');
   if (node?.type === 'Literal' && node.regex) return convertRegexPath(node.regex.pattern, node.regex.flags ?? '');
-  if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return convertStringPath(node.quasis[0].value.cooked);
+  if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return convertStringPath(node.quasis[0].value.cooked, major);
   return { ok: false, reason: 'the route path is computed at run time' };
 }
 
@@ -314,7 +316,7 @@ function fnArgPaths(callPath: ASTPath<any>, from: number): ASTPath<any>[] {
 
 interface FnPlan { node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; bridgedReads?: Set<string>; entries: Array<() => void>; viaCompat?: string }
 
-type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null };
+type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null; wildcards?: Map<string, number> };
 
 /** Files (by their Shared) where some function stays on Express: a handler that did not convert, middleware through fromExpress. */
 const expressLeft = new WeakSet<Shared>();
@@ -337,7 +339,7 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
   // Readable from ctx.state: what migrated code stored there, and what compat's state bridge carries (req.user, req.session).
   const bridged = shared.viaCompat ? ['user', 'session'] : [];
   const stateReadable = new Set([...fc.stateProps, ...(site.written ?? []), ...bridged]);
-  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable, bridgeable: site.bridgeable, routeSegments: site.routeSegments };
+  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable, bridgeable: site.bridgeable, routeSegments: site.routeSegments, wildcards: site.wildcards };
   if (ref.kind === 'inline' || ref.kind === 'local') {
     const fnNode = ref.kind === 'inline' ? ref.node : ref.fnNode;
     if (!hasHandlerShape(fnNode, role)) return `${ref.kind === 'local' ? ref.name : 'the function'} does not have the (req, res, next) shape`;
@@ -444,7 +446,7 @@ function planSessionPackage(shared: Shared, r: Receiver, argPath: ASTPath<any>, 
       // An app without its own 404 gets Express's (an empty legacy app, inserted by position after this): removing
       // statements now would shift where it lands, so such apps keep both packages on fromExpress for now.
       native = !expressLeft.has(shared) && !shared.viaCompat && shared.states.get(r)?.notFound === true
-        && [...shared.states.values()].every((st) => !st.staysExpress && st.legacySegments.length === 0 && !usesStayExpress(st.uses));
+        && [...shared.states.values()].every((st) => !st.staysExpress && st.legacySegments.length === 0 && !usesStayExpress(st.uses, expressMajorFor(fc.options.path)));
       if (!native) {
         fc.compatNames.add('fromExpress');
         return;
@@ -459,11 +461,11 @@ function planSessionPackage(shared: Shared, r: Receiver, argPath: ASTPath<any>, 
 }
 
 /** Registrations that stay on Express whatever their functions are: paths the runtime cannot express, repeated routes. */
-function usesStayExpress(uses: ReceiverUse[]): boolean {
+function usesStayExpress(uses: ReceiverUse[], major: number): boolean {
   const keys = new Set<string>();
   for (const use of uses) {
     if (use.kind === 'route-chain') {
-      const path = convertPathNode(use.path);
+      const path = convertPathNode(use.path, major);
       if (!path.ok || path.paths.length > 1) return true;
       for (const m of use.methods) {
         const key = routeKey(m.method, path.paths[0]!);
@@ -478,7 +480,7 @@ function usesStayExpress(uses: ReceiverUse[]): boolean {
       if (first?.type === 'TemplateLiteral' || first?.type === 'RegExpLiteral' || (isStringLiteral(first) && /[:*?+()]/.test(first.value))) return true;
       continue;
     }
-    const path = convertPathNode(first);
+    const path = convertPathNode(first, major);
     if (!path.ok || use.args.length < 2) return true;
     for (const p of path.paths) {
       const key = routeKey(use.method === 'del' ? 'delete' : use.method, p).toLowerCase().replace(/\{[^}:]+(:[^}]*)?\}/g, '{$1}');
@@ -508,7 +510,7 @@ function planRouteFns(shared: Shared, r: Receiver, fnPaths: ASTPath<any>[], path
   const segments = path.paths.length === 1 && !/\{[^}]*:/.test(path.paths[0]) ? path.paths[0].split('/').filter(Boolean).length : null;
   for (const [k, p] of fnPaths.entries()) {
     const bridgeable = fns.some((f) => f.viaCompat);
-    const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written, bridgeable, routeSegments: segments });
+    const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written, bridgeable, routeSegments: segments, ...(path.wildcards ? { wildcards: path.wildcards } : {}) });
     if (typeof plan === 'string') return plan;
     fns.push(plan);
   }
@@ -531,7 +533,7 @@ function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind
   const { j } = fc;
   const handlers = countOwnHandlers(use);
   const callPath = use.stmt.get('expression');
-  const path = convertPathNode(use.args[0]);
+  const path = convertPathNode(use.args[0], expressMajorFor(fc.options.path));
   if (!path.ok) return { legacy: path.reason, handlers };
   const fnPaths = fnArgPaths(callPath, 1);
   if (fnPaths.length === 0) return { legacy: 'route without handlers', handlers };
@@ -567,7 +569,7 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
   const { fc } = shared;
   const { j } = fc;
   const handlers = countOwnHandlers(use);
-  const path = convertPathNode(use.path);
+  const path = convertPathNode(use.path, expressMajorFor(fc.options.path));
   if (!path.ok) return { legacy: path.reason, handlers };
   if (path.paths.length > 1) return { legacy: 'optional parameter in app.route()', handlers };
   // Walk the chain's call paths from the route() call outwards.
