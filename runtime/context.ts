@@ -32,6 +32,7 @@ import {
 import type { Core, DefaultState, Params, Plan } from './core.js';
 import { commitHead } from './pipeline.js';
 import { parseQuery, type Query } from './query.js';
+import { redirectBody } from './redirect-body.js';
 import type { SendFileOptions } from './static.js';
 import { openEventStream, type EventStream, type EventStreamOptions } from './sse.js';
 import { acceptWebSocket, type AcceptWebSocketOptions, type WebSocketConnection } from './websocket.js';
@@ -390,9 +391,13 @@ export class Context<S extends object = DefaultState, P = Params> {
     const location = encodeUrl(url);
     this.status = options.status ?? 302;
     this.setHeader('location', location);
-    this._body = `Redirecting to ${location}`;
-    this._kind = BODY_TEXT;
-    this._type = 'text/plain; charset=utf-8';
+    // Express's body, negotiated on Accept (res.format adds Vary: Accept).
+    this.appendHeader('vary', 'Accept');
+    const { body, type } = redirectBody(this.status, location, this.req.headers.accept);
+    // Neither text nor HTML acceptable: Express answers an empty body without a Content-Type.
+    this._body = type === null ? null : body;
+    this._kind = type === null ? BODY_NONE : BODY_TEXT;
+    this._type = type;
   }
 
   /** Adds a Set-Cookie header. Options as Express's res.cookie (maxAge in milliseconds, signed). */

@@ -24,6 +24,7 @@ import type send from 'send';
 import { defineErrors } from './errors.js';
 import { DeferredHeadResponse, type FileHost } from './static-response.js';
 import { encodeFilePath, normalizePrefix, stripPrefix, toSendPath } from './static-path.js';
+import { escapeHtml } from './html-escape.js';
 
 export type { FileHost } from './static-response.js';
 
@@ -324,10 +325,6 @@ const URL_UNSAFE = /[^\x21\x23-\x3B\x3D\x3F-\x5F\x61-\x7A\x7C\x7E]|%(?![0-9A-Fa-
 /** Percent-encodes what a Location must not carry raw, keeping valid escapes (as Express's encodeurl). */
 function encodeUrl(url: string): string {
   return url.replace(URL_UNSAFE, (c) => encodeURIComponent(c));
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function endAndWait(host: FileHost, out: DeferredHeadResponse, body: string): Promise<void> {
