@@ -100,8 +100,10 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   }
   if (strategy === 'inline') inlineCallbacks(env, fn, names, next);
   else env.settle = wrapInRespondPromise(env, fn, names, typed);
+  // Nothing below rewrites the clone until translateNextCalls: one walk per name serves every check.
+  const refs = new Map(names.map((name) => [name, refsOf(j, fn, name)] as const));
   for (const name of names) {
-    for (const ref of refsOf(j, fn, name)) {
+    for (const ref of refs.get(name)!) {
       if (ownerFunction(ref) === clone) continue;
       const unstable = name === req ? unstableRequestUse(env, ref) : null;
       if (name === req && !unstable) continue;
@@ -109,8 +111,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
       if (unstable) fail(unstable);
     }
   }
-  env.setsContentType = refsOf(j, fn, res).some((r) => { const c = chainFrom(r); return !!c && setsContentType(c.calls); });
-  env.sendsString = refsOf(j, fn, res).some((r) => { const c = chainFrom(r); return !!c && c.calls.some((k) => k.name === 'send' && k.args[0] && staticKind(k.args[0]) === 'string'); });
+  env.setsContentType = refs.get(res)!.some((r) => { const c = chainFrom(r); return !!c && setsContentType(c.calls); });
+  env.sendsString = refs.get(res)!.some((r) => { const c = chainFrom(r); return !!c && c.calls.some((k) => k.name === 'send' && k.args[0] && staticKind(k.args[0]) === 'string'); });
 
   const events = collectEvents(env, fn, res, next);
   if (env.settle) checkEachFunction(env, fn, events);
