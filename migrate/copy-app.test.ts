@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ describe('copyApp and linkDependencies', () => {
     const out = join(work, 'ts-express5');
     await copyApp(app, out, false);
     expect(readFileSync(join(out, 'app.ts'), 'utf8')).toBe(readFileSync(join(app, 'app.ts'), 'utf8'));
+    // Same mtimes: static files answer recorded If-Modified-Since / If-None-Match requests as the original does.
+    expect(Math.floor(statSync(join(out, 'app.ts')).mtimeMs / 1000)).toBe(Math.floor(statSync(join(app, 'app.ts')).mtimeMs / 1000));
     expect(existsSync(join(out, 'node_modules'))).toBe(false);
     const links = await linkDependencies(app, out);
     expect(links.linked).toContain('express');

@@ -52,6 +52,9 @@ export async function copyApp(appDir: string, outDir: string, force: boolean): P
       await cp(join(appDir, entry), join(temp, entry), {
         recursive: true,
         verbatimSymlinks: true,
+        // Same mtimes as the original: static files keep their Last-Modified and ETag, so recorded
+        // conditional requests (If-Modified-Since, If-None-Match) get the same 304 from both apps.
+        preserveTimestamps: true,
         filter: (source) => !NOT_COPIED.has(basename(source)),
       });
     }

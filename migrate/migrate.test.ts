@@ -133,11 +133,7 @@ const FIXTURES = readdirSync(join(root, 'fixtures')).filter((name) => existsSync
  * migrated copy's log, `<out>/.expressway/logs/candidate/candidate.log`).
  * These are codemod gaps, not migrate's.
  */
-const KNOWN_FAILING: Record<string, string> = {
-  // codemods: middleware/error-handler.js is imported, so the transform cannot see its 4 arguments; it stays on
-  // legacyApp, and errors thrown by migrated /api routes reach the runtime's default answer instead of it.
-  'middleware-stack': 'errors of migrated routes miss the imported Express error handler (it stays on legacyApp)',
-};
+const KNOWN_FAILING: Record<string, string> = {};
 
 interface FixtureRun {
   run: CliRun;

@@ -5,7 +5,7 @@
  * bounded number per route and path, values redacted).
  */
 import type { RawDifference } from './diff.js';
-import { RouteNoiseStats, coveredByAny, generalisePath, type NoiseThresholds, type RuleSet } from './noise.js';
+import { RouteNoiseStats, coveredByAny, coveredBySiblingNoise, generalisePath, siblingNoise, type NoiseThresholds, type RuleSet } from './noise.js';
 import type { Redactor } from './redact.js';
 import { REDACTED } from './redact.js';
 import type { Difference, LostComparison, LostReason, ReportRequest, RouteLedger, SkippedRequest } from './report-model.js';
@@ -100,8 +100,13 @@ export class Ledger {
     for (const p of aaPaths) a.noiseFields.add(generalisePath(p));
     if (ab.length === 0) return;
     const remaining: RawDifference[] = [];
+    const siblings = siblingNoise(aaPaths);
     for (const d of ab) {
       if (coveredByAny(d.path, aaPaths)) continue;
+      if (coveredBySiblingNoise(d.path, siblings)) {
+        a.noiseFields.add(generalisePath(d.path));
+        continue;
+      }
       if (this.options.rules.ignores(route.key, d.path)) {
         a.noiseFields.add(generalisePath(d.path));
         continue;

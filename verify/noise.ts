@@ -30,6 +30,37 @@ export function generalisePath(path: string): string {
   return path.replace(/\/\d+(?=\/|$)/g, '/*');
 }
 
+/**
+ * Noise in maps keyed by data (`/body/routes/GET ~1a/avgMs`): when the same
+ * field differed between primary and secondary under at least two keys of
+ * one object, it is noise under every key of that object — a single key
+ * whose two runs happened to agree (two averages rounded to 0.94) is no
+ * evidence of a real difference. Returns the templates, the key as `*`.
+ */
+export function siblingNoise(aaPaths: readonly string[]): string[][] {
+  const keys = new Map<string, { template: string[]; keys: Set<string> }>();
+  for (const path of aaPaths) {
+    const segments = path.split('/');
+    // segments[0] is '' and [1] is body/headers: a key is anything deeper.
+    for (let i = 2; i < segments.length - 1; i++) {
+      const template = [...segments];
+      template[i] = '*';
+      const id = template.join('/');
+      let entry = keys.get(id);
+      if (!entry) keys.set(id, (entry = { template, keys: new Set() }));
+      entry.keys.add(segments[i]!);
+    }
+  }
+  return [...keys.values()].filter((e) => e.keys.size >= 2).map((e) => e.template);
+}
+
+/** `path` lies under one of the templates (`*` matches any one segment). */
+export function coveredBySiblingNoise(path: string, templates: readonly string[][]): boolean {
+  if (templates.length === 0) return false;
+  const segments = path.split('/');
+  return templates.some((t) => segments.length >= t.length && t.every((s, i) => s === '*' || s === segments[i]));
+}
+
 // ---- Rules file -----------------------------------------------------------
 
 export interface NoiseRule {
