@@ -226,7 +226,7 @@ async function transformAll(options: RunOptions, pool: Pool | null, candidates: 
 async function settleSharedHandlers(sharing: ImportedHandlers, pool: Pool, options: RunOptions, candidates: Candidate[], hints: ProjectHints,
   outcomes: TaskOutcome[], transformed: Map<string, TransformResult>, record: (i: number) => void): Promise<void> {
   for (let rerun = sharing.narrow(transformed); rerun.size > 0; rerun = sharing.narrow(transformed)) {
-    const again = candidates.map((c, i) => i).filter((i) => rerun.has(candidates[i].file));
+    const again = candidates.map((_, i) => i).filter((i) => rerun.has(candidates[i].file));
     debug('shared handlers: %d files again', again.length);
     await Promise.all(again.map(async (i) => {
       outcomes[i] = await pool.run({ source: candidates[i].text, options: callOptions(options, candidates[i].file, hints, sharing) });

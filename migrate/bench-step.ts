@@ -21,16 +21,14 @@ export interface BenchStepOptions {
   onProgress?: (message: string) => void;
 }
 
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 export async function benchIntoReport(report: Report, options: BenchStepOptions): Promise<void> {
-  const [{ runBench }, { readTraffic }, { isBenchable, toBenchRequest }] = await Promise.all([
+  const [{ runBench }, { readTraffic }, { BENCH_SAFE_METHODS, isBenchable, toBenchRequest }] = await Promise.all([
     import('../verify/bench.js'), import('../verify/read-traffic.js'), import('../verify/bench-traffic.js'),
   ]);
   const all: BenchRequest[] = [];
   const { entries } = await readTraffic(options.traffic);
   for await (const entry of entries) if (entry.exchange && isBenchable(entry.exchange)) all.push(toBenchRequest(entry.exchange));
-  const safe = all.filter((r) => SAFE.has(r.method));
+  const safe = all.filter((r) => BENCH_SAFE_METHODS.has(r.method));
   const result = await runBench({
     baseline: options.baseline,
     candidate: options.candidate,

@@ -15,10 +15,18 @@ import { debuglog } from 'node:util';
 import { REQUEST_ERROR_CODES } from './codes.js';
 import { BODY_NONE, acceptedWebSocket, type Context } from './context.js';
 import type { ErrorHook, Handler } from './core.js';
+import type { PathScope } from './path-scope.js';
 import { rejectUpgrade } from './websocket.js';
 import { writeHeadOnly, writeResponse } from './write.js';
 
 const debug = debuglog('expressway:runtime');
+
+/** Step `i` is path-scoped middleware (`requestMiddleware('/admin', fn)`) and this path is not under it. */
+function outOfScope(scopes: Array<PathScope | null> | null, i: number, path: string): boolean {
+  if (scopes === null) return false;
+  const scope = scopes[i];
+  return scope != null && !scope.matches(path);
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
@@ -33,10 +41,7 @@ export function runPipeline(ctx: Context<any, any>): void {
   const { steps, scopes } = ctx._plan!;
   for (let i = 0; i < steps.length; i++) {
     if (ctx.aborted) break;
-    if (scopes !== null) {
-      const scope = scopes[i];
-      if (scope != null && !scope.matches(ctx.path)) continue;
-    }
+    if (outOfScope(scopes, i, ctx.path)) continue;
     let result: unknown;
     try {
       result = steps[i]!(ctx);
@@ -62,10 +67,7 @@ function respond(ctx: Context<any, any>): void {
   if (!ctx._responseRan && response !== null) {
     ctx._markResponseRan();
     for (let i = 0; i < response.length; i++) {
-      if (responseScopes !== null) {
-        const scope = responseScopes[i];
-        if (scope != null && !scope.matches(ctx.path)) continue;
-      }
+      if (outOfScope(responseScopes, i, ctx.path)) continue;
       let result: unknown;
       try {
         result = response[i]!(ctx);
@@ -103,10 +105,7 @@ async function continueAsync(ctx: Context<any, any>, pending: PromiseLike<unknow
         const { steps, scopes } = plan;
         for (let i = from; i < steps.length; i++) {
           if (ctx.aborted) break;
-          if (scopes !== null) {
-            const scope = scopes[i];
-            if (scope != null && !scope.matches(ctx.path)) continue;
-          }
+          if (outOfScope(scopes, i, ctx.path)) continue;
           const result = steps[i]!(ctx);
           if (isThenable(result)) await result;
         }
@@ -132,10 +131,7 @@ async function continueAsync(ctx: Context<any, any>, pending: PromiseLike<unknow
       const response = plan.response!;
       const scopes = plan.responseScopes;
       for (let i = from; i < response.length; i++) {
-        if (scopes !== null) {
-          const scope = scopes[i];
-          if (scope != null && !scope.matches(ctx.path)) continue;
-        }
+        if (outOfScope(scopes, i, ctx.path)) continue;
         const result = response[i]!(ctx);
         if (isThenable(result)) await result;
       }
@@ -155,10 +151,7 @@ function runResponseSteps(ctx: Context<any, any>): Promise<void> | undefined {
   const { response, responseScopes } = ctx._plan!;
   if (response === null) return undefined;
   for (let i = 0; i < response.length; i++) {
-    if (responseScopes !== null) {
-      const scope = responseScopes[i];
-      if (scope != null && !scope.matches(ctx.path)) continue;
-    }
+    if (outOfScope(responseScopes, i, ctx.path)) continue;
     const result = response[i]!(ctx);
     if (isThenable(result)) return continueResponseSteps(ctx, result, response, i + 1);
   }
@@ -169,10 +162,7 @@ async function continueResponseSteps(ctx: Context<any, any>, pending: PromiseLik
   await pending;
   const scopes = ctx._plan!.responseScopes;
   for (let i = from; i < response.length; i++) {
-    if (scopes !== null) {
-      const scope = scopes[i];
-      if (scope != null && !scope.matches(ctx.path)) continue;
-    }
+    if (outOfScope(scopes, i, ctx.path)) continue;
     const result = response[i]!(ctx);
     if (isThenable(result)) await result;
   }

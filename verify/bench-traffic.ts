@@ -10,7 +10,8 @@ import { bodyBytes, type Exchange } from './traffic.js';
 import type { BenchRequest } from './bench.js';
 
 const DROPPED_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'te', 'upgrade', 'expect']);
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Methods benched without --allow-writes: repeating them for seconds changes no state. */
+export const BENCH_SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface BenchTraffic {
   requests: BenchRequest[];
@@ -28,7 +29,7 @@ export async function benchRequestsFromTraffic(path: string, options: { allowWri
       continue;
     }
     const method = entry.exchange.request.method.toUpperCase();
-    if (!SAFE.has(method) && !options.allowWrites) {
+    if (!BENCH_SAFE_METHODS.has(method) && !options.allowWrites) {
       out.skippedWrites++;
       continue;
     }

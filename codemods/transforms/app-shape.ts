@@ -10,7 +10,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { addEntry, type FileContext } from './context.js';
-import { isReference, isStringLiteral, parseExpression, parseStatement, sourceOf } from './ast-utils.js';
+import { isReference, parseExpression, parseStatement, sourceOf } from './ast-utils.js';
 import type { ExpressBinding } from './express-binding.js';
 import type { ReceiverState } from './registrations.js';
 import { LEGACY_APP } from './registrations.js';

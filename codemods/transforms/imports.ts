@@ -59,7 +59,6 @@ function isReferenced(fc: FileContext, name: string, exclude: Set<any>): boolean
 
 /** Drops unreferenced express specifiers; returns the statements left empty (removed by the caller). */
 function trimExpressImports(fc: FileContext, b: ExpressBinding): ASTPath<any>[] {
-  const { j } = fc;
   const removable: ASTPath<any>[] = [];
   const decls = new Set(b.declarations.map((d) => d.node));
   for (const d of b.declarations) {

@@ -273,7 +273,7 @@ function countPlanned(fns: FnPlan[]): { handlers: number; compatHandlers: number
 
 function countOwnHandlers(use: ReceiverUse): number {
   const args = use.kind === 'route-chain' ? use.methods.flatMap((m) => m.args) : use.kind === 'registration' ? use.args : [];
-  return args.flatMap((a: any) => (a.type === 'ArrayExpression' ? a.elements : [a])).filter((a: any) => a && (a.type === 'Identifier' || /Function/.test(a.type))).length;
+  return flatten(args).filter((a: any) => a && (a.type === 'Identifier' || /Function/.test(a.type))).length;
 }
 
 function moveToLegacy(fc: FileContext, r: Receiver, use: ReceiverUse & { stmt: ASTPath<any> }, reason: string, target = LEGACY_APP): void {
@@ -298,6 +298,7 @@ function convertPathNode(node: any, major: number): PathResult {
 
 /* --------------------------------------------------------------- routes */
 
+/** Registration arguments with arrays spread, as Express reads `app.get(path, [a, b], c)`. */
 function flatten(args: any[]): any[] {
   return args.flatMap((a) => (a?.type === 'ArrayExpression' ? a.elements : [a]));
 }

@@ -99,7 +99,6 @@ export function translateChain(env: HandlerEnv, calls: ChainCall[]): { statement
         break;
       }
       case 'cookie': {
-        const opts = c.args[2];
         // signed: true signs with the Server's cookieSecret (set from cookieParser(secret) where the app registers it).
         if (c.args[1]?.type === 'ObjectExpression' || c.args[1]?.type === 'ArrayExpression') fail('res.cookie with an object value (Express stores j:JSON)');
         out.push(call('setCookie', c.args));
