@@ -60,8 +60,9 @@ export class ImportedHandlers {
     const byKey = new Map<string, HandlerHint[]>();
     for (const hints of hintsByFile.values()) {
       for (const hint of hints) {
-        if (hint.kind === 'handler' && hint.from.ref) this.ours.set(hint.from.file, [...(this.ours.get(hint.from.file) ?? []), siteOf(hint)]);
-        if (hint.kind !== 'handler' || !hint.from.ref || (hint.role !== 'route' && hint.role !== 'middleware')) continue;
+        const fn = hint.kind === 'handler' || hint.kind === 'error-handler';
+        if (fn && hint.from.ref) this.ours.set(hint.from.file, [...(this.ours.get(hint.from.file) ?? []), siteOf(hint)]);
+        if (!fn || !hint.from.ref || !hint.role) continue;
         const key = `${hint.file}:${hint.line}:${hint.column}`;
         byKey.set(key, [...(byKey.get(key) ?? []), hint]);
       }

@@ -31,7 +31,8 @@ export interface TransformCallOptions {
 
 /** How a registration runs a handler, which decides how it converts. */
 export interface HandlerSiteKind {
-  role: 'route' | 'middleware';
+  /** 'error': a panic hook from 4-argument error middleware; 'notFound': the app's trailing 404 middleware. */
+  role: 'route' | 'middleware' | 'error' | 'notFound';
   /** req.url is relative to a router or a use() path there. */
   relativeUrl: boolean;
 }

@@ -651,6 +651,13 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
         // Express reaches middleware registered after every route only for requests no route answered: the runtime's notFound.
         state.notFound = true;
         notFound = true;
+        // Our own 404 handler from another module, converted there (codemods/imported-handlers.ts).
+        const imported = importedNativeUse(fc, shared, p, 'notFound', false, undefined);
+        if (imported) {
+          fns.push(imported);
+          outs.push({ method: 'notFound', args: [p.node] });
+          continue;
+        }
         const what = fc.j(p.node).toSource().split('\n')[0].slice(0, 60);
         fns.push({ node: p.node, own: false, apply: () => { fc.compatNames.add('fromExpress'); }, entries: [() => addEntry(fc, p.node, 'compat', 'express-not-found', { reason: `${what} answers unmatched requests through fromExpress`, handler: what })] });
         outs.push({ method: 'notFound', args: [fc.j.callExpression(fc.j.identifier('fromExpress'), [p.node])] });
@@ -661,6 +668,12 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
     const errorPackage = (trailingForeign && /err/i.test(fc.j(p.node).toSource())) || ref.kind === 'foreign' && p.node.type === 'CallExpression' && ERROR_HANDLER_PACKAGES.has(calleeModule(p, p.node.callee) ?? '');
     if ((fnNode && fnNode.params.length === 4) || errorPackage) {
       if (prefix) return { legacy: 'path-scoped error middleware', handlers };
+      const imported = !fnNode && (ref.kind === 'local-module' || ref.kind === 'foreign') ? importedNativeUse(fc, shared, p, 'error', false, undefined) : null;
+      if (imported) {
+        fns.push(imported);
+        outs.push(...errorHookOuts(fc, p.node));
+        continue;
+      }
       const plan = errorPackage ? null : planFn(shared, r, p, 'error', { relativeUrl: false, indexNames: new Map(), label: 'error handler' });
       if (plan && typeof plan !== 'string') {
         fns.push(plan);
@@ -766,7 +779,6 @@ export type { Shared };
 
 /** A handler from another module that its own module converted (codemods/imported-handlers.ts): registered as it is, natively. */
 function importedNativeUse(fc: FileContext, shared: Shared, argPath: ASTPath<any>, role: Role, relativeUrl: boolean, written: Set<string> | undefined): FnPlan | null {
-  if (role !== 'route' && role !== 'middleware') return null;
   const use = importedNativeRef(fc, argPath, { role, relativeUrl }, shared.registrationCallees);
   if (!use) return null;
   // req.<x> it now stores on ctx.state: only the handlers after it in this route read it from there.
