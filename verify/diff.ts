@@ -35,17 +35,36 @@ export interface CompareOptions {
 /** Text bodies above this size are compared by hash: a line diff of megabytes costs more than it tells. */
 const MAX_TEXT_DIFF_BYTES = 256 * 1024;
 
+const NOT_JSON = Symbol('not json');
+const UNPARSED = Symbol('unparsed');
+
 export function compareResponses(a: Captured, b: Captured, options: CompareOptions): RawDifference[] {
+  return compareViews(new AnswerView(a, options.headers), new AnswerView(b, options.headers), options);
+}
+
+/**
+ * The A/A and A/B comparisons of one replayed request: the primary's compared
+ * headers are looked up and its body parsed once for both.
+ */
+export function compareWithBaseline(primary: Captured, secondary: Captured, candidate: Captured, options: CompareOptions): [aa: RawDifference[], ab: RawDifference[]] {
+  const p = new AnswerView(primary, options.headers);
+  return [compareViews(p, new AnswerView(secondary, options.headers), options), compareViews(p, new AnswerView(candidate, options.headers), options)];
+}
+
+function compareViews(a: AnswerView, b: AnswerView, options: CompareOptions): RawDifference[] {
   const out: RawDifference[] = [];
-  if (a.status !== b.status) out.push({ kind: 'status', path: '/status', primary: a.status, candidate: b.status });
+  if (a.c.status !== b.c.status) out.push({ kind: 'status', path: '/status', primary: a.c.status, candidate: b.c.status });
   compareHeaders(a, b, options, out);
-  if (!a.body.equals(b.body)) compareBodies(a, b, out);
+  if (!a.c.body.equals(b.c.body)) compareBodies(a, b, out);
   return out;
 }
 
 /** Escapes one JSON pointer segment (RFC 6901): `~` -> `~0`, `/` -> `~1`. */
 export function pointerSegment(key: string | number): string {
-  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof key === 'number') return String(key);
+  // Almost every key has neither character: no regex and no new string then.
+  if (key.indexOf('~') < 0 && key.indexOf('/') < 0) return key;
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 interface HeaderEntry {
@@ -55,8 +74,24 @@ interface HeaderEntry {
   value: string;
 }
 
-/** Each answer is compared once or twice on several headers: index its headers by lower-case name once. */
-const headerIndexes = new WeakMap<Captured, Map<string, HeaderEntry>>();
+/** An answer with what the comparison looks up once: its compared headers, and its body parsed on first need. */
+class AnswerView {
+  /** Entries of the compared header names, in the order of those names. */
+  readonly entries: Array<HeaderEntry | undefined>;
+  private parsed: unknown = UNPARSED;
+
+  constructor(
+    readonly c: Captured,
+    names: readonly string[],
+  ) {
+    this.entries = headerEntries(c, names);
+  }
+
+  json(): unknown {
+    if (this.parsed === UNPARSED) this.parsed = parseJson(this.c);
+    return this.parsed;
+  }
+}
 
 /**
  * Spellings HTTP defines as the same value, so no client can tell them apart:
@@ -82,55 +117,69 @@ function canonicalContentType(value: string): string {
   return [type.trim().toLowerCase(), ...canonical].join(';');
 }
 
-function headerIndex(c: Captured): Map<string, HeaderEntry> {
-  let index = headerIndexes.get(c);
-  if (!index) {
-    index = new Map();
-    for (const [name, value] of c.headers) {
-      const lower = name.toLowerCase();
-      const entry = index.get(lower);
-      if (entry) {
-        entry.names.push(name);
-        entry.value += `, ${value}`;
-      } else index.set(lower, { names: [name], value });
-    }
-    headerIndexes.set(c, index);
+/** The entries of `names` (lower case) in `c`'s headers, in the order of `names`; one pass over the headers. */
+function headerEntries(c: Captured, names: readonly string[]): Array<HeaderEntry | undefined> {
+  const entries: Array<HeaderEntry | undefined> = new Array(names.length).fill(undefined);
+  for (const [name, value] of c.headers) {
+    // Only names of a compared length can match: most headers skip the lower-casing.
+    const i = indexOfName(names, name);
+    if (i < 0) continue;
+    const entry = entries[i];
+    if (entry) {
+      entry.names.push(name);
+      entry.value += `, ${value}`;
+    } else entries[i] = { names: [name], value };
   }
-  return index;
+  return entries;
 }
 
-function compareHeaders(a: Captured, b: Captured, options: CompareOptions, out: RawDifference[]): void {
-  for (const name of options.headers) {
-    const ha = headerIndex(a).get(name);
-    const hb = headerIndex(b).get(name);
-    const path = `/headers/${pointerSegment(name)}`;
-    if (ha && !hb) out.push({ kind: 'header-missing', path, primary: ha.value });
-    else if (!ha && hb) out.push({ kind: 'header-extra', path, candidate: hb.value });
+function indexOfName(names: readonly string[], name: string): number {
+  let lower: string | undefined;
+  for (let i = 0; i < names.length; i++) {
+    if (names[i]!.length !== name.length) continue;
+    lower ??= name.toLowerCase();
+    if (names[i] === lower) return i;
+  }
+  return -1;
+}
+
+function compareHeaders(a: AnswerView, b: AnswerView, options: CompareOptions, out: RawDifference[]): void {
+  const names = options.headers;
+  const ea = a.entries;
+  const eb = b.entries;
+  for (let i = 0; i < names.length; i++) {
+    const ha = ea[i];
+    const hb = eb[i];
+    if (!ha && !hb) continue;
+    const name = names[i]!;
+    if (ha && !hb) out.push({ kind: 'header-missing', path: headerPath(name), primary: ha.value });
+    else if (!ha && hb) out.push({ kind: 'header-extra', path: headerPath(name), candidate: hb.value });
     else if (ha && hb) {
-      if (ha.value !== hb.value && !sameHeaderMeaning(name, ha.value, hb.value)) out.push({ kind: 'header', path, primary: ha.value, candidate: hb.value });
-      else if (options.headerNameCase && ha.names.join() !== hb.names.join()) {
-        out.push({ kind: 'header', path: `${path}/name`, primary: ha.names[0], candidate: hb.names[0] });
+      if (ha.value !== hb.value && !sameHeaderMeaning(name, ha.value, hb.value)) out.push({ kind: 'header', path: headerPath(name), primary: ha.value, candidate: hb.value });
+      else if (options.headerNameCase && !sameNames(ha.names, hb.names)) {
+        out.push({ kind: 'header', path: `${headerPath(name)}/name`, primary: ha.names[0], candidate: hb.names[0] });
       }
     }
   }
 }
 
-function contentType(c: Captured): string {
-  return headerIndex(c).get('content-type')?.value.toLowerCase() ?? '';
+const headerPath = (name: string) => `/headers/${pointerSegment(name)}`;
+
+function sameNames(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-const NOT_JSON = Symbol('not json');
-/** The primary answer is compared twice (with the secondary, with the candidate): parse it once. */
-const parsedBodies = new WeakMap<Captured, unknown>();
+function contentType(c: Captured): string {
+  let joined: string | undefined;
+  for (const [name, value] of c.headers) {
+    if (name.length === 12 && name.toLowerCase() === 'content-type') joined = joined === undefined ? value : `${joined}, ${value}`;
+  }
+  return joined?.toLowerCase() ?? '';
+}
 
 function parseJson(c: Captured): unknown {
-  if (parsedBodies.has(c)) return parsedBodies.get(c);
-  const parsed = parseJsonUncached(c);
-  parsedBodies.set(c, parsed);
-  return parsed;
-}
-
-function parseJsonUncached(c: Captured): unknown {
   const type = contentType(c);
   const text = c.body.toString('utf8');
   // Without a JSON content type, only a body that looks like an object or array is tried.
@@ -143,9 +192,11 @@ function parseJsonUncached(c: Captured): unknown {
   }
 }
 
-function compareBodies(a: Captured, b: Captured, out: RawDifference[]): void {
-  const ja = parseJson(a);
-  const jb = parseJson(b);
+function compareBodies(va: AnswerView, vb: AnswerView, out: RawDifference[]): void {
+  const ja = va.json();
+  const jb = vb.json();
+  const a = va.c;
+  const b = vb.c;
   if (ja !== NOT_JSON && jb !== NOT_JSON) {
     compareJson(ja, jb, '/body', out);
     return;
@@ -180,33 +231,74 @@ function jsonType(v: unknown): string {
 }
 
 export function compareJson(a: unknown, b: unknown, path: string, out: RawDifference[]): void {
+  compareAt(a, b, { parent: undefined, segment: path }, out);
+}
+
+/**
+ * Where a value sits, as a chain of segments: the path string is built only
+ * for a difference. Most fields are equal, and building `/body/a/b` for each
+ * of them was most of the comparison's allocations.
+ */
+interface Place {
+  parent: Place | undefined;
+  /** Escaped segment (the root holds the whole prefix, `/body`). */
+  segment: string | number;
+}
+
+function pathOf(place: Place): string {
+  let path = String(place.segment);
+  for (let p = place.parent; p; p = p.parent) path = `${p.segment}/${path}`;
+  return path;
+}
+
+function compareAt(a: unknown, b: unknown, place: Place, out: RawDifference[]): void {
+  if (a === b) return;
   const ta = jsonType(a);
   const tb = jsonType(b);
   if (ta !== tb) {
-    out.push({ kind: 'type', path, primary: a, candidate: b });
+    out.push({ kind: 'type', path: pathOf(place), primary: a, candidate: b });
     return;
   }
   if (ta === 'array') {
     const xa = a as unknown[];
     const xb = b as unknown[];
     const common = Math.min(xa.length, xb.length);
-    for (let i = 0; i < common; i++) compareJson(xa[i], xb[i], `${path}/${i}`, out);
-    for (let i = common; i < xa.length; i++) out.push({ kind: 'missing', path: `${path}/${i}`, primary: xa[i] });
-    for (let i = common; i < xb.length; i++) out.push({ kind: 'extra', path: `${path}/${i}`, candidate: xb[i] });
+    for (let i = 0; i < common; i++) {
+      const va = xa[i];
+      const vb = xb[i];
+      if (va !== vb) compareAt(va, vb, { parent: place, segment: i }, out);
+    }
+    for (let i = common; i < xa.length; i++) out.push({ kind: 'missing', path: `${pathOf(place)}/${i}`, primary: xa[i] });
+    for (let i = common; i < xb.length; i++) out.push({ kind: 'extra', path: `${pathOf(place)}/${i}`, candidate: xb[i] });
     return;
   }
   if (ta === 'object') {
     const oa = a as Record<string, unknown>;
     const ob = b as Record<string, unknown>;
-    for (const key of Object.keys(oa)) {
-      const p = `${path}/${pointerSegment(key)}`;
-      if (!Object.hasOwn(ob, key)) out.push({ kind: 'missing', path: p, primary: oa[key] });
-      else compareJson(oa[key], ob[key], p, out);
+    let shared = 0;
+    for (const key in oa) {
+      if (!Object.hasOwn(oa, key)) continue;
+      if (!Object.hasOwn(ob, key)) {
+        out.push({ kind: 'missing', path: `${pathOf(place)}/${pointerSegment(key)}`, primary: oa[key] });
+        continue;
+      }
+      shared++;
+      const va = oa[key];
+      const vb = ob[key];
+      if (va !== vb) compareAt(va, vb, { parent: place, segment: pointerSegment(key) }, out);
     }
-    for (const key of Object.keys(ob)) {
-      if (!Object.hasOwn(oa, key)) out.push({ kind: 'extra', path: `${path}/${pointerSegment(key)}`, candidate: ob[key] });
+    // Every key of b was seen in a unless b has more keys than the two share.
+    if (countOwn(ob) === shared) return;
+    for (const key in ob) {
+      if (Object.hasOwn(ob, key) && !Object.hasOwn(oa, key)) out.push({ kind: 'extra', path: `${pathOf(place)}/${pointerSegment(key)}`, candidate: ob[key] });
     }
     return;
   }
-  if (a !== b) out.push({ kind: 'value', path, primary: a, candidate: b });
+  out.push({ kind: 'value', path: pathOf(place), primary: a, candidate: b });
+}
+
+function countOwn(o: Record<string, unknown>): number {
+  let n = 0;
+  for (const key in o) if (Object.hasOwn(o, key)) n++;
+  return n;
 }

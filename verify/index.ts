@@ -22,7 +22,7 @@ export { readTraffic, detectTrafficFormat, type TrafficFormat } from './read-tra
 export { readHar } from './import-har.js';
 export { readGoReplay } from './import-goreplay.js';
 export { createRedactor, REDACTED, DEFAULT_REDACT_HEADERS, DEFAULT_REDACT_FIELDS, type Redactor, type RedactOptions } from './redact.js';
-export { compareResponses, compareJson, type Captured, type RawDifference, type CompareOptions } from './diff.js';
+export { compareResponses, compareWithBaseline, compareJson, type Captured, type RawDifference, type CompareOptions } from './diff.js';
 export { buildNormaliser, NORMALISER_NAMES, type NormaliserName } from './normalise.js';
 export { RuleSet, loadRules, validateRules, RouteNoiseStats, DEFAULT_NOISE_THRESHOLDS, type NoiseRule, type NoiseRules, type NoiseThresholds } from './noise.js';
 export { RouteMatcher, inferTemplates, loadRoutes, looksLikeId, type RouteSpec } from './route-template.js';

@@ -96,8 +96,8 @@ export class Ledger {
   compared(request: ReportRequest, route: RouteRef, aa: RawDifference[], ab: RawDifference[]): void {
     const a = this.acc(route);
     const aaPaths = aa.map((d) => d.path);
+    // The A/A paths become noise fields in finish(), from the counts: not generalised again per request.
     a.stats.record(aaPaths, ab.map((d) => d.path));
-    for (const p of aaPaths) a.noiseFields.add(generalisePath(p));
     if (ab.length === 0) return;
     const remaining: RawDifference[] = [];
     const siblings = siblingNoise(aaPaths);
@@ -131,6 +131,7 @@ export class Ledger {
       const isReal = (path: string) => !coveredByAny(path, routeNoise);
       const stillDiffering = a.differing.filter((paths) => paths.some(isReal)).length;
       for (const list of a.examples.values()) differences.push(...list.filter((d) => isReal(d.path)));
+      for (const path of a.stats.aa.keys()) a.noiseFields.add(generalisePath(path));
       const compared = a.stats.compared;
       routes.push({
         route: a.key,

@@ -186,6 +186,16 @@ export interface NoiseThresholds {
 
 export const DEFAULT_NOISE_THRESHOLDS: NoiseThresholds = { relative: 0.2, absolute: 0.03 };
 
+/** Adds one to each distinct path's count (a path listed twice for one request counts once). */
+function countOnce(counts: Map<string, number>, paths: readonly string[]): void {
+  for (let i = 0; i < paths.length; i++) {
+    const p = paths[i]!;
+    // The lists are short (a few differences per request): a scan is cheaper than a Set.
+    if (i > 0 && paths.lastIndexOf(p, i - 1) >= 0) continue;
+    counts.set(p, (counts.get(p) ?? 0) + 1);
+  }
+}
+
 /** Counts, per path, how often the baseline disagreed with itself and with the candidate. */
 export class RouteNoiseStats {
   compared = 0;
@@ -194,10 +204,10 @@ export class RouteNoiseStats {
   /** path -> requests where primary and candidate differed there (before per-request cancellation). */
   readonly ab = new Map<string, number>();
 
-  record(aaPaths: Iterable<string>, abPaths: Iterable<string>): void {
+  record(aaPaths: readonly string[], abPaths: readonly string[]): void {
     this.compared++;
-    for (const p of new Set(aaPaths)) this.aa.set(p, (this.aa.get(p) ?? 0) + 1);
-    for (const p of new Set(abPaths)) this.ab.set(p, (this.ab.get(p) ?? 0) + 1);
+    countOnce(this.aa, aaPaths);
+    countOnce(this.ab, abPaths);
   }
 
   /** Paths that are noise for the whole route. */

@@ -205,17 +205,18 @@ function replayHeaders(request: TrafficRequest, bodyLength: number): string[] {
 
 /**
  * Runs `work` over `items` with at most `concurrency` in flight; pulls lazily,
- * so an unbounded stream is read only as fast as it is processed.
+ * so an unbounded stream is read only as fast as it is processed. An array
+ * is walked by index (no promise per item to fetch it).
  */
-export async function runPool<T>(items: AsyncIterable<T>, concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  const iterator = items[Symbol.asyncIterator]();
+export async function runPool<T>(items: AsyncIterable<T> | readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  const next = Array.isArray(items) ? arrayCursor(items as readonly T[]) : iteratorCursor(items as AsyncIterable<T>);
   let failure: unknown;
   const worker = async () => {
     while (failure === undefined) {
-      const next = await iterator.next();
-      if (next.done) return;
+      const item = next.sync ? next.take() : await next.take();
+      if (item === DONE) return;
       try {
-        await work(next.value);
+        await work(item as T);
       } catch (err) {
         failure ??= err;
       }
@@ -223,7 +224,30 @@ export async function runPool<T>(items: AsyncIterable<T>, concurrency: number, w
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   if (failure !== undefined) {
-    await iterator.return?.(undefined);
+    await next.close();
     throw failure;
   }
+}
+
+const DONE = Symbol('done');
+
+type Cursor<T> = { sync: true; take(): T | typeof DONE; close(): Promise<void> } | { sync: false; take(): Promise<T | typeof DONE>; close(): Promise<void> };
+
+function arrayCursor<T>(items: readonly T[]): Cursor<T> {
+  let i = 0;
+  return { sync: true, take: () => (i < items.length ? items[i++]! : DONE), close: async () => undefined };
+}
+
+function iteratorCursor<T>(items: AsyncIterable<T>): Cursor<T> {
+  const iterator = items[Symbol.asyncIterator]();
+  return {
+    sync: false,
+    take: async () => {
+      const r = await iterator.next();
+      return r.done ? DONE : r.value;
+    },
+    close: async () => {
+      await iterator.return?.(undefined);
+    },
+  };
 }

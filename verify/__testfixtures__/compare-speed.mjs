@@ -3,9 +3,13 @@
 // exchanges of a realistic JSON answer with two noise fields and a real
 // difference on one request in ten.
 //   npm run build && node verify/__testfixtures__/compare-speed.mjs [N]
+// EXW_DIST=<dir> measures another build (before/after).
 import { randomUUID } from 'node:crypto';
-import { compareResponses, createRedactor, RuleSet, DEFAULT_NOISE_THRESHOLDS, buildNormaliser } from '../../dist/verify/index.js';
-import { Ledger } from '../../dist/verify/ledger.js';
+import { pathToFileURL } from 'node:url';
+
+const dist = pathToFileURL(process.env.EXW_DIST ? `${process.env.EXW_DIST}/` : new URL('../../dist/', import.meta.url).pathname).href;
+const { compareResponses, compareWithBaseline, createRedactor, RuleSet, DEFAULT_NOISE_THRESHOLDS, buildNormaliser } = await import(`${dist}verify/index.js`);
+const { Ledger } = await import(`${dist}verify/ledger.js`);
 
 const N = Number(process.argv[2] ?? 100_000);
 const answer = (email) => ({
@@ -22,7 +26,9 @@ const start = process.cpuUsage();
 for (let i = 0; i < N; i++) {
   const [a, b, c] = samples[i % 1000].map((x) => normaliser.apply({ ...x }));
   ledger.sample(route);
-  ledger.compared({ id: String(i), method: 'GET', url: '/users/7' }, route, compareResponses(a, b, options), compareResponses(a, c, options));
+  // Builds without compareWithBaseline (before/after runs) compare pair by pair.
+  const [aa, ab] = compareWithBaseline ? compareWithBaseline(a, b, c, options) : [compareResponses(a, b, options), compareResponses(a, c, options)];
+  ledger.compared({ id: String(i), method: 'GET', url: '/users/7' }, route, aa, ab);
 }
 const { routes } = ledger.finish();
 const cpu = process.cpuUsage(start);

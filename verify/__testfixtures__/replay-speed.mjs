@@ -5,8 +5,9 @@
 // exchanges per second and the verify process's CPU per exchange. Each
 // exchange is three HTTP requests (primary, secondary, candidate).
 //   npm run build && node verify/__testfixtures__/replay-speed.mjs [N] [concurrency]
-// EXW_DIST=<dir> runs another build (e.g. a before/after pair); EXW_CPU_PROF=<dir>
-// writes a CPU profile of the verify process there.
+// EXW_DIST=<dir> runs another build; EXW_DIST=<a>,<b> alternates two builds in
+// the same run (before/after), EXW_ROUNDS=<k> times; EXW_CPU_PROF=<dir> writes a
+// CPU profile of the verify process there.
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,22 +47,51 @@ const cpuSeconds = (pid) => {
 const ports = [await freePort(), await freePort()];
 const targets = ports.map((port) => pinned(0, process.execPath, [app, 'baseline'], { env: { ...process.env, PORT: String(port) }, stdio: 'inherit' }));
 await sleep(500);
-try {
-  const dist = process.env.EXW_DIST ?? join(root, 'dist');
+/** One verify run of `dist`; returns its figures. */
+const runOnce = (dist) => {
   const prof = process.env.EXW_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.EXW_CPU_PROF] : [];
   const args = [...prof, join(dist, 'cli/main.js'), 'verify', '--baseline', `http://127.0.0.1:${ports[0]}`, '--candidate', `http://127.0.0.1:${ports[1]}`, '--traffic', join(dir, 't.ndjson'), '--out', dir, '--concurrency', concurrency, '--quiet', ...(process.env.EXW_VERIFY_ARGS ?? '').split(' ').filter(Boolean)];
   const timeFile = join(dir, 'time.txt');
+  const targetsBefore = targets.reduce((sum, t) => sum + cpuSeconds(t.pid), 0);
   const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, ...(hasTaskset ? ['taskset', '-c', '1'] : []), process.execPath, ...args], { stdio: 'inherit' });
   const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-  const targetSeconds = targets.reduce((sum, t) => sum + cpuSeconds(t.pid), 0);
+  const targetSeconds = targets.reduce((sum, t) => sum + cpuSeconds(t.pid), 0) - targetsBefore;
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  const compared = report.totals.compared;
   const seconds = report.durationMs / 1000;
-  const perExchangeUs = ((user + sys) * 1e6) / report.totals.compared;
-  console.log(
-    `exit ${r.status}; ${report.totals.compared} exchanges (${report.totals.compared * 3} HTTP requests) in ${seconds.toFixed(2)} s: ` +
-      `${Math.round(report.totals.compared / seconds)} exchanges/s = ${Math.round((3 * report.totals.compared) / seconds)} replayed requests/s; ` +
-      `verify CPU ${perExchangeUs.toFixed(0)} µs per exchange, targets ${((targetSeconds * 1e6) / report.totals.compared).toFixed(0)} µs; parity ${report.totals.parity}%`,
-  );
+  return {
+    status: r.status,
+    compared,
+    seconds,
+    rate: compared / seconds,
+    cpuUs: ((user + sys) * 1e6) / compared,
+    sysUs: (sys * 1e6) / compared,
+    targetsUs: (targetSeconds * 1e6) / compared,
+    parity: report.totals.parity,
+  };
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+try {
+  // EXW_DIST=a,b alternates builds in the same run (a, b, a, b, ...), EXW_ROUNDS times (default 1).
+  const dists = (process.env.EXW_DIST ?? join(root, 'dist')).split(',');
+  const rounds = Number(process.env.EXW_ROUNDS ?? 1);
+  const results = new Map(dists.map((d) => [d, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const dist of dists) {
+      const x = runOnce(dist);
+      results.get(dist).push(x);
+      console.log(
+        `${dists.length > 1 ? `[${dist}] ` : ''}exit ${x.status}; ${x.compared} exchanges (${x.compared * 3} HTTP requests) in ${x.seconds.toFixed(2)} s: ` +
+          `${Math.round(x.rate)} exchanges/s = ${Math.round(3 * x.rate)} replayed requests/s; ` +
+          `verify CPU ${x.cpuUs.toFixed(0)} µs per exchange (system ${x.sysUs.toFixed(0)}), targets ${x.targetsUs.toFixed(0)} µs; parity ${x.parity}%`,
+      );
+    }
+  }
+  if (rounds > 1 || dists.length > 1) {
+    for (const [dist, xs] of results) {
+      console.log(`${dists.length > 1 ? `[${dist}] ` : ''}median of ${xs.length}: ${Math.round(median(xs.map((x) => x.rate)))} exchanges/s, verify CPU ${median(xs.map((x) => x.cpuUs)).toFixed(0)} µs per exchange, targets ${median(xs.map((x) => x.targetsUs)).toFixed(0)} µs`);
+    }
+  }
 } finally {
   for (const t of targets) t.kill();
 }
