@@ -242,6 +242,7 @@ function translateNextCalls(env: HandlerEnv, fn: ASTPath<any>, next: string): vo
   const { j } = env.fc;
   drain(env, fn, next, (ref) => {
     const call = ref.parent;
+    if (!env.settle && committedGuard(env, fn, call)) return;
     const c = containerOf(fn, call, 'next()');
     const [arg] = call.node.arguments;
     if (env.settle) return settleNext(env, fn, c, arg);
@@ -255,6 +256,34 @@ function translateNextCalls(env: HandlerEnv, fn: ASTPath<any>, next: string): vo
     if (env.role === 'error') fail('next(err) in an error handler delegates to the next Express error handler');
     replaceContainer(env, fn, c.kind === 'return' ? { kind: 'statement', path: c.path } : c, [j.throwStatement(arg)]);
   });
+}
+
+/**
+ * `if (res.headersSent) return next(err)` (or `{ next(err); return; }`) in error middleware -> `if (res.headersSent) return;`
+ * (then ctx.committed). Too late to answer: Express's final handler destroys the socket, and the runtime cuts a
+ * committed response after its panic hooks, which all run either way.
+ */
+function committedGuard(env: HandlerEnv, fn: ASTPath<any>, call: ASTPath<any>): boolean {
+  const [err, , res] = fn.node.params;
+  const args = call.node.arguments;
+  if (env.role !== 'error' || args.length !== 1 || args[0].type !== 'Identifier' || args[0].name !== err?.name) return false;
+  const stmt = call.parent;
+  const returned = stmt.node.type === 'ReturnStatement' && stmt.node.argument === call.node;
+  if (!returned && stmt.node.type !== 'ExpressionStatement') return false;
+  let branch = stmt;
+  if (stmt.parent.node.type === 'BlockStatement') {
+    const body = stmt.parent.node.body;
+    const alone = returned ? body.length === 1 : body.length === 2 && body[0] === stmt.node && body[1].type === 'ReturnStatement' && !body[1].argument;
+    if (!alone) return false;
+    branch = stmt.parent;
+  } else if (!returned) return false;
+  const guard = branch.parent.node;
+  const test = guard.test;
+  if (guard.type !== 'IfStatement' || guard.consequent !== branch.node || guard.alternate
+    || test.type !== 'MemberExpression' || test.computed || test.object.type !== 'Identifier' || test.object.name !== res?.name || test.property.name !== 'headersSent') return false;
+  if (branch.node.type === 'BlockStatement') branch.node.body = [env.fc.j.returnStatement(null)];
+  else guard.consequent = env.fc.j.returnStatement(null);
+  return true;
 }
 
 /**

@@ -7,7 +7,7 @@ app.get('/boom', (req, res) => {
 
 // Passes the error on when it cannot answer: stays Express code.
 app.use((err, req, res, next) => {
-  if (res.headersSent) return next(err);
+  if (err.expose === false) return next(err);
   res.status(500).json({ error: err.message });
 });
 

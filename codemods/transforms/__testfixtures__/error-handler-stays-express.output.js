@@ -13,7 +13,7 @@ app.get('/boom', async (ctx) => {
 // Passes the error on when it cannot answer: stays Express code.
 // expressway-todo: error handler runs through fromExpressErrorHandler: next(err) in an error handler delegates to the next Express error handler
 const handleError = fromExpressErrorHandler((err, req, res, next) => {
-  if (res.headersSent) return next(err);
+  if (err.expose === false) return next(err);
   res.status(500).json({ error: err.message });
 });
 
