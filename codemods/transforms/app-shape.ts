@@ -17,6 +17,8 @@ import { LEGACY_APP } from './registrations.js';
 import { settingKey, type ReceiverUse, type UseMarks } from './receiver-uses.js';
 import { LEGACY_SETTINGS, planSetting, type SettingPlan } from './app-settings.js';
 import { addTodoComment } from './todo-comments.js';
+import { bindLegacyApp, legacyOnlyUses, moveUseToLegacy } from './app-legacy-uses.js';
+import { isOwnImportedHandler } from './imported-refs.js';
 
 /** Why a setting keeps the app on Express, or null when it translates, drops or moves (app-settings.ts). */
 export function settingBlocker(fc: FileContext, state: ReceiverState, use: Extract<ReceiverUse, { kind: 'setting' }>): string | null {
@@ -76,7 +78,9 @@ function readsExistingBindings(j: FileContext['j'], at: ASTPath<any>, test: any,
 export function legacySettingsBlocker(fc: FileContext, state: ReceiverState): string | null {
   const moved = state.uses.filter((u) => u.kind === 'setting' && LEGACY_SETTINGS.has(settingKey(u.args) ?? ''));
   if (moved.length === 0) return null;
-  const mountsModule = state.uses.some((u) => u.kind === 'registration' && u.method === 'use' && u.args.some((a: any) => isLocalModule(fc, a)));
+  // Functions of the app's own modules (the project pass named them) run natively or through fromExpress, which gets the legacy app (bindLegacyApp).
+  const mountsModule = state.uses.some((u) => u.kind === 'registration' && u.method === 'use'
+    && u.args.some((a: any, i: number) => isLocalModule(fc, a) && !isOwnImportedHandler(fc, u.stmt.get('expression', 'arguments', i))));
   return mountsModule ? `app setting "${settingKey((moved[0] as { args: any[] }).args)}" may serve a mounted module that stays on Express (fromExpress gives it another app)` : null;
 }
 
@@ -93,7 +97,7 @@ function isLocalModule(fc: FileContext, node: any): boolean {
 
 /** Whether the app keeps settings for the legacy Express app (which must then exist). */
 export function hasLegacySettings(state: ReceiverState): boolean {
-  return state.uses.some((u) => u.kind === 'setting' && LEGACY_SETTINGS.has(settingKey(u.args) ?? ''));
+  return state.uses.some((u) => u.kind === 'setting' && LEGACY_SETTINGS.has(settingKey(u.args) ?? '')) || legacyOnlyUses(state.receiver, state.uses).length > 0;
 }
 
 /** `withLegacyApp`: the app gets a legacy Express app; translated settings then apply to it too (its res.json, routing). */
@@ -115,6 +119,7 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
     if (plan.kind === 'option') options.push(`${plan.name}: ${plan.value}`);
     (plan.kind === 'option' && plan.statement ? plan.statement : use.stmt).prune();
   }
+  if (withLegacyApp) moveLegacyOnlyUses(fc, state);
   options.push(...state.serverOptions);
   const cls = r.kind === 'app' ? 'Server' : 'Router';
   fc.runtimeNames.add(cls);
@@ -125,6 +130,23 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   r.declarator.node.init = j.newExpression(j.identifier(cls), options.length ? [parseExpression(j, `{ ${options.join(', ')} }`)] : []);
   addEntry(fc, r.declarator.node, 'migrated', r.kind === 'app' ? 'express-app' : 'express-router', { handler: r.name });
   fc.changed = true;
+}
+
+/** app.locals and app.param statements go to the legacy app that keeps the routes reading them (app-legacy-uses.ts). */
+function moveLegacyOnlyUses(fc: FileContext, state: ReceiverState): void {
+  const r = state.receiver;
+  const moved = legacyOnlyUses(r, state.uses);
+  const paramTarget = state.legacySegments.find((s) => s.params)?.name ?? LEGACY_APP;
+  for (const use of moved) {
+    const target = use.kind === 'param' ? paramTarget : LEGACY_APP;
+    moveUseToLegacy(fc, r, use, target);
+    addEntry(fc, use.stmt.node, 'migrated', use.kind === 'param' ? 'param-to-legacy-app' : 'locals-to-legacy-app', {
+      reason: use.kind === 'param'
+        ? `app.param('${use.name}') moves to ${target} with every route that has :${use.name}`
+        : `app.locals is read only by Express code (res.render): ${LEGACY_APP} keeps it`,
+    });
+  }
+  if (moved.length > 0 || hasLegacySettings(state)) bindLegacyApp(fc, LEGACY_APP);
 }
 
 /**

@@ -11,7 +11,9 @@ import { collectUses, type ReceiverUse } from './receiver-uses.js';
 import { migrateRegistrations, type ReceiverState, type Shared } from './registrations.js';
 import { addLegacyApp, addLegacyRouter, hasLegacySettings, legacySettingsBlocker, rewriteDeclaration, rewriteExport, rewriteListen, settingBlocker } from './app-shape.js';
 import { rewriteImports } from './imports.js';
+import { legacyOnlyUse } from './app-legacy-uses.js';
 import { addTodoComment } from './todo-comments.js';
+import { isOfType, pathsWhere } from './ast-utils.js';
 
 export function runPipeline(fc: FileContext): void {
   const b = findExpressBinding(fc);
@@ -61,7 +63,10 @@ export function runPipeline(fc: FileContext): void {
 
 function firstBlocker(fc: FileContext, s: ReceiverState, receivers: Receiver[]): string | null {
   for (const u of s.uses) {
-    if (u.kind === 'unknown') return u.reason;
+    if (u.kind === 'unknown') {
+      if (legacyOnlyUse(s.receiver, u)) continue; // app.locals / app.param: moved to the legacy app (app-legacy-uses.ts)
+      return u.reason;
+    }
     if (u.kind === 'setting') {
       const blocker = settingBlocker(fc, s, u);
       if (blocker) return blocker;
@@ -96,7 +101,9 @@ function reportStaysExpress(fc: FileContext, s: ReceiverState): void {
 /** `module.exports = express()` and friends: not provably one variable, so reported instead of rewritten. */
 function reportUnboundApps(fc: FileContext, b: ReturnType<typeof findExpressBinding> & object): void {
   const { j, root } = fc;
-  root.find(j.CallExpression).forEach((p) => {
+  // One plain walk (ast-utils), not root.find: the same paths in the same order, without a PathVisitor.
+  const calls = root.paths().flatMap((top) => pathsWhere(j, top, (n) => isOfType(j, n.type, 'CallExpression')));
+  calls.forEach((p) => {
     if (!isAppFactoryCall(b, p.node) && !isRouterFactoryCall(b, p.node)) return;
     if (p.parent.node.type === 'VariableDeclarator' && p.parent.node.id.type === 'Identifier') return;
     if (p.parent.node.type === 'NewExpression') return;

@@ -26,6 +26,8 @@ import { expressMajorFor } from './express-version.js';
 import type { ReceiverUse } from './receiver-uses.js';
 import { addTodoComment } from './todo-comments.js';
 import { importedNativeRef, isOwnImportedHandler } from './imported-refs.js';
+import { paramNames, paramRouteReason } from './app-legacy-uses.js';
+import { convertSegmentCaptureRegex } from './route-regex.js';
 
 export const LEGACY_APP = 'legacyApp';
 /** A runtime Router's routes that stay on Express (compat's mountExpressRouter answers them in place). */
@@ -65,7 +67,7 @@ interface Shared {
 }
 
 /** One legacy Express app and the last registration moved onto it (its mount goes after that one when `closed`). */
-export interface LegacySegment { name: string; last: ReceiverUse; closed: boolean }
+export interface LegacySegment { name: string; last: ReceiverUse; closed: boolean; /** Holds the routes app.param resolves (app-legacy-uses.ts). */ params?: boolean }
 
 /** `positional`: emits request middleware or a mount, whose place among the routes matters under middlewareOrder 'registration'. */
 type Planned = { apply: () => void; handlers: number; compatHandlers?: number; entries: Array<() => void>; routeKeys?: string[]; positional?: boolean };
@@ -95,6 +97,7 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     } else plan = planRoute(shared, r, use);
     plans.push({ use, plan });
   });
+  demoteParamRoutes(plans, paramNames(r, state.uses));
   demoteDuplicateRoutes(plans);
   demoteShadowingRoutes(plans);
   const legacy = plans.filter((p) => isLegacy(p.plan));
@@ -114,22 +117,31 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     }
     return;
   }
+  const split = paramSplit(plans, ordered, paramNames(r, state.uses));
+  if (split) {
+    state.staysExpress = split; // the pipeline reports the app as staying on Express, nothing was applied
+    return;
+  }
   let segment: LegacySegment | null = null;
+  let segmentUses: ReceiverUse[] = [];
   const base = r.kind === 'router' ? LEGACY_ROUTER : LEGACY_APP;
   for (const p of plans) {
     if (isLegacy(p.plan)) {
       if (!segment) {
         segment = { name: state.legacySegments.length === 0 ? base : `${base}${state.legacySegments.length + 1}`, last: p.use, closed: false };
         state.legacySegments.push(segment);
+        segmentUses = [];
       }
       segment.last = p.use;
+      segmentUses.push(p.use);
+      if (paramRouteReason(routePathOf(p.use), paramNames(r, state.uses))) segment.params = true;
       moveToLegacy(fc, r, p.use, p.plan.legacy, segment.name);
       fc.handlers.compat += p.plan.handlers;
       state.legacyCount++;
       continue;
     }
     const planned = p.plan as Planned;
-    if (ordered && segment && planned.positional) {
+    if (ordered && segment && planned.positional && closesSegment(p.use, segmentUses)) {
       // Native middleware follows legacy routes: Express answered those first, so their app is mounted here.
       segment.closed = true;
       segment = null;
@@ -140,6 +152,49 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     fc.handlers.compat += planned.compatHandlers ?? 0;
     fc.changed = true;
   }
+}
+
+/** Routes with a parameter that app.param resolves stay on Express, next to the moved app.param (app-legacy-uses.ts). */
+function demoteParamRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>, params: Set<string>): void {
+  if (params.size === 0) return;
+  for (const p of plans) {
+    if (isLegacy(p.plan) || !(p.use.kind === 'route-chain' || (p.use.kind === 'registration' && p.use.method !== 'use'))) continue;
+    const reason = paramRouteReason(routePathOf(p.use), params);
+    if (reason) p.plan = { legacy: reason, handlers: p.plan.handlers };
+  }
+}
+
+function routePathOf(use: ReceiverUse): any {
+  return use.kind === 'route-chain' ? use.path : use.kind === 'registration' && use.method !== 'use' ? use.args[0] : null;
+}
+
+/**
+ * Native middleware after a run of legacy registrations closes their legacy app (it is mounted before the
+ * middleware) only when the middleware can meet one of their requests: `/admin` after `/posts/:id` cannot,
+ * so the legacy app stays open and takes the later legacy registrations too (one app for the settings,
+ * locals and app.param the legacy routes share).
+ */
+function closesSegment(use: ReceiverUse, segmentUses: ReceiverUse[]): boolean {
+  if (use.kind !== 'registration') return true;
+  const prefix = usePrefix(use);
+  return segmentUses.some((earlier) => mayOverlap(prefix, earlier));
+}
+
+/** app.param runs once per request in one Express app: its routes must all land in the same legacy app. */
+function paramSplit(plans: Array<{ use: ReceiverUse; plan: Plan }>, ordered: boolean, params: Set<string>): string | null {
+  if (params.size === 0) return null;
+  let segment = 0;
+  let open = false;
+  let uses: ReceiverUse[] = [];
+  const holding = new Set<number>();
+  for (const p of plans) {
+    if (isLegacy(p.plan)) {
+      if (!open) { segment++; open = true; uses = []; }
+      uses.push(p.use);
+      if (paramRouteReason(routePathOf(p.use), params)) holding.add(segment);
+    } else if (ordered && open && (p.plan as Planned).positional && closesSegment(p.use, uses)) open = false;
+  }
+  return holding.size > 1 ? 'app.param resolves routes that would land in different legacy apps (middleware between them)' : null;
 }
 
 /**
@@ -290,8 +345,11 @@ function moveToLegacy(fc: FileContext, r: Receiver, use: ReceiverUse & { stmt: A
 /** `major`: the app's Express major (express-version.ts); Express 5 paths have groups and named wildcards. */
 function convertPathNode(node: any, major: number): PathResult {
   if (isStringLiteral(node)) return convertStringPath(node.value, major);
-  if (node?.type === 'RegExpLiteral') return convertRegexPath(node.pattern, node.flags ?? '');
-  if (node?.type === 'Literal' && node.regex) return convertRegexPath(node.regex.pattern, node.regex.flags ?? '');
+  const regex = node?.type === 'RegExpLiteral' ? { pattern: node.pattern, flags: node.flags ?? '' } : node?.type === 'Literal' && node.regex ? node.regex : null;
+  if (regex) {
+    const simple = convertRegexPath(regex.pattern, regex.flags ?? '');
+    return simple.ok ? simple : convertSegmentCaptureRegex(regex.pattern, regex.flags ?? '') ?? simple;
+  }
   if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return convertStringPath(node.quasis[0].value.cooked, major);
   return { ok: false, reason: 'the route path is computed at run time' };
 }
@@ -629,7 +687,7 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       outs.push({ method: 'mount', args: [j.stringLiteral(prefix ?? '/'), p.node] });
       continue;
     }
-    if (ref.kind === 'local-module' && scopedPrefix) {
+    if (ref.kind === 'local-module' && scopedPrefix && !isOwnImportedHandler(fc, p)) {
       // A module of the app mounted under a prefix is a routes module. Migrated in the same run it exports a
       // runtime Router; if it had to stay on Express it exports an Express router (a function). Mount either.
       const src = j(p.node).toSource();

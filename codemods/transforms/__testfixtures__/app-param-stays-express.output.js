@@ -1,12 +1,19 @@
 const express = require('express');
-// expressway-todo: app stays on Express: app.param() has no runtime counterpart
-const app = express();
+const { Server } = require('expressway/runtime');
+const { mountExpress } = require('expressway/compat');
+const app = new Server();
 
-app.param('id', (req, res, next, id) => {
+// expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
+const legacyApp = express();
+
+legacyApp.param('id', (req, res, next, id) => {
   req.item = { id };
   next();
 });
 
-app.get('/items/:id', (req, res) => res.json(req.item));
+// expressway-todo: req.item is set outside migrated code
+legacyApp.get('/items/:id', (req, res) => res.json(req.item));
 
-module.exports = app;
+app.requestMiddleware(mountExpress(legacyApp));
+
+module.exports = app.handler;
