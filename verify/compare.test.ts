@@ -5,6 +5,7 @@ import {
   RuleSet,
   buildNormaliser,
   compareResponses,
+  compareWithBaseline,
   inShard,
   inferTemplates,
   parseShard,
@@ -35,6 +36,18 @@ describe('compareResponses', () => {
       'type /body/arr',
       'extra /body/new',
     ]);
+  });
+
+  it('compares the primary with the secondary and the candidate as two pairwise comparisons would', () => {
+    const primary = json({ id: 1, ts: 10, deep: { list: [{ k: 'a' }, { k: 'b' }] } }, [['Cache-Control', 'no-store'], ['cache-control', 'private']]);
+    const secondary = json({ id: 1, ts: 11, deep: { list: [{ k: 'a' }, { k: 'b' }] } }, [['Cache-Control', 'no-store'], ['cache-control', 'private']]);
+    const candidate = json({ id: 1, ts: 12, deep: { list: [{ k: 'a' }, { k: 'c' }, { k: 'd' }] } }, [['cache-control', 'no-store, private']]);
+    const [aa, ab] = compareWithBaseline(primary, secondary, candidate, opts);
+    expect(aa).toEqual(compareResponses(primary, secondary, opts));
+    expect(ab).toEqual(compareResponses(primary, candidate, opts));
+    expect(aa.map((x) => x.path)).toEqual(['/body/ts']);
+    // The repeated header is one value (joined), so only the spelling of its names differs.
+    expect(ab.map((x) => `${x.kind} ${x.path}`)).toEqual(['header /headers/cache-control/name', 'value /body/ts', 'value /body/deep/list/1/k', 'extra /body/deep/list/2']);
   });
 
   it('compares status and chosen headers only', () => {
