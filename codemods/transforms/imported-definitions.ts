@@ -10,7 +10,7 @@
 import type { ASTPath, JSCodeshift } from 'jscodeshift';
 import jscodeshift from 'jscodeshift';
 import type { DefinitionToConvert, ImportedHandlerReport, ParserName } from '../transform-api.js';
-import { isFunctionNode, isReference } from './ast-utils.js';
+import { isFunctionNode, isReference, pathsWhere } from './ast-utils.js';
 import { addEntry, createFileContext, type FileContext, type MigrationEntry } from './context.js';
 import { findExpressBinding, type ExpressBinding } from './express-binding.js';
 import { detectQuote } from './express-to-runtime.js';
@@ -80,7 +80,8 @@ function convertOne(fc: FileContext, def: DefinitionToConvert, original: boolean
 
 /** The function the project pass pointed at: by position in the original text, otherwise by its name. */
 function locate(fc: FileContext, def: DefinitionToConvert, original: boolean): ASTPath<any> | string {
-  const fns: ASTPath<any>[] = fc.root.find(fc.j.Node).filter((p: ASTPath<any>) => isFunctionNode(p.node)).paths();
+  // One plain walk (ast-utils), not root.find(j.Node): the same paths in the same order, without a PathVisitor.
+  const fns: ASTPath<any>[] = fc.root.paths().flatMap((top) => pathsWhere(fc.j, top, isFunctionNode));
   const matches = original
     ? fns.filter((p) => startsAt(p.node, def) || (p.parent.node.type.startsWith('Export') && startsAt(p.parent.node, def)))
     : fns.filter((p) => nameOf(p) === (def.name ?? 'default'));

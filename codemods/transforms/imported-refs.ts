@@ -11,7 +11,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import type { HandlerSiteKind, ImportedHandlerReport } from '../transform-api.js';
-import { isReference } from './ast-utils.js';
+import { identifierPaths, isReference } from './ast-utils.js';
 import type { FileContext } from './context.js';
 
 type Use = ImportedHandlerReport['uses'][number];
@@ -127,23 +127,22 @@ function usedOnlyInRegistrations(fc: FileContext, argPath: ASTPath<any>, local: 
   const scope = argPath.scope?.lookup(local);
   const shape = argPath.node.type === 'CallExpression' ? argPath.node.callee : argPath.node;
   const member = shape.type === 'MemberExpression' ? shape.property.name as string : null;
-  let ok = true;
-  root.find(j.Identifier, { name: local }).forEach((p) => {
-    if (!ok || !isReference(p) || isDeclaration(p) || p.scope?.lookup(local) !== scope) return;
+  // A plain walk, not root.find: this runs for every imported handler a file registers.
+  return root.paths().every((top) => identifierPaths(j, top, local).every((p) => {
+    if (!isReference(p) || isDeclaration(p) || p.scope?.lookup(local) !== scope) return true;
     let at: ASTPath<any> = p;
     if (member !== null) {
       const m = p.parent.node;
-      if (m.type !== 'MemberExpression' || m.object !== p.node || m.computed) { ok = false; return; }
-      if (m.property.name !== member) return;
+      if (m.type !== 'MemberExpression' || m.object !== p.node || m.computed) return false;
+      if (m.property.name !== member) return true;
       at = p.parent;
     }
     if (argPath.node.type === 'CallExpression') {
-      if (at.parent.node.type !== 'CallExpression' || at.parent.node.callee !== at.node) { ok = false; return; }
+      if (at.parent.node.type !== 'CallExpression' || at.parent.node.callee !== at.node) return false;
       at = at.parent;
     }
-    if (!isRegistrationArgument(at, registrationCallees)) ok = false;
-  });
-  return ok;
+    return isRegistrationArgument(at, registrationCallees);
+  }));
 }
 
 /** The import or require that binds the name. */

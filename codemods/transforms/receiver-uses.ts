@@ -7,7 +7,7 @@
 import type { ASTPath } from 'jscodeshift';
 import type { FileContext } from './context.js';
 import { refersTo, type Receiver } from './express-binding.js';
-import { isStringLiteral } from './ast-utils.js';
+import { identifierPaths, isStringLiteral } from './ast-utils.js';
 
 export const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
 
@@ -26,7 +26,8 @@ export interface UseMarks { start?: number; tail?: any }
 export function collectUses(fc: FileContext, r: Receiver): ReceiverUse[] {
   const { j, root } = fc;
   const uses: ReceiverUse[] = [];
-  root.find(j.Identifier, { name: r.name }).forEach((p) => {
+  // One plain walk (ast-utils), not root.find: the same paths in the same order, without a PathVisitor.
+  root.paths().flatMap((top) => identifierPaths(j, top, r.name)).forEach((p) => {
     if (p.node === r.declarator.node.id) return;
     if (!refersTo(p, p.node, r)) return;
     const parent = p.parent.node;
