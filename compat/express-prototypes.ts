@@ -7,36 +7,60 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExpressApp } from './express-module.js';
+import { kQuery } from './symbols.js';
 
 type Loose = Record<string, unknown>;
 
-/** How the Express surface maps onto the raw objects; one line per member (STYLE.md #11). */
+/**
+ * How the Express surface maps onto the raw objects; one line per member
+ * (STYLE.md #11). The own properties go on before the prototypes change:
+ * V8 shares hidden classes (and the inline caches keyed on them) between
+ * objects only for properties added before Object.setPrototypeOf; a
+ * property added after it builds a new hidden class for every request.
+ */
 export function installExpressSurface(app: ExpressApp, req: IncomingMessage, res: ServerResponse): void {
-  Object.setPrototypeOf(req, app.request); //          req.get, req.is, req.accepts, req.ip, req.app, ...
-  Object.setPrototypeOf(res, app.response); //         res.status, res.json, res.send, res.set, res.cookie, ...
   const r = req as unknown as Loose;
   r.res = res; //                                       req.res
   (res as unknown as Loose).req = req; //              res.req
   if (r.originalUrl === undefined) r.originalUrl = req.url; // req.originalUrl: the canonical target
   if (r.baseUrl === undefined) r.baseUrl = ''; //      req.baseUrl: not mounted
-  if (!('query' in app.request)) defineLazyQuery(app, req); // req.query (Express 4)
+  if (!('next' in r)) r.next = undefined; //          req.next: its slot, set per call (call-express.ts)
+  if (!('query' in app.request)) defineLazyQuery(req); // req.query (Express 4)
+  ownSlot(res, 'statusCode'); //                       node keeps these two on the prototype until the
+  ownSlot(res, 'statusMessage'); //                    first writeHead/res.status adds them to the object
+  Object.setPrototypeOf(req, app.request); //          req.get, req.is, req.accepts, req.ip, req.app, ...
+  Object.setPrototypeOf(res, app.response); //         res.status, res.json, res.send, res.set, res.cookie, ...
 }
 
-/** Express 4 parses req.query in its 'query' middleware; here it is parsed on first read, with the app's parser. */
-function defineLazyQuery(app: ExpressApp, req: IncomingMessage): void {
-  const store = (value: unknown) => {
-    Object.defineProperty(req, 'query', { value, writable: true, configurable: true, enumerable: true });
-    return value;
-  };
-  Object.defineProperty(req, 'query', {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const parse = app.get('query parser fn') as ((s: string) => unknown) | undefined;
-      const url = req.url ?? '';
-      const q = url.indexOf('?');
-      return store(parse === undefined ? {} : parse(q === -1 ? '' : url.slice(q + 1)));
-    },
-    set: store,
-  });
+/** Makes an inherited field an own property holding the same value (before the prototype changes). */
+function ownSlot(target: object, key: string): void {
+  if (!Object.hasOwn(target, key)) (target as Loose)[key] = (target as Loose)[key];
 }
+
+/**
+ * Express 4 parses req.query in its 'query' middleware; here it is parsed on
+ * first read, with the app's parser. One accessor pair shared by every
+ * request, the value in a symbol slot: a fresh getter per request (or
+ * turning the accessor into a data property) gives each request its own
+ * hidden class, and every property access on req goes megamorphic.
+ */
+function defineLazyQuery(req: IncomingMessage): void {
+  Object.defineProperty(req, 'query', lazyQuery);
+}
+
+type WithQuery = { [kQuery]?: unknown; url?: string; app?: ExpressApp };
+
+const lazyQuery: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: WithQuery) {
+    if (kQuery in this) return this[kQuery];
+    const parse = this.app?.get('query parser fn') as ((s: string) => unknown) | undefined;
+    const url = this.url ?? '';
+    const q = url.indexOf('?');
+    return (this[kQuery] = parse === undefined ? {} : parse(q === -1 ? '' : url.slice(q + 1)));
+  },
+  set(this: WithQuery, value: unknown) {
+    this[kQuery] = value;
+  },
+};

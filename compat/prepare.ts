@@ -28,11 +28,13 @@ export function prepareRequest(ctx: Context<any, any>, opts: PrepareOptions): Re
     bridge = createBridge(ctx, res);
     prepareOnce(ctx, req, res, opts.stateKeys);
   } else if (opts.stateKeys !== null) linkStateKeys(ctx, req, opts.stateKeys);
+  // Own properties first, prototypes last (installExpressSurface): V8 does not share the hidden
+  // classes of properties added after Object.setPrototypeOf, so each request would build its own.
+  if (opts.capture) installCapture(bridge, res);
   if (opts.app !== null && !bridge.prepared) {
     bridge.prepared = true;
     installExpressSurface(opts.app, req, res);
   }
-  if (opts.capture) installCapture(bridge, res);
   return bridge;
 }
 

@@ -14,3 +14,5 @@ export const kAdopterInstalled = Symbol('expressway.compat.adopterInstalled');
 export const kContext = Symbol('expressway.compat.context');
 /** Per-request values of state keys for requests that did not come through the runtime (state-bridge.ts). */
 export const kLocalState = Symbol('expressway.compat.localState');
+/** Express 4's req.query once parsed by the shared lazy accessor (express-prototypes.ts). */
+export const kQuery = Symbol('expressway.compat.query');
