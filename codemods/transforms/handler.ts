@@ -13,6 +13,7 @@ import { rewriteRequestRef } from './request-members.js';
 import { chainFrom, NO_COUNTERPART, staticKind, rewriteResponseValue, setsContentType, TERMINAL, translateChain } from './response-calls.js';
 import { checkSingleResponse } from './response-flow.js';
 import { finishRespondPromise, guarded, wrapInRespondPromise } from './respond-promise.js';
+import { pipeIntoResponse } from './response-pipe.js';
 
 export interface HandlerSite {
   role: Role;
@@ -310,6 +311,7 @@ function replaceGuarded(env: HandlerEnv, fn: ASTPath<any>, c: Container, guard: 
 function translateResponseRef(env: HandlerEnv, fn: ASTPath<any>, ref: ASTPath<any>): void {
   const { j } = env.fc;
   const member = ref.parent;
+  if (pipeIntoResponse(env, fn, ref)) return; // `source.pipe(res)` last: ctx.stream(source) (response-pipe.ts)
   if (member?.node.type !== 'MemberExpression' || member.node.object !== ref.node || member.node.computed) fail('the response object is passed around as a value');
   if (rewriteResponseValue(env, member)) return;
   const chain = chainFrom(ref);

@@ -28,6 +28,7 @@ import { addTodoComment } from './todo-comments.js';
 import { importedNativeRef, isOwnImportedHandler } from './imported-refs.js';
 import { paramNames, paramRouteReason } from './app-legacy-uses.js';
 import { convertSegmentCaptureRegex } from './route-regex.js';
+import { expressRouteMark } from './express-route.js';
 
 export const LEGACY_APP = 'legacyApp';
 /** A runtime Router's routes that stay on Express (compat's mountExpressRouter answers them in place). */
@@ -86,15 +87,19 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
   // Middleware (or a mounted router, which may bring its own) after a route: Express runs it only for the
   // requests earlier routes did not answer, which the runtime does under middlewareOrder 'registration'.
   let ordered = false;
+  // Our own middleware through a bridge before a route may read req.route: native routes set it (express-route.ts).
+  let markRoutes = false;
   const plans: Array<{ use: (typeof regs)[number]; plan: Plan }> = [];
   regs.forEach((use, i) => {
     let plan: Plan;
-    if (use.kind === 'route-chain') plan = planRouteChain(shared, r, use);
+    const mark = markRoutes ? (method: string, pathNode: any) => expressRouteMark(fc, r, method, pathNode) : undefined;
+    if (use.kind === 'route-chain') plan = planRouteChain(shared, r, use, mark);
     else if (use.method === 'use') {
       const before = regs.slice(0, i).filter(isRouteLike);
       plan = planUse(shared, r, use, { afterRoutes: i > lastRoute, routesBefore: before.length > 0 });
       if (!isLegacy(plan) && plan.positional && before.some((b) => mayOverlap(usePrefix(use), b))) ordered = true;
-    } else plan = planRoute(shared, r, use);
+      if (r.kind === 'app' && !isLegacy(plan) && plan.positional && (plan.compatHandlers ?? 0) > 0) markRoutes = true;
+    } else plan = planRoute(shared, r, use, mark);
     plans.push({ use, plan });
   });
   demoteParamRoutes(plans, paramNames(r, state.uses));
@@ -587,7 +592,10 @@ function planRouteFns(shared: Shared, r: Receiver, fnPaths: ASTPath<any>[], path
   return fns;
 }
 
-function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'registration' }>): Plan {
+/** `mark`: a first route-level function setting req.route for Express code (express-route.ts). */
+type RouteMark = (method: string, pathNode: any) => any;
+
+function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'registration' }>, mark?: RouteMark): Plan {
   const { fc } = shared;
   const { j } = fc;
   const handlers = countOwnHandlers(use);
@@ -609,7 +617,7 @@ function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind
       fns.forEach((f) => f.apply());
       const call = use.stmt.node.expression;
       call.callee.property = j.identifier(method);
-      const fnNodes = fns.map((f) => f.node);
+      const fnNodes = [...(mark ? [mark(use.method, use.args[0])] : []), ...fns.map((f) => f.node)];
       if (path.paths.length === 1) {
         call.arguments = [j.stringLiteral(path.paths[0]), ...fnNodes];
         return;
@@ -624,7 +632,7 @@ function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind
   };
 }
 
-function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'route-chain' }>): Plan {
+function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 'route-chain' }>, mark?: RouteMark): Plan {
   const { fc } = shared;
   const { j } = fc;
   const handlers = countOwnHandlers(use);
@@ -652,7 +660,7 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
     apply: () => {
       const statements = methods.map((m) => {
         m.fns.forEach((f) => f.apply());
-        return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier(m.method)), [j.stringLiteral(path.paths[0]), ...m.fns.map((f) => f.node)]));
+        return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier(m.method)), [j.stringLiteral(path.paths[0]), ...(mark ? [mark(m.method, use.path)] : []), ...m.fns.map((f) => f.node)]));
       });
       (statements[0] as any).comments = use.stmt.node.comments;
       use.stmt.replace(...statements);
