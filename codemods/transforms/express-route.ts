@@ -31,6 +31,21 @@ import { cloneNode, parseStatement } from './ast-utils.js';
 import type { FileContext } from './context.js';
 import type { Receiver } from './express-binding.js';
 
+/**
+ * Whether the functions of `app.use(...)` may read req.route: a function of this file is read (it must
+ * mention `route`); any other (imported, a factory call) may.
+ */
+export function mayReadRoute(fc: FileContext, args: any[]): boolean {
+  const { j } = fc;
+  return args.some((a) => {
+    if (/Function/.test(a?.type ?? '')) return /\broute\b/.test(j(a).toSource());
+    if (a?.type !== 'Identifier') return typeof a?.value !== 'string';
+    const local = fc.root.find(j.FunctionDeclaration, { id: { name: a.name } }).nodes()[0]
+      ?? fc.root.find(j.VariableDeclarator, { id: { type: 'Identifier', name: a.name } }).nodes().map((d: any) => d.init).find((init: any) => /Function/.test(init?.type ?? ''));
+    return local ? /\broute\b/.test(j(local).toSource()) : true;
+  });
+}
+
 /** The helper's name per file, once declared. */
 const declared = new WeakMap<FileContext, string>();
 

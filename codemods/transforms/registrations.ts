@@ -28,7 +28,7 @@ import { addTodoComment } from './todo-comments.js';
 import { importedNativeRef, isOwnImportedHandler } from './imported-refs.js';
 import { paramNames, paramRouteReason } from './app-legacy-uses.js';
 import { convertSegmentCaptureRegex } from './route-regex.js';
-import { expressRouteMark } from './express-route.js';
+import { expressRouteMark, mayReadRoute } from './express-route.js';
 
 export const LEGACY_APP = 'legacyApp';
 /** A runtime Router's routes that stay on Express (compat's mountExpressRouter answers them in place). */
@@ -98,7 +98,7 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
       const before = regs.slice(0, i).filter(isRouteLike);
       plan = planUse(shared, r, use, { afterRoutes: i > lastRoute, routesBefore: before.length > 0 });
       if (!isLegacy(plan) && plan.positional && before.some((b) => mayOverlap(usePrefix(use), b))) ordered = true;
-      if (r.kind === 'app' && !isLegacy(plan) && plan.positional && (plan.compatHandlers ?? 0) > 0) markRoutes = true;
+      if (r.kind === 'app' && !isLegacy(plan) && plan.positional && (plan.compatHandlers ?? 0) > 0 && mayReadRoute(fc, use.args)) markRoutes = true;
     } else plan = planRoute(shared, r, use, mark);
     plans.push({ use, plan });
   });
