@@ -145,7 +145,7 @@ export class RegistrationWalk {
 
   private hintArguments(call: ts.CallExpression, method: string, scopes: Scope[], state: FileState): void {
     const { ts } = this;
-    const args = flattenArguments(ts, call.arguments);
+    const args = flattenArguments(ts, call.arguments).flatMap((arg) => this.constArrayElements(arg, state) ?? [arg]);
     args.forEach((arg, index) => {
       if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg) && !ts.isCallExpression(arg)) return;
       const site = this.siteOf(call, method, index, args, scopes, state);
@@ -158,6 +158,18 @@ export class RegistrationWalk {
       if (!def || def.module === state.module) return;
       this.hintDefinition(def, arg, call, method, state, site);
     });
+  }
+
+  /** `router.post('/', createChecks, create)` with `const createChecks = [requireJson, validate(schema)]` in this module: its elements, as Express flattens them. */
+  private constArrayElements(arg: ts.Expression, state: FileState): ts.Expression[] | null {
+    const { ts } = this;
+    if (!ts.isIdentifier(arg)) return null;
+    const def = this.graph.resolve(state.module, arg);
+    if (!def || def.module !== state.module || !ts.isVariableDeclaration(def.node)) return null;
+    const init = def.node.initializer;
+    const list = def.node.parent;
+    if (!init || !ts.isArrayLiteralExpression(init) || !ts.isVariableDeclarationList(list) || (list.flags & ts.NodeFlags.Const) === 0) return null;
+    return init.elements.some((e) => ts.isSpreadElement(e) || ts.isOmittedExpression(e)) ? null : [...init.elements];
   }
 
   /** Where a registered function runs: as the route's handler, as middleware before it or in use(), with a relative req.url or not. */

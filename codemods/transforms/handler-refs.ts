@@ -7,6 +7,7 @@ import type { ASTPath } from 'jscodeshift';
 import type { FileContext } from './context.js';
 import { expressMember, isRequireOf, type ExpressBinding, type Receiver } from './express-binding.js';
 import { isFunctionNode, isReference } from './ast-utils.js';
+import { registrationOfElement } from './handler-arrays.js';
 
 export type FnRef =
   | { kind: 'inline'; node: any }
@@ -79,6 +80,12 @@ function onlyUsedAsHandler(fc: FileContext, name: string, scope: any, registrati
     const parent = p.parent.node;
     if (parent.type === 'FunctionDeclaration' && parent.id === p.node) return;
     if (parent.type === 'VariableDeclarator' && parent.id === p.node) return;
+    if (parent.type === 'ArrayExpression' && p.parent.parent.node.type === 'VariableDeclarator') {
+      // An element of a const handler array that one registration spreads (handler-arrays.ts).
+      const registration = registrationOfElement(p);
+      if (!registration || !registrationCallees.has(registration.node.callee)) ok = false;
+      return;
+    }
     const call = parent.type === 'ArrayExpression' ? p.parent.parent.node : parent;
     if (!(call.type === 'CallExpression' && registrationCallees.has(call.callee) && call.arguments.includes(parent.type === 'ArrayExpression' ? parent : p.node))) ok = false;
   });

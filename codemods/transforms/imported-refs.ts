@@ -13,6 +13,7 @@ import type { ASTPath } from 'jscodeshift';
 import type { HandlerSiteKind, ImportedHandlerReport } from '../transform-api.js';
 import { identifierPaths, isReference } from './ast-utils.js';
 import type { FileContext } from './context.js';
+import { registrationOfElement } from './handler-arrays.js';
 
 type Use = ImportedHandlerReport['uses'][number];
 
@@ -113,6 +114,8 @@ function referenceText(node: any): { text: string; local: string } | null {
 function registrationCall(argPath: ASTPath<any>): ASTPath<any> | null {
   let p = argPath.parent;
   if (p?.node.type === 'ArrayExpression') p = p.parent;
+  // An element of a const handler array: the one registration that spreads it (handler-arrays.ts).
+  if (p?.node.type === 'VariableDeclarator') return registrationOfElement(argPath);
   return p?.node.type === 'CallExpression' ? p : null;
 }
 
@@ -154,6 +157,10 @@ function isDeclaration(p: ASTPath<any>): boolean {
 }
 
 function isRegistrationArgument(at: ASTPath<any>, registrationCallees: Set<any>): boolean {
+  if (at.parent.node.type === 'ArrayExpression' && at.parent.parent.node.type === 'VariableDeclarator') {
+    const call = registrationOfElement(at);
+    return call !== null && registrationCallees.has(call.node.callee);
+  }
   const parent = at.parent.node;
   const call = parent.type === 'ArrayExpression' ? at.parent.parent.node : parent;
   const arg = parent.type === 'ArrayExpression' ? parent : at.node;

@@ -26,6 +26,7 @@ import { expressMajorFor } from './express-version.js';
 import type { ReceiverUse } from './receiver-uses.js';
 import { addTodoComment } from './todo-comments.js';
 import { importedNativeRef, isOwnImportedHandler } from './imported-refs.js';
+import { handlerArrayOf } from './handler-arrays.js';
 import { paramNames, paramRouteReason } from './app-legacy-uses.js';
 import { convertSegmentCaptureRegex } from './route-regex.js';
 import { expressRouteMark, mayReadRoute } from './express-route.js';
@@ -378,7 +379,31 @@ function fnArgPaths(callPath: ASTPath<any>, from: number): ASTPath<any>[] {
   return out;
 }
 
-interface FnPlan { node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; bridgedReads?: Set<string>; entries: Array<() => void>; viaCompat?: string }
+/** Route arguments with a const handler array registered only here expanded to its elements (handler-arrays.ts). */
+function withHandlerArrays(paths: ASTPath<any>[]): ASTPath<any>[] {
+  return paths.flatMap((p) => handlerArrayOf(p)?.elements ?? [p]);
+}
+
+/** The call's function arguments: a handler array's elements go back into the array, which the call spreads. */
+function callArgs(j: FileContext['j'], fns: FnPlan[]): any[] {
+  const out: any[] = [];
+  const spread = new Set<any>();
+  for (const f of fns) {
+    if (!f.slot) {
+      out.push(f.node);
+      continue;
+    }
+    if (f.slot.node !== f.node) f.slot.replace(f.node);
+    const declarator = f.slot.parent.parent.node;
+    if (spread.has(declarator)) continue;
+    spread.add(declarator);
+    out.push(j.spreadElement(j.identifier(declarator.id.name)));
+  }
+  return out;
+}
+
+/** `slot`: the function is an element of a handler array (handler-arrays.ts), planned where it stands. */
+interface FnPlan { slot?: ASTPath<any>; node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; bridgedReads?: Set<string>; entries: Array<() => void>; viaCompat?: string }
 
 type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null; wildcards?: Map<string, number> };
 
@@ -576,7 +601,7 @@ function planRouteFns(shared: Shared, r: Receiver, fnPaths: ASTPath<any>[], path
     const bridgeable = fns.some((f) => f.viaCompat);
     const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written, bridgeable, routeSegments: segments, ...(path.wildcards ? { wildcards: path.wildcards } : {}) });
     if (typeof plan === 'string') return plan;
-    fns.push(plan);
+    fns.push(p.parent?.node.type === 'ArrayExpression' && p.parent.parent?.node.type === 'VariableDeclarator' ? { ...plan, slot: p } : plan);
   }
   if (fns.some((f) => f.viaCompat) && path.paths.some((x) => x.includes('{'))) {
     // Express middleware at route level reads req.params (loadAccount: req.params.id): hand it the route's params.
@@ -602,7 +627,7 @@ function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind
   const callPath = use.stmt.get('expression');
   const path = convertPathNode(use.args[0], expressMajorFor(fc.options.path));
   if (!path.ok) return { legacy: path.reason, handlers };
-  const fnPaths = fnArgPaths(callPath, 1);
+  const fnPaths = withHandlerArrays(fnArgPaths(callPath, 1));
   if (fnPaths.length === 0) return { legacy: 'route without handlers', handlers };
   const label = `${use.method.toUpperCase()} ${pathText(use.args[0])}`;
   const planned = planRouteFns(shared, r, fnPaths, path, label);
@@ -617,7 +642,7 @@ function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind
       fns.forEach((f) => f.apply());
       const call = use.stmt.node.expression;
       call.callee.property = j.identifier(method);
-      const fnNodes = [...(mark ? [mark(use.method, use.args[0])] : []), ...fns.map((f) => f.node)];
+      const fnNodes = [...(mark ? [mark(use.method, use.args[0])] : []), ...callArgs(j, fns)];
       if (path.paths.length === 1) {
         call.arguments = [j.stringLiteral(path.paths[0]), ...fnNodes];
         return;
@@ -649,7 +674,7 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
   const methods: Array<{ method: string; fns: FnPlan[] }> = [];
   for (const callPath of calls) {
     const method = callPath.node.callee.property.name;
-    const fns = planRouteFns(shared, r, fnArgPaths(callPath, 0), path, `${method.toUpperCase()} ${pathText(use.path)}`);
+    const fns = planRouteFns(shared, r, withHandlerArrays(fnArgPaths(callPath, 0)), path, `${method.toUpperCase()} ${pathText(use.path)}`);
     if (typeof fns === 'string') return { legacy: fns, handlers };
     methods.push({ method: method === 'del' ? 'delete' : method, fns });
   }
@@ -660,7 +685,7 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
     apply: () => {
       const statements = methods.map((m) => {
         m.fns.forEach((f) => f.apply());
-        return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier(m.method)), [j.stringLiteral(path.paths[0]), ...(mark ? [mark(m.method, use.path)] : []), ...m.fns.map((f) => f.node)]));
+        return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(r.name), j.identifier(m.method)), [j.stringLiteral(path.paths[0]), ...(mark ? [mark(m.method, use.path)] : []), ...callArgs(j, m.fns)]));
       });
       (statements[0] as any).comments = use.stmt.node.comments;
       use.stmt.replace(...statements);
