@@ -186,6 +186,16 @@ const cases: Record<string, Probe[]> = {
   'res-mutation-stays-express': [{ path: '/' }],
   'req-custom-unknown-stays-express': [{ path: '/tenant' }],
   'app-param-stays-express': [{ path: '/items/3' }],
+  // app.locals and the view settings move to the legacy app; Express code through the bridges renders with them.
+  'app-locals-legacy-app': [
+    { path: '/' }, { path: '/?lang=de' }, { path: '/api/status' }, { path: '/api/status?lang=de' }, { path: '/boom' }, { path: '/about' },
+    { path: '/api/other' }, { path: '/api/other', headers: { 'x-key': 'k' } }, { path: '/nope' },
+  ],
+  // req.route as Express set it, read by bridged middleware when the response finishes (the list is the proof).
+  'express-route-mark': [
+    { path: '/items' }, { path: '/items/3' }, { path: '/archive/2026' }, { path: '/archive/2026/02/' }, { path: '/archive/26' }, { path: '/archive/2026/2' },
+    { path: '/feed' }, { method: 'head', path: '/feed' }, { path: '/admin/seen' }, { path: '/admin/nothing', headers: { 'x-admin': 'yes' } }, { path: '/admin/seen', headers: { 'x-admin': 'yes' } },
+  ],
   'handler-from-module-stays-express': [{ path: '/users' }, { path: '/health' }],
 };
 
