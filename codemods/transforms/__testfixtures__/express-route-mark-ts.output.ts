@@ -1,0 +1,37 @@
+import express, { type Request, type Response, type NextFunction } from 'express';
+
+import { Server } from 'expressway/runtime';
+import type { Context } from 'expressway/runtime';
+import { fromExpress, mountExpress } from 'expressway/compat';
+
+const app = new Server();
+
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
+
+// Express middleware of this app (through fromExpress) may read req.route: runtime routes set it as Express's router did.
+function expressRoute(method: string, path: string | RegExp) {
+  const route = { path, stack: [], methods: { [method]: true } };
+  return (ctx: Context) => {
+    (ctx.req as unknown as { route: typeof route }).route = route;
+  };
+}
+
+const timings = new Map<string, number>();
+
+// expressway-todo: middleware runs through fromExpress: res.on listens to the raw response
+app.requestMiddleware(fromExpress((req: Request, res: Response, next: NextFunction) => {
+  res.on('finish', () => {
+    const key = req.route ? String(req.route.path) : '(unmatched)';
+    timings.set(key, (timings.get(key) ?? 0) + 1);
+  });
+  next();
+}));
+
+app.get('/stats', expressRoute('get', '/stats'), async (ctx: Context) => {
+  ctx.json(Object.fromEntries(timings));
+});
+
+app.requestMiddleware(mountExpress(legacyApp));
+
+export default app.handler;
