@@ -60,7 +60,8 @@ export function mountExpress<S extends object = any>(app: ExpressApp, opts: Moun
     // Cheap path (STYLE.md #2): with no response middleware to apply, Express writes straight to the socket.
     const capture = ctx._plan!.response !== null;
     const bridge = capture ? prepareRequest(ctx, { app: null, capture, stateKeys: null }) : prepareLastLayer(ctx, null);
-    if (bridge === null || bridge.originals === null) copyBuilderHeaders(ctx);
+    // Without a bridge nothing else puts the builder's headers on what Express writes (a bridge's capture or head hook does).
+    if (bridge === null) copyBuilderHeaders(ctx);
     const sharing = shareRuntimeBody(ctx, ctx.req);
     if (sharing !== undefined) return sharing.then(() => runLegacy(ctx, app, bridge, call, allow));
     return runLegacy(ctx, app, bridge, call, allow);

@@ -9,7 +9,7 @@ import type { Context } from '../runtime/index.js';
 import { canonicalUrl } from './canonical-path.js';
 import type { ExpressApp } from './express-module.js';
 import { installExpressSurface } from './express-prototypes.js';
-import { bridgeOf, createBridge, installCapture, type RequestBridge } from './response-capture.js';
+import { bridgeOf, createBridge, installWriteBridge, type RequestBridge } from './response-capture.js';
 import { linkStateKeys, shareState } from './state-bridge.js';
 
 export interface PrepareOptions {
@@ -30,7 +30,7 @@ export function prepareRequest(ctx: Context<any, any>, opts: PrepareOptions): Re
   } else if (opts.stateKeys !== null) linkStateKeys(ctx, req, opts.stateKeys);
   // Own properties first, prototypes last (installExpressSurface): V8 does not share the hidden
   // classes of properties added after Object.setPrototypeOf, so each request would build its own.
-  if (opts.capture) installCapture(bridge, res);
+  if (opts.capture) installWriteBridge(bridge, res);
   if (opts.app !== null && !bridge.prepared) {
     bridge.prepared = true;
     installExpressSurface(opts.app, req, res);

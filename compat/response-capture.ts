@@ -42,6 +42,8 @@ export interface RequestBridge {
   onCommit: { committed(err?: unknown): void } | null;
   /** The request already carries Express prototypes, url and state accessors. */
   prepared: boolean;
+  /** node's writeHead under the head hook (installHeadHook), when there are no response middleware to wait for. */
+  writeHead: Method | null;
 }
 
 export function bridgeOf(res: ServerResponse): RequestBridge | undefined {
@@ -49,7 +51,7 @@ export function bridgeOf(res: ServerResponse): RequestBridge | undefined {
 }
 
 export function createBridge(ctx: Context<any, any>, res: ServerResponse): RequestBridge {
-  const bridge: RequestBridge = { ctx, phase: IDLE, originals: null, queue: [], needDrain: false, onCommit: null, prepared: false };
+  const bridge: RequestBridge = { ctx, phase: IDLE, originals: null, queue: [], needDrain: false, onCommit: null, prepared: false, writeHead: null };
   (res as unknown as Record<symbol, RequestBridge>)[kBridge] = bridge;
   return bridge;
 }
@@ -61,6 +63,52 @@ export function expressResponded(bridge: RequestBridge): boolean {
 
 export function isLive(bridge: RequestBridge): boolean {
   return bridge.phase === LIVE;
+}
+
+/**
+ * How Express code's writes meet the runtime: the full capture when the
+ * request has response middleware to run first, else only the head hook.
+ */
+export function installWriteBridge(bridge: RequestBridge, res: ServerResponse): void {
+  if (bridge.ctx._plan?.response == null) installHeadHook(bridge, res);
+  else installCapture(bridge, res);
+}
+
+/**
+ * Without response middleware nothing has to wait for the head, so Express
+ * writes straight to the socket and only writeHead is hooked (every write
+ * reaches it: node's implicit head calls this.writeHead). When Express
+ * code writes first, the builder's headers (a runtime middleware's request
+ * id, its cookies) join Express's, as the capture would merge them; when
+ * the runtime writes, Express's cookies stay next to the builder's.
+ */
+export function installHeadHook(bridge: RequestBridge, res: ServerResponse): void {
+  if (bridge.originals !== null || bridge.writeHead !== null) return;
+  bridge.writeHead = res.writeHead;
+  res.writeHead = hookedWriteHead as ServerResponse['writeHead'];
+}
+
+function hookedWriteHead(this: ServerResponse, status: number, ...rest: unknown[]): ServerResponse {
+  const bridge = bridgeOf(this)!;
+  const writeHead = bridge.writeHead!;
+  if (bridge.ctx._responseRan) return passWriteHead(this, writeHead, status, rest);
+  if (!this.headersSent) applyBuilderHeaders(bridge.ctx, this);
+  return writeHead.call(this, status, ...rest);
+}
+
+/** Express code is writing the head: the builder's headers join, Express's win, cookies of both are kept (builder's first). */
+function applyBuilderHeaders(ctx: Context<any, any>, res: ServerResponse): void {
+  const headers = ctx._headers;
+  if (headers !== null) {
+    for (const name of Object.keys(headers)) {
+      const value = headers[name]!;
+      if (name === 'set-cookie') {
+        const own = res.getHeader(name);
+        res.setHeader(name, own === undefined ? value : ([] as string[]).concat(value as string | string[], own as string | string[]));
+      } else if (!res.hasHeader(name)) res.setHeader(name, value);
+    }
+  }
+  if (ctx._type !== null && !res.hasHeader('content-type')) res.setHeader('content-type', ctx._type);
 }
 
 /** Installs the capturing writeHead/write/end/flushHeaders on this response (once). */
@@ -81,7 +129,7 @@ function passes(bridge: RequestBridge): boolean {
 
 function capturingWriteHead(this: ServerResponse, status: number, ...rest: unknown[]): ServerResponse {
   const bridge = bridgeOf(this)!;
-  if (passes(bridge)) return passWriteHead(this, bridge.originals!, status, rest);
+  if (passes(bridge)) return passWriteHead(this, bridge.originals!.writeHead, status, rest);
   if (bridge.phase === IDLE) begin(bridge, this, status, rest, null);
   // PENDING: the head is decided by the builder after response middleware; repeats are ignored.
   return this;
@@ -128,7 +176,7 @@ function dropped(args: unknown[]): boolean {
 }
 
 /** The runtime writing its own head: keep cookies Express set on the raw response next to the builder's. */
-function passWriteHead(res: ServerResponse, originals: Originals, status: number, rest: unknown[]): ServerResponse {
+function passWriteHead(res: ServerResponse, writeHead: Method, status: number, rest: unknown[]): ServerResponse {
   const headers = rest[rest.length - 1];
   if (headers !== null && typeof headers === 'object' && !Array.isArray(headers)) {
     const own = res.getHeader('set-cookie');
@@ -137,7 +185,7 @@ function passWriteHead(res: ServerResponse, originals: Originals, status: number
       (headers as OutgoingHttpHeaders)['set-cookie'] = ([] as string[]).concat(own as string | string[], theirs as string | string[]);
     }
   }
-  return originals.writeHead.call(res, status, ...rest);
+  return writeHead.call(res, status, ...rest);
 }
 
 /** First write of Express code: move status and headers into the builder, then commit through the runtime. */
