@@ -26,24 +26,49 @@
  * the bridge already sets it; routes of routers are not marked (Express would
  * show their mount path there).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { ASTPath } from 'jscodeshift';
 import { cloneNode, parseStatement } from './ast-utils.js';
 import type { FileContext } from './context.js';
 import type { Receiver } from './express-binding.js';
 
 /**
- * Whether the functions of `app.use(...)` may read req.route: a function of this file is read (it must
- * mention `route`); any other (imported, a factory call) may.
+ * Whether the functions of `app.use(...)` may read req.route: the source of a function of this file, or of
+ * the relative module an imported one comes from (read from disk: the per-file pass has no other view of it),
+ * must mention `route`; anything else (a package's middleware, a module that cannot be read) may.
  */
 export function mayReadRoute(fc: FileContext, args: any[]): boolean {
   const { j } = fc;
   return args.some((a) => {
-    if (/Function/.test(a?.type ?? '')) return /\broute\b/.test(j(a).toSource());
+    if (/Function/.test(a?.type ?? '')) return READS_ROUTE.test(j(a).toSource());
     if (a?.type !== 'Identifier') return typeof a?.value !== 'string';
     const local = fc.root.find(j.FunctionDeclaration, { id: { name: a.name } }).nodes()[0]
       ?? fc.root.find(j.VariableDeclarator, { id: { type: 'Identifier', name: a.name } }).nodes().map((d: any) => d.init).find((init: any) => /Function/.test(init?.type ?? ''));
-    return local ? /\broute\b/.test(j(local).toSource()) : true;
+    if (local) return READS_ROUTE.test(j(local).toSource());
+    const source = importedSource(fc, a.name);
+    return source === null || READS_ROUTE.test(source);
   });
+}
+
+/** `.route` or a destructured `route`: a read of req.route in any spelling that matters. */
+const READS_ROUTE = /\.route\b|[{,]\s*route\s*[,}:=]/;
+
+/** The text of the relative module `name` is required or imported from; null when that is not evident or it cannot be read. */
+function importedSource(fc: FileContext, name: string): string | null {
+  const { j, root } = fc;
+  const required = root.find(j.VariableDeclarator, { id: { type: 'Identifier', name } }).nodes()
+    .map((d: any) => d.init).find((init: any) => init?.type === 'CallExpression' && init.callee.name === 'require' && typeof init.arguments[0]?.value === 'string');
+  const imported = root.find(j.ImportDeclaration).nodes().find((d: any) => (d.specifiers ?? []).some((sp: any) => sp.type === 'ImportDefaultSpecifier' && sp.local?.name === name));
+  const spec: unknown = required ? required.arguments[0].value : imported?.source.value;
+  if (typeof spec !== 'string' || !spec.startsWith('.')) return null;
+  const base = resolve(dirname(fc.options.path), spec);
+  for (const candidate of [base, ...['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'].map((e) => base + e), ...['index.js', 'index.ts'].map((f) => join(base, f))]) {
+    try {
+      return readFileSync(candidate.replace(/\.js$/, existsSync(candidate) ? '.js' : '.ts'), 'utf8');
+    } catch { /* the next candidate */ }
+  }
+  return null;
 }
 
 /** The helper's name per file, once declared. */
