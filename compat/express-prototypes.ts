@@ -25,6 +25,7 @@ export function installExpressSurface(app: ExpressApp, req: IncomingMessage, res
   if (r.originalUrl === undefined) r.originalUrl = req.url; // req.originalUrl: the canonical target
   if (r.baseUrl === undefined) r.baseUrl = ''; //      req.baseUrl: not mounted
   if (!('next' in r)) r.next = undefined; //          req.next: its slot, set per call (call-express.ts)
+  if (!('params' in r)) r.params = undefined; //      req.params: its slot, set by a mount path (from-express.ts)
   if (!('query' in app.request)) defineLazyQuery(req); // req.query (Express 4)
   ownSlot(res, 'statusCode'); //                       node keeps these two on the prototype until the
   ownSlot(res, 'statusMessage'); //                    first writeHead/res.status adds them to the object

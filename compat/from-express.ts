@@ -4,11 +4,13 @@
  * panic hooks, a middleware that responds aborts the pipeline (response
  * middleware still run, on Express's status and headers).
  */
+import type { IncomingMessage } from 'node:http';
 import type { Context, Handler } from '../runtime/index.js';
 import { adoptExpressBody, shareRuntimeBody } from './body-ownership.js';
 import { callExpress, defaultLogger, type CompatLogger, type Outcome } from './call-express.js';
 import { compatErrors } from './errors.js';
 import { makeApp, resolveExpress, type ExpressApp, type ExpressMiddleware, type ExpressModule } from './express-module.js';
+import { literalMount, matchMount } from './mount-path.js';
 import { prepareRequest } from './prepare.js';
 import { DEFAULT_STATE_KEYS } from './state-bridge.js';
 
@@ -44,12 +46,15 @@ export function fromExpress<S extends object = any>(mw: ExpressMiddleware | Expr
   let app = opts.app;
   let fns = list as ExpressMiddleware[];
   let ready = false;
+  // A literal mount path is applied here (mount-path.ts); one with parameters by Express's Router.
+  const mount = opts.path === undefined ? null : literalMount(opts.path);
 
   const setup = (ctx: Context<any, any>) => {
     ready = true;
-    const express = opts.app === undefined || opts.path !== undefined ? resolveExpress(opts.express) : undefined;
+    const routed = opts.path !== undefined && mount === null;
+    const express = opts.app === undefined || routed ? resolveExpress(opts.express) : undefined;
     app ??= makeApp(express!, ctx._core.options.trust);
-    if (opts.path !== undefined) {
+    if (routed) {
       // Express's own Router strips the mount path and restores it, exactly as app.use(path, mw).
       const router = express!.Router();
       router.use(opts.path, ...fns);
@@ -60,19 +65,58 @@ export function fromExpress<S extends object = any>(mw: ExpressMiddleware | Expr
   return async function expressMiddleware(ctx: Context<any, any>): Promise<void> {
     if (!ready) setup(ctx);
     const bridge = prepareRequest(ctx, { app: app!, capture: true, stateKeys });
-    const req = ctx.req;
+    const req = ctx.req as MountedRequest;
     const res = ctx.res;
-    for (let i = 0; i < fns.length; i++) {
-      const sharing = shareRuntimeBody(ctx, req);
-      if (sharing !== undefined) await sharing;
-      const outcome: Outcome = await callExpress(bridge, fns[i]!, req, res, { name: names[i] ?? 'router', timeout, logger });
-      if (outcome === 'responded') {
-        ctx.abort();
-        return;
+    // app.use(path) state, restored when the pipeline moves on (as Express's router restores it on next()).
+    let removed = '';
+    let slashAdded = false;
+    let parentUrl = '';
+    let parentParams: unknown;
+    if (mount !== null) {
+      const at = matchMount(req.url!, mount);
+      if (at < 0) return; // not under the mount path: Express's router would call next()
+      parentUrl = req.baseUrl;
+      parentParams = req.params;
+      req.params = {};
+      if (at > 0) {
+        removed = req.url!.slice(0, at);
+        req.url = req.url!.slice(at);
+        if (req.url[0] !== '/') {
+          req.url = '/' + req.url;
+          slashAdded = true;
+        }
+        req.baseUrl = parentUrl + removed;
       }
-      adoptExpressBody(ctx, req);
     }
+    try {
+      for (let i = 0; i < fns.length; i++) {
+        const sharing = shareRuntimeBody(ctx, req);
+        if (sharing !== undefined) await sharing;
+        const outcome: Outcome = await callExpress(bridge, fns[i]!, req, res, { name: names[i] ?? 'router', timeout, logger });
+        if (outcome === 'responded') {
+          ctx.abort();
+          return; // Express keeps the mounted url while it answers
+        }
+        adoptExpressBody(ctx, req);
+      }
+    } catch (err) {
+      if (mount !== null) leaveMount(req, removed, slashAdded, parentUrl, parentParams);
+      throw err;
+    }
+    if (mount !== null) leaveMount(req, removed, slashAdded, parentUrl, parentParams);
   } as Handler<S>;
+}
+
+type MountedRequest = IncomingMessage & { baseUrl: string; params: unknown };
+
+/** Express's router on next(): the removed prefix goes back on whatever url the middleware left. */
+function leaveMount(req: MountedRequest, removed: string, slashAdded: boolean, parentUrl: string, parentParams: unknown): void {
+  if (removed !== '') {
+    if (slashAdded) req.url = req.url!.slice(1);
+    req.url = removed + req.url!;
+    req.baseUrl = parentUrl;
+  }
+  req.params = parentParams;
 }
 
 export function checkTimeout(where: string, value: unknown, fallback: number): number {
