@@ -21,7 +21,8 @@
 import type { ASTPath } from 'jscodeshift';
 import { isStringLiteral, parseExpression } from './ast-utils.js';
 import type { FileContext } from './context.js';
-import type { ReceiverUse } from './receiver-uses.js';
+import { settingKey, type ReceiverUse } from './receiver-uses.js';
+import { LEGACY_SETTINGS } from './app-settings.js';
 import type { Receiver } from './express-binding.js';
 
 export type LegacyOnlyUse =
@@ -64,6 +65,11 @@ function inDeclaringBlock(r: Receiver, stmt: ASTPath<any>): boolean {
 
 export function legacyOnlyUses(r: Receiver, uses: ReceiverUse[]): LegacyOnlyUse[] {
   return uses.map((u) => legacyOnlyUse(r, u)).filter((u): u is LegacyOnlyUse => u !== null);
+}
+
+/** Express-only settings, app.locals or app.param: state that exactly one legacy app can hold. */
+export function keepsLegacyState(r: Receiver, uses: ReceiverUse[]): boolean {
+  return uses.some((u) => u.kind === 'setting' && LEGACY_SETTINGS.has(settingKey(u.args) ?? '')) || legacyOnlyUses(r, uses).length > 0;
 }
 
 /** The app.param names whose routes must stay on Express. */

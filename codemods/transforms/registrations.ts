@@ -27,7 +27,7 @@ import type { ReceiverUse } from './receiver-uses.js';
 import { addTodoComment } from './todo-comments.js';
 import { importedNativeRef, isOwnImportedHandler } from './imported-refs.js';
 import { handlerArrayOf } from './handler-arrays.js';
-import { paramNames, paramRouteReason } from './app-legacy-uses.js';
+import { keepsLegacyState, paramNames, paramRouteReason } from './app-legacy-uses.js';
 import { convertSegmentCaptureRegex } from './route-regex.js';
 import { expressRouteMark, mayReadRoute } from './express-route.js';
 
@@ -123,7 +123,7 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     }
     return;
   }
-  const split = paramSplit(plans, ordered, paramNames(r, state.uses));
+  const split = legacySplit(plans, ordered, paramNames(r, state.uses), r.kind === 'app' && keepsLegacyState(r, state.uses));
   if (split) {
     state.staysExpress = split; // the pipeline reports the app as staying on Express, nothing was applied
     return;
@@ -186,9 +186,13 @@ function closesSegment(use: ReceiverUse, segmentUses: ReceiverUse[]): boolean {
   return segmentUses.some((earlier) => mayOverlap(prefix, earlier));
 }
 
-/** app.param runs once per request in one Express app: its routes must all land in the same legacy app. */
-function paramSplit(plans: Array<{ use: ReceiverUse; plan: Plan }>, ordered: boolean, params: Set<string>): string | null {
-  if (params.size === 0) return null;
+/**
+ * app.param runs once per request in one Express app: its routes must all land in the same legacy app. The
+ * settings and app.locals that Express code reads live on one legacy app too (`legacyApp`): a second one would
+ * render without them.
+ */
+function legacySplit(plans: Array<{ use: ReceiverUse; plan: Plan }>, ordered: boolean, params: Set<string>, sharedState: boolean): string | null {
+  if (params.size === 0 && !sharedState) return null;
   let segment = 0;
   let open = false;
   let uses: ReceiverUse[] = [];
@@ -200,7 +204,8 @@ function paramSplit(plans: Array<{ use: ReceiverUse; plan: Plan }>, ordered: boo
       if (paramRouteReason(routePathOf(p.use), params)) holding.add(segment);
     } else if (ordered && open && (p.plan as Planned).positional && closesSegment(p.use, uses)) open = false;
   }
-  return holding.size > 1 ? 'app.param resolves routes that would land in different legacy apps (middleware between them)' : null;
+  if (holding.size > 1) return 'app.param resolves routes that would land in different legacy apps (middleware between them)';
+  return sharedState && segment > 1 ? 'Express-only settings or app.locals would serve routes in different legacy apps (middleware between them)' : null;
 }
 
 /**
