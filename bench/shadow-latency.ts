@@ -1,48 +1,61 @@
 /**
- * What the shadow proxy adds to client latency: autocannon at a fixed rate
- * (default 1,000 req/s) straight at the primary, then through the proxy
- * (mirroring every GET to the candidate), alternating direct, proxy, direct,
- * proxy, and the p50/p99 differences. A second scenario puts a candidate that
- * never answers behind the proxy: clients must not notice. A third mirrors
- * nothing, which separates the proxy's own hop from the mirror's cost. Not part of
+ * What the shadow proxy adds to client latency at a fixed request rate.
+ *
+ * An open-loop load generator sends one GET every 1/rate seconds, on a
+ * schedule, whatever the answers do (a pool of keep-alive sockets large
+ * enough that no request waits for one), and measures each answer from the
+ * time its request was due, so a stall shows in full (no coordinated
+ * omission). autocannon's `overallRate` is not used: it sends each second's
+ * quota back to back at the start of the second, which measures queueing at
+ * full speed, not latency at a rate.
+ *
+ * Each round measures the primary directly, then through the proxy (one per
+ * build given), alternating. Scenarios: the candidate healthy (every GET
+ * mirrored and compared), the candidate hanging (mirror jobs time out and
+ * are dropped), and no mirror (the proxy's hop alone). Not part of
  * `npm test`; targets 127.0.0.1 only and stops by itself.
  *
- *   taskset -c 1 npx tsx bench/shadow-latency.ts [--rate 1000] [--duration 10] [--rounds 3]
+ *   npx tsx bench/shadow-latency.ts [--rate 1000] [--duration 10] [--rounds 3] [--sockets 64] [--proxy-core 0]
  *
- * The primary, the candidate and the proxy run in child processes, pinned to
- * core 0 when taskset exists; the script pins itself (the load) to core 1.
- * EXW_SHADOW_MODULE=path/to/shadow-proxy.ts measures another build (before/after).
+ * Pinning (taskset, when present): the primary, the candidates and the
+ * proxy run in child processes on core 0 (`--proxy-core 1` moves the proxy
+ * to the load generator's core); this process, the load generator, pins
+ * itself to core 1. EXW_SHADOW_MODULE=a.ts,b.ts measures other builds of
+ * shadow-proxy.ts side by side (before/after); EXW_CPU_PROF=<dir> writes CPU
+ * profiles of the proxies there.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
 
 interface Args {
   rate: number;
   duration: number;
   rounds: number;
-  connections: number;
+  sockets: number;
+  'proxy-core': number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { rate: 1000, duration: 10, rounds: 3, connections: 10 };
+  const args: Args = { rate: 1000, duration: 10, rounds: 3, sockets: 64, 'proxy-core': 0 };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i]!.replace(/^--/, '') as keyof Args;
     const value = Number(argv[i + 1]);
-    if (!(key in args) || !Number.isFinite(value) || value <= 0) throw new Error(`unknown or bad option ${argv[i]} ${argv[i + 1] ?? ''}`);
+    const ok = key in args && Number.isFinite(value) && (key === 'proxy-core' ? value === 0 || value === 1 : value > 0);
+    if (!ok) throw new Error(`unknown or bad option ${argv[i]} ${argv[i + 1] ?? ''} (see the comment at the top of bench/shadow-latency.ts)`);
     args[key] = value;
   }
   return args;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
-const pin = hasTaskset ? ['taskset', '-c', '0'] : [];
-// The load generator (this process, all its threads) on core 1, whatever the command line did:
-// servers and proxy on core 0, load on core 1, so neither steals the other's CPU.
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const pinTo = (core: number) => (hasTaskset ? ['taskset', '-c', String(core)] : []);
+// The load generator (this process, all its threads) on core 1, whatever the command line did.
 if (hasTaskset) spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
-/** Another build of the proxy to compare with (a path to a shadow-proxy module), else this checkout's. */
-const proxyModule = process.env.EXW_SHADOW_MODULE ?? './verify/shadow-proxy.ts';
+/** Builds of the proxy to compare (paths to shadow-proxy modules), else this checkout's. */
+const proxyModules = (process.env.EXW_SHADOW_MODULE ?? './verify/shadow-proxy.ts').split(',');
 
 /** A small JSON service, like a typical API answer. */
 const SERVICE = `
@@ -54,7 +67,7 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 });
-server.keepAliveTimeout = 10000;
+server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => console.log('READY http://127.0.0.1:' + server.address().port));
 `;
 
@@ -73,8 +86,8 @@ process.on('SIGTERM', async () => {
 
 const children: ChildProcess[] = [];
 
-function startChild(args: string[]): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const [cmd, ...rest] = [...pin, process.execPath, ...args];
+function startChild(core: number, args: string[]): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const [cmd, ...rest] = [...pinTo(core), process.execPath, ...args];
   const child = spawn(cmd!, rest, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let out = '';
@@ -88,55 +101,140 @@ function startChild(args: string[]): Promise<{ url: string; child: ChildProcess;
   });
 }
 
+/** User + system CPU seconds of a child (taskset execs, so its pid is node's). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 interface Sample {
   p50: number;
   p99: number;
-  rps: number;
+  p999: number;
+  max: number;
+  sent: number;
   errors: number;
+  /** p99 of how late the generator sent (its own timer jitter, the same for both sides). */
+  sendLagP99: number;
+  /** The proxy's CPU per request, µs (proxied samples only). */
+  proxyCpuUs?: number;
 }
 
-type Autocannon = (
-  opts: Record<string, unknown>,
-  cb: (err: Error | null, result: { errors: number; timeouts: number; non2xx: number; duration: number }) => void,
-) => { on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void };
+const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-function load(url: string, args: Args): Promise<Sample> {
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      { url: `${url}/users/17`, connections: args.connections, overallRate: args.rate, duration: args.duration },
-      (err, result) => {
-        if (err) return reject(err);
-        const sorted = Float64Array.from(latencies).sort();
-        const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-        resolve({ p50: at(50), p99: at(99), rps: latencies.length / result.duration, errors: result.errors + result.timeouts + result.non2xx });
-      },
-    );
-    instance.on('response', (_c, _s, _b, ms) => latencies.push(ms));
+/**
+ * Open-loop load: request i is due at start + i / rate; a 1 ms timer sends
+ * every request that is due. Latency runs from the due time to the answer's end.
+ */
+async function load(url: string, args: Args, seconds: number): Promise<Sample> {
+  const pool = new Pool(url, { connections: args.sockets, pipelining: 1, keepAliveTimeout: 60_000 });
+  const total = Math.round(args.rate * seconds);
+  const interval = 1000 / args.rate;
+  const latencies = new Float64Array(total);
+  const lags = new Float64Array(total);
+  let answered = 0;
+  let errors = 0;
+  let sent = 0;
+  const start = performance.now() + 20;
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      if (++answered === total) resolve();
+    };
+    const send = (i: number, due: number) => {
+      lags[i] = performance.now() - due;
+      pool.dispatch(
+        { method: 'GET', path: '/users/17', headers: ['accept', 'application/json'] },
+        {
+          onConnect: () => undefined,
+          onHeaders: (status: number) => {
+            if (status !== 200) errors++;
+            return true;
+          },
+          onData: () => true,
+          onComplete: () => {
+            latencies[i] = performance.now() - due;
+            finish();
+          },
+          onError: () => {
+            errors++;
+            latencies[i] = performance.now() - due;
+            finish();
+          },
+        },
+      );
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) {
+        send(sent, start + sent * interval);
+        sent++;
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    setTimeout(tick, 20);
   });
+  await pool.close();
+  const sorted = latencies.sort();
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    p999: percentile(sorted, 99.9),
+    max: sorted[sorted.length - 1]!,
+    sent: total,
+    errors,
+    sendLagP99: percentile(lags.sort(), 99),
+  };
 }
 
 const fmt = (n: number) => n.toFixed(3);
 
-async function scenario(name: string, primaryUrl: string, candidateUrl: string, args: Args, methods = 'GET,HEAD,OPTIONS'): Promise<{ name: string; direct: Sample[]; proxied: Sample[] }> {
-  const proxy = await startChild(['--import', 'tsx', '--input-type=module', '-e', PROXY, primaryUrl, candidateUrl, proxyModule, methods]);
-  // Warm both paths (JIT, keep-alive sockets) before measuring.
-  await load(primaryUrl, { ...args, duration: 2 });
-  await load(proxy.url, { ...args, duration: 2 });
-  const direct: Sample[] = [];
-  const proxied: Sample[] = [];
-  for (let round = 1; round <= args.rounds; round++) {
-    direct.push(await load(primaryUrl, args));
-    proxied.push(await load(proxy.url, args));
-    const d = direct.at(-1)!;
-    const p = proxied.at(-1)!;
-    process.stderr.write(`${name} round ${round}: direct p50 ${fmt(d.p50)} p99 ${fmt(d.p99)} ms | proxy p50 ${fmt(p.p50)} p99 ${fmt(p.p99)} ms\n`);
+interface Proxied {
+  module: string;
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+interface ScenarioResult {
+  name: string;
+  direct: Sample[];
+  proxied: Map<string, Sample[]>;
+}
+
+async function scenario(name: string, primaryUrl: string, candidateUrl: string, args: Args, methods = 'GET,HEAD,OPTIONS'): Promise<ScenarioResult> {
+  const proxies: Proxied[] = [];
+  for (const module of proxyModules) {
+    const prof = process.env.EXW_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.EXW_CPU_PROF] : [];
+    const p = await startChild(args['proxy-core'], [...prof, '--import', 'tsx', '--input-type=module', '-e', PROXY, primaryUrl, candidateUrl, module, methods]);
+    proxies.push({ module, ...p });
   }
-  proxy.child.kill('SIGTERM');
-  await new Promise((r) => proxy.child.once('exit', r));
-  process.stderr.write(`${name} proxy ${/STATS (.*)/.exec(proxy.output())?.[1] ?? ''}\n`);
+  // Warm every path (JIT, keep-alive sockets) before measuring.
+  await load(primaryUrl, args, 2);
+  for (const p of proxies) await load(p.url, args, 2);
+  const direct: Sample[] = [];
+  const proxied = new Map<string, Sample[]>(proxies.map((p) => [p.module, []]));
+  for (let round = 1; round <= args.rounds; round++) {
+    const d = await load(primaryUrl, args, args.duration);
+    direct.push(d);
+    let line = `${name} round ${round}: direct p50 ${fmt(d.p50)} p99 ${fmt(d.p99)} ms`;
+    for (const p of proxies) {
+      const before = cpuSeconds(p.child.pid);
+      const s = await load(p.url, args, args.duration);
+      s.proxyCpuUs = ((cpuSeconds(p.child.pid) - before) * 1e6) / s.sent;
+      proxied.get(p.module)!.push(s);
+      line += ` | ${proxies.length > 1 ? `${p.module} ` : ''}proxy p50 ${fmt(s.p50)} p99 ${fmt(s.p99)} ms, proxy CPU ${s.proxyCpuUs.toFixed(0)} µs/req`;
+    }
+    process.stderr.write(line + '\n');
+  }
+  for (const p of proxies) {
+    p.child.kill('SIGTERM');
+    await new Promise((r) => p.child.once('exit', r));
+    process.stderr.write(`${name} ${p.module} ${/STATS (.*)/.exec(p.output())?.[1] ?? ''}\n`);
+  }
   return { name, direct, proxied };
 }
 
@@ -147,27 +245,36 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const primary = await startChild(['-e', SERVICE]);
-  const candidate = await startChild(['-e', SERVICE]);
-  const hanging = await startChild(['-e', SERVICE, 'hang']);
+  const primary = await startChild(0, ['-e', SERVICE]);
+  const candidate = await startChild(0, ['-e', SERVICE]);
+  const hanging = await startChild(0, ['-e', SERVICE, 'hang']);
   const results = [
     await scenario('candidate healthy', primary.url, candidate.url, args),
     await scenario('candidate hanging', primary.url, hanging.url, args),
     // The proxy's own cost, for comparison: GETs are not mirrored (only POST would be).
     await scenario('no mirror', primary.url, candidate.url, args, 'POST'),
   ];
-  console.log(`\nshadow proxy overhead at ${args.rate} req/s, ${args.connections} connections, ${args.rounds} x ${args.duration}s per side (median of rounds)`);
-  console.log('scenario            | direct p50 | proxy p50 | direct p99 | proxy p99 | added p99 | errors');
+  const pins = hasTaskset ? `primary, candidates on core 0, proxy on core ${args['proxy-core']}, load generator on core 1` : 'unpinned (no taskset)';
+  console.log(`\nshadow proxy added latency, open loop at ${args.rate} req/s (latency from each request's due time), ${args.rounds} x ${args.duration}s per side, median of rounds; ${pins}`);
+  console.log('scenario            | build                          | direct p50 | proxy p50 | direct p99 | proxy p99 | added p50 | added p99 | proxy CPU/req | errors');
+  const verdicts: string[] = [];
   for (const r of results) {
     const dp50 = median(r.direct.map((s) => s.p50));
-    const pp50 = median(r.proxied.map((s) => s.p50));
     const dp99 = median(r.direct.map((s) => s.p99));
-    const pp99 = median(r.proxied.map((s) => s.p99));
-    const errors = [...r.direct, ...r.proxied].reduce((n, s) => n + s.errors, 0);
-    console.log(
-      `${r.name.padEnd(19)} | ${fmt(dp50).padStart(10)} | ${fmt(pp50).padStart(9)} | ${fmt(dp99).padStart(10)} | ${fmt(pp99).padStart(9)} | ${fmt(pp99 - dp99).padStart(9)} | ${errors}`,
-    );
+    for (const [module, samples] of r.proxied) {
+      const pp50 = median(samples.map((s) => s.p50));
+      const pp99 = median(samples.map((s) => s.p99));
+      const cpu = median(samples.map((s) => s.proxyCpuUs ?? NaN));
+      const errors = [...r.direct, ...samples].reduce((n, s) => n + s.errors, 0);
+      console.log(
+        `${r.name.padEnd(19)} | ${module.slice(-30).padEnd(30)} | ${fmt(dp50).padStart(10)} | ${fmt(pp50).padStart(9)} | ${fmt(dp99).padStart(10)} | ${fmt(pp99).padStart(9)} | ${fmt(pp50 - dp50).padStart(9)} | ${fmt(pp99 - dp99).padStart(9)} | ${`${cpu.toFixed(0)} µs`.padStart(13)} | ${errors}`,
+      );
+      verdicts.push(`${r.name}${proxyModules.length > 1 ? ` (${module})` : ''} ${pp99 - dp99 >= 0 ? '+' : ''}${fmt(pp99 - dp99)} ms`);
+    }
   }
+  const lag = median(results.flatMap((r) => r.direct.map((s) => s.sendLagP99)));
+  console.log(`load generator send lag p99 (its own timer jitter, both sides alike): ${fmt(lag)} ms`);
+  console.log(`ADDED P99 at ${args.rate} req/s: ${verdicts.join('; ')} (target <= 1 ms)`);
 }
 
 main()

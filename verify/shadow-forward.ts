@@ -64,7 +64,8 @@ export function forwardRequestHeaders(rawHeaders: string[], target: Target, keep
   const out: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const lower = rawHeaders[i]!.toLowerCase();
-    if (lower === 'host') continue;
+    // Expect belongs to the client's hop: the proxy's server has already answered 100-continue (and undici refuses it).
+    if (lower === 'host' || (lower === 'expect' && !keepUpgrade)) continue;
     // An upgrade (WebSocket) handshake needs its Connection and Upgrade headers to reach the server.
     if (HOP_BY_HOP.has(lower) && !(keepUpgrade && (lower === 'connection' || lower === 'upgrade'))) continue;
     out.push(rawHeaders[i]!, rawHeaders[i + 1]!);

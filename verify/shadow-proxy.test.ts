@@ -185,6 +185,100 @@ describe('shadow proxy: the client gets the primary answer', () => {
   });
 });
 
+describe('shadow proxy: streaming and flow control', () => {
+  it('relays a large answer to a client that reads slowly, completely and in order', async () => {
+    const big = randomBytes(8 * 1024 * 1024);
+    const primary = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(big.length) });
+      res.end(big);
+    });
+    const candidate = await serve((_req, res) => res.end('x'));
+    const proxy = await shadow({ primary: primary.url, candidate: candidate.url });
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      http.get(`${proxy.url}/big`, { agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        // Stop reading for a while: the proxy's buffers fill and it has to hold the primary back.
+        res.pause();
+        setTimeout(() => res.resume(), 300);
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+        res.on('error', reject);
+      }).on('error', reject);
+    });
+    expect(received.length).toBe(big.length);
+    expect(received.equals(big)).toBe(true);
+  });
+
+  it('streams a chunked request body to the primary and mirrors a copy of it', async () => {
+    const seen: string[] = [];
+    const echo = (side: string): http.RequestListener => (req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push(`${side} ${req.headers['transfer-encoding']} ${body}`);
+        res.end(`${side}:${body}`);
+      });
+    };
+    const primary = await serve(echo('primary'));
+    const candidate = await serve(echo('candidate'));
+    const proxy = await shadow({ primary: primary.url, candidate: candidate.url, methods: ['POST'] });
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = http.request(`${proxy.url}/upload`, { method: 'POST', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.write('part one, ');
+      setTimeout(() => req.end('part two'), 50);
+    });
+    expect(answer).toBe('primary:part one, part two');
+    await eventually(() => expect(seen).toEqual(['primary chunked part one, part two', 'candidate undefined part one, part two']));
+  });
+
+  it('answers Expect: 100-continue itself and forwards the body', async () => {
+    const primary = await serve(primaryApp());
+    const candidate = await serve((_req, res) => res.end('x'));
+    const proxy = await shadow({ primary: primary.url, candidate: candidate.url });
+    const answer = await new Promise<Raw>((resolve, reject) => {
+      const req = http.request(`${proxy.url}/items`, { method: 'POST', agent: false, headers: { expect: '100-continue', 'content-length': '5' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, rawHeaders: res.rawHeaders, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('continue', () => req.end('hello'));
+      req.on('error', reject);
+    });
+    expect(answer.status).toBe(201);
+    expect(JSON.parse(answer.body.toString())).toMatchObject({ method: 'POST', body: 'hello' });
+  });
+
+  it('ends the primary request when the client goes away mid-answer', async () => {
+    let primaryClosed!: () => void;
+    const closed = new Promise<void>((r) => (primaryClosed = r));
+    const primary = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first chunk');
+      // Never ends by itself: only the proxy giving up on it closes it.
+      res.on('close', () => primaryClosed());
+    });
+    const candidate = await serve((_req, res) => res.end('x'));
+    const proxy = await shadow({ primary: primary.url, candidate: candidate.url });
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(`${proxy.url}/endless`, { agent: false }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+      setTimeout(() => reject(new Error('no first chunk')), 5_000);
+    });
+    await closed;
+    expect(proxy.stats().primaryErrors).toBe(0);
+  });
+});
+
 describe('shadow proxy: upgrades', () => {
   it('tunnels a WebSocket to the primary, and closes it on stop', async () => {
     const primary = await serve((_req, res) => res.end('http'));
