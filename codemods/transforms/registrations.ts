@@ -170,8 +170,11 @@ function demoteParamRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>, param
   }
 }
 
+/** The path of a route, or of `app.use('/p/:id', ...)` (Express 4 resolves app.param for those layers too). */
 function routePathOf(use: ReceiverUse): any {
-  return use.kind === 'route-chain' ? use.path : use.kind === 'registration' && use.method !== 'use' ? use.args[0] : null;
+  if (use.kind === 'route-chain') return use.path;
+  if (use.kind !== 'registration') return null;
+  return use.method !== 'use' || isStringLiteral(use.args[0]) ? use.args[0] : null;
 }
 
 /**
