@@ -38,6 +38,8 @@ interface SharedDefinition {
   stateWrites: string[];
   /** The registering modules ran again with those, once. */
   restated: boolean;
+  /** Every registration is a use(): what it sets on req is read app-wide, so it stays on the raw request. */
+  global: boolean;
 }
 
 /** A round that changes nothing settles; more rounds than this means something oscillates, and everything falls back to Express. */
@@ -50,6 +52,8 @@ export class ImportedHandlers {
   private readonly defs: SharedDefinition[] = [];
   /** Per registering file, every registration of a function from another module of the app. */
   private readonly ours = new Map<string, string[]>();
+  /** Custom request properties the run keeps on the raw request (transforms/request-props.ts): learned from use()-registered definitions. */
+  private readonly requestProps = new Set<string>();
   private rounds = 0;
 
   /**
@@ -74,7 +78,7 @@ export class ImportedHandlers {
       const def: SharedDefinition = {
         file: first.file, line: first.line, column: first.column, name: first.name, factory: first.factory === true,
         kind: { role: first.role as HandlerSiteKind['role'], relativeUrl: first.relativeUrl === true },
-        uses, reason: null, rekinded: false, stateWrites: [], restated: false,
+        uses, reason: null, rekinded: false, stateWrites: [], restated: false, global: uses.every((u) => u.use === true),
       };
       if (kinds.size > 1) def.reason = 'registered both as a route handler and as middleware, or under different URL bases';
       if (!otherImporters.has(def.file)) otherImporters.set(def.file, otherImporter(def.file, byKey, texts));
@@ -95,7 +99,7 @@ export class ImportedHandlers {
     const stateWrites: Record<string, string[]> = {};
     for (const def of this.defs) {
       if (def.reason !== null) continue;
-      if (def.file === file) convert.push({ line: def.line, column: def.column, name: def.name, factory: def.factory, ...def.kind });
+      if (def.file === file) convert.push({ line: def.line, column: def.column, name: def.name, factory: def.factory, ...def.kind, ...(def.global ? { global: true } : {}) });
       for (const use of def.uses) {
         if (use.from.file !== file) continue;
         native.push(siteOf(use));
@@ -103,9 +107,10 @@ export class ImportedHandlers {
       }
     }
     const ours = this.ours.get(file) ?? [];
-    if (convert.length === 0 && native.length === 0 && ours.length === 0) return undefined;
+    if (convert.length === 0 && native.length === 0 && ours.length === 0 && this.requestProps.size === 0) return undefined;
     const plan: ImportedHandlerPlan = { convert, native, ours };
     if (Object.keys(stateWrites).length > 0) plan.stateWrites = stateWrites;
+    if (this.requestProps.size > 0) plan.requestProps = [...this.requestProps].sort();
     return plan;
   }
 
@@ -129,6 +134,11 @@ export class ImportedHandlers {
       return rerun;
     }
     const reverted = revertedByMounts(outcomes, this.hintsByFile, this.cwd);
+    if (this.learnRequestProps(outcomes)) {
+      // Judged on the next round, where every file reads those names from the raw request.
+      for (const file of outcomes.keys()) rerun.add(file);
+      return rerun;
+    }
     for (const def of this.defs) {
       if (def.reason !== null) continue;
       const reason = this.definitionProblem(def, outcomes, reverted) ?? this.restate(def, outcomes, rerun) ?? this.useProblem(def, outcomes, reverted, rerun);
@@ -136,6 +146,21 @@ export class ImportedHandlers {
       if (reason) this.drop(def, reason, rerun);
     }
     return rerun;
+  }
+
+  /** New names a use()-registered definition keeps on the raw request: every file reads them from there, so every file runs again. */
+  private learnRequestProps(outcomes: Map<string, TransformResult>): boolean {
+    let learned = false;
+    for (const def of this.defs) {
+      if (def.reason !== null || !def.global) continue;
+      const report = outcomes.get(def.file)?.importedHandlers?.definitions.find((d) => d.line === def.line && d.column === def.column);
+      for (const name of report?.requestWrites ?? []) {
+        if (this.requestProps.has(name)) continue;
+        this.requestProps.add(name);
+        learned = true;
+      }
+    }
+    return learned;
   }
 
   private definitionProblem(def: SharedDefinition, outcomes: Map<string, TransformResult>, reverted: Set<string>): string | null {

@@ -9,10 +9,17 @@
 import { DEFAULT_COMPAT_IMPORT, DEFAULT_RUNTIME_IMPORT } from './transforms/express-to-runtime.js';
 import { convertDefinitions, type DefinitionsResult } from './transforms/imported-definitions.js';
 import { withImportedHandlers } from './transforms/imported-refs.js';
+import { withRequestProps } from './transforms/request-props.js';
 import { migrateSource as migrateOne, parserFor } from './migrate-source.js';
 import type { TransformCallOptions, TransformResult } from './transform-api.js';
 
 export function migrateSource(source: string, options: TransformCallOptions): TransformResult {
+  const props = options.importedHandlers?.requestProps ?? [];
+  // Request properties the run keeps on the raw request (transforms/request-props.ts), in every conversion of this file.
+  return props.length > 0 ? withRequestProps(options.path, props, () => migrateShared(source, options)) : migrateShared(source, options);
+}
+
+function migrateShared(source: string, options: TransformCallOptions): TransformResult {
   const plan = options.importedHandlers;
   if (!plan) return migrateOne(source, options);
   const registrations = (text: string) => withImportedHandlers(options.path, plan.native, plan.stateWrites ?? {}, () => migrateOne(text, options), plan.ours ?? plan.native);

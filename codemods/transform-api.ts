@@ -44,6 +44,8 @@ export interface DefinitionToConvert extends HandlerSiteKind {
   name: string | null;
   /** The function is a factory: the functions it returns are the handlers. */
   factory: boolean;
+  /** Every registration is a use() (app- or router-level): the request properties it sets stay on the raw request. */
+  global?: boolean;
 }
 
 export interface ImportedHandlerPlan {
@@ -55,11 +57,13 @@ export interface ImportedHandlerPlan {
   ours?: string[];
   /** For those registrations: the custom request properties the function now stores on ctx.state (req.account -> ctx.state.account). */
   stateWrites?: Record<string, string[]>;
+  /** Custom request properties every migrated file of the run reads and writes on the raw request, ctx.req (transforms/request-props.ts). */
+  requestProps?: string[];
 }
 
 export interface ImportedHandlerReport {
   /** Per definition asked for: null when it was converted, otherwise why not. */
-  definitions: Array<{ line: number; column: number; reason: string | null; stateWrites?: string[] }>;
+  definitions: Array<{ line: number; column: number; reason: string | null; stateWrites?: string[]; requestWrites?: string[] }>;
   /** Every registration here of a reference named in `native`: whether it migrated natively, and how it runs the handler. */
   uses: Array<HandlerSiteKind & { site: string; native: boolean }>;
 }

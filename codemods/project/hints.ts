@@ -41,6 +41,8 @@ export interface HandlerHint {
   role?: 'route' | 'middleware' | 'error';
   /** Whether req.url is relative there (a router, or use() under a path), as Express sees it. */
   relativeUrl?: boolean;
+  /** For 'handler': registered with use() (app- or router-level middleware), not for one route. */
+  use?: boolean;
   /** The registration that proved it, and the reference's text there (`requireAuth`, `users.list`, the callee of `requireRole('admin')`). */
   from: { file: string; line: number; ref?: string };
 }

@@ -181,7 +181,7 @@ export class RegistrationWalk {
     const onRouter = this.receiverKind(callee.expression, scopes, state) === 'router';
     if (method !== 'use') return { role: index === args.length - 1 ? 'route' : 'middleware', relativeUrl: onRouter };
     const scoped = hasPath && !(ts.isStringLiteral(first) && first.text === '/');
-    return { role: 'middleware', relativeUrl: onRouter || scoped };
+    return { role: 'middleware', relativeUrl: onRouter || scoped, use: true };
   }
 
   /** `requireRole('admin')`: a function of another module that returns the middleware. */
@@ -230,7 +230,7 @@ export class RegistrationWalk {
     this.push('router-param', def, callee, call, state, { param: index, receiver });
   }
 
-  private push(kind: HintKind, def: Definition, ref: ts.Expression, call: ts.CallExpression, from: FileState, extra: Pick<HandlerHint, 'param' | 'receiver' | 'factory' | 'role' | 'relativeUrl'> = {}): void {
+  private push(kind: HintKind, def: Definition, ref: ts.Expression, call: ts.CallExpression, from: FileState, extra: Pick<HandlerHint, 'param' | 'receiver' | 'factory' | 'role' | 'relativeUrl' | 'use'> = {}): void {
     const sf = def.module.sf;
     const { line, character } = sf.getLineAndCharacterOfPosition(def.node.getStart(sf));
     const callSf = from.module.sf;
@@ -252,7 +252,7 @@ export class RegistrationWalk {
   }
 }
 
-type Site = Pick<HandlerHint, 'role' | 'relativeUrl'>;
+type Site = Pick<HandlerHint, 'role' | 'relativeUrl' | 'use'>;
 
 /** Registration arguments with arrays spread: `router.get('/', [auth, audit], show)`. */
 function flattenArguments(ts: TS, args: ts.NodeArray<ts.Expression>): ts.Expression[] {

@@ -167,6 +167,7 @@ const cases: Record<string, Probe[]> = {
   'legacy-route-shadowed': [{ path: '/users/7' }, { path: '/posts/3' }],
   'error-handler-stays-express': [{ path: '/boom' }],
   'error-handler-headers-sent': [{ path: '/boom' }, { path: '/nowhere' }],
+  'res-on-finish': [{ path: '/teapot' }, { path: '/nowhere', statusOnly: true }, { path: '/finished?x=1' }],
   'handler-array-const': [{ method: 'post', path: '/items' }, { method: 'post', path: '/items', headers: { 'x-key': 'k' } }, { path: '/a' }, { path: '/b' }],
   'errorhandler-package': [{ path: '/boom', statusOnly: true }],
   'path-scoped-third-party': [{ path: '/api/items', headers: { origin: 'https://other.example' } }],

@@ -13,6 +13,7 @@ import { rewriteRequestRef } from './request-members.js';
 import { chainFrom, NO_COUNTERPART, staticKind, rewriteResponseValue, setsContentType, TERMINAL, translateChain } from './response-calls.js';
 import { checkSingleResponse } from './response-flow.js';
 import { finishRespondPromise, guarded, wrapInRespondPromise } from './respond-promise.js';
+import { translateResponseEvents } from './response-events.js';
 import { pipeIntoResponse } from './response-pipe.js';
 
 export interface HandlerSite {
@@ -94,6 +95,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   const typed = !!fnNode.params[offset].typeAnnotation || /\.[mc]?tsx?$/.test(fc.options.path);
   const names = [req, res, ...(next ? [next] : [])];
 
+  // res.on('finish', fn) listens on the raw response the runtime writes to (response-events.ts).
+  translateResponseEvents(env, fn, res, next);
   // Name the first Express-only member up front: a clearer reason than any later check.
   for (const ref of refsOf(j, fn, res)) {
     const m = ref.parent.node;

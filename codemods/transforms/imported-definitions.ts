@@ -16,6 +16,7 @@ import { findExpressBinding, type ExpressBinding } from './express-binding.js';
 import { detectQuote } from './express-to-runtime.js';
 import { convertHandler } from './handler.js';
 import { rewriteImports } from './imports.js';
+import { collectingRequestWrites } from './request-props.js';
 
 /** What compat mirrors between req and ctx.state by default; other properties are reported, and only route-level registrations take them. */
 const BRIDGED_STATE = new Set(['user', 'session']);
@@ -42,8 +43,12 @@ export function convertDefinitions(source: string, defs: DefinitionToConvert[], 
   fc.quote = detectQuote(source);
   const definitions = defs.map((def) => {
     const stateWrites = new Set<string>();
-    const reason = convertOne(fc, def, options.original, stateWrites);
-    return stateWrites.size > 0 && reason === null ? { line: def.line, column: def.column, reason, stateWrites: [...stateWrites].sort() } : { line: def.line, column: def.column, reason };
+    const requestWrites = new Set<string>();
+    const reason = convertOne(fc, def, options.original, stateWrites, requestWrites);
+    const report: ImportedHandlerReport['definitions'][number] = { line: def.line, column: def.column, reason };
+    if (reason === null && stateWrites.size > 0) report.stateWrites = [...stateWrites].sort();
+    if (reason === null && requestWrites.size > 0) report.requestWrites = [...requestWrites].sort();
+    return report;
   });
   if (!fc.changed) return { output: null, entries: fc.entries, definitions };
   rewriteImports(fc, findExpressBinding(fc) ?? noBinding());
@@ -51,7 +56,7 @@ export function convertDefinitions(source: string, defs: DefinitionToConvert[], 
 }
 
 /** Converts one definition; the reason it stays on Express, or null. */
-function convertOne(fc: FileContext, def: DefinitionToConvert, original: boolean, stateWrites: Set<string>): string | null {
+function convertOne(fc: FileContext, def: DefinitionToConvert, original: boolean, stateWrites: Set<string>, requestWrites: Set<string>): string | null {
   const found = locate(fc, def, original);
   if (typeof found === 'string') return found;
   const escape = usedInOwnModule(fc, found);
@@ -61,8 +66,12 @@ function convertOne(fc: FileContext, def: DefinitionToConvert, original: boolean
   const site = { role: def.role, relativeUrl: def.relativeUrl, indexNames: new Map<number, string>(), stateReadable: new Set<string>(), bridgeable: false, routeSegments: null };
   const results = [];
   for (const target of targets) {
-    const result = convertHandler(fc, target.node, site);
+    // Registered with use(): what it sets on req is read anywhere in the app, so it stays on the raw request (request-props.ts).
+    const { value: result, writes } = def.global
+      ? collectingRequestWrites(fc.options.path, () => convertHandler(fc, target.node, site))
+      : { value: convertHandler(fc, target.node, site), writes: [] };
     if (!result.ok) return result.reason;
+    writes.forEach((w) => requestWrites.add(w));
     for (const w of result.stateWrites) if (!BRIDGED_STATE.has(w)) stateWrites.add(w);
     results.push({ target, result });
   }

@@ -5,6 +5,7 @@
 import type { ASTPath } from 'jscodeshift';
 import { expr, fail, type HandlerEnv } from './handler-env.js';
 import { isStringLiteral } from './ast-utils.js';
+import { onRawRequest } from './request-props.js';
 
 type Rewrite = (env: HandlerEnv, member: ASTPath<any>) => void;
 
@@ -138,6 +139,11 @@ const BRIDGED_BY_DEFAULT = new Set(['user', 'session']);
 function rewriteCustomProperty(env: HandlerEnv, member: ASTPath<any>, name: string): void {
   const parent = member.parent.node;
   const isWrite = parent.type === 'AssignmentExpression' && parent.left === member.node;
+  if (onRawRequest(env.fc, name, isWrite)) {
+    // Kept on the raw request (request-props.ts): the object Express code reads it from too.
+    member.replace(expr(env, `${env.ctx}.req.${name}`));
+    return;
+  }
   if (isWrite) {
     if (env.role !== 'middleware') fail(`req.${name} is assigned outside middleware`);
     env.stateWrites.add(name);

@@ -19,7 +19,7 @@ function expressRoute(method: string, path: string | RegExp) {
 
 const timings = new Map<string, number>();
 
-// expressway-todo: middleware runs through fromExpress: res.on listens to the raw response
+// expressway-todo: middleware runs through fromExpress: req.route has no runtime counterpart
 app.requestMiddleware(fromExpress((req: Request, res: Response, next: NextFunction) => {
   res.on('finish', () => {
     const key = req.route ? String(req.route.path) : '(unmatched)';

@@ -19,7 +19,7 @@ function expressRoute(method, path) {
 const seen = [];
 
 // Keyed by the route pattern once the response is out, as metrics middleware do.
-// expressway-todo: middleware runs through fromExpress: res.on listens to the raw response
+// expressway-todo: middleware runs through fromExpress: req is used inside a nested function that cannot be awaited (a callback that is not Node-style, in a loop, or followed by more code); as a respond-promise: req.baseUrl is read inside a callback of middleware (Express changes it once next() moves on)
 app.requestMiddleware(fromExpress((req, res, next) => {
   res.on('finish', () => {
     seen.push(`${req.method} ${req.route ? `${req.baseUrl}${req.route.path}` : '(unmatched)'} ${res.statusCode}`);

@@ -2,7 +2,7 @@ const express = require('express');
 const app = express();
 
 app.use((req, res, next) => {
-  res.on('finish', () => console.log(res.statusCode));
+  res.on('finish', () => console.log(res.getHeader('content-type')));
   next();
 });
 

@@ -6,9 +6,9 @@ const app = new Server();
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
-// expressway-todo: middleware runs through fromExpress: res.on listens to the raw response
+// expressway-todo: middleware runs through fromExpress: res.getHeader inside a res.on listener
 app.requestMiddleware(fromExpress((req, res, next) => {
-  res.on('finish', () => console.log(res.statusCode));
+  res.on('finish', () => console.log(res.getHeader('content-type')));
   next();
 }));
 
