@@ -101,8 +101,9 @@ function reportStaysExpress(fc: FileContext, s: ReceiverState): void {
 /** `module.exports = express()` and friends: not provably one variable, so reported instead of rewritten. */
 function reportUnboundApps(fc: FileContext, b: ReturnType<typeof findExpressBinding> & object): void {
   const { j, root } = fc;
-  // One plain walk (ast-utils), not root.find: the same paths in the same order, without a PathVisitor.
-  const calls = root.paths().flatMap((top) => pathsWhere(j, top, (n) => isOfType(j, n.type, 'CallExpression')));
+  // One plain walk (ast-utils), not root.find: the same paths in the same order, without a PathVisitor;
+  // only nodes with a callee can be calls, so the type test runs for few of them.
+  const calls = root.paths().flatMap((top) => pathsWhere(j, top, (n) => n.callee !== undefined && isOfType(j, n.type, 'CallExpression')));
   calls.forEach((p) => {
     if (!isAppFactoryCall(b, p.node) && !isRouterFactoryCall(b, p.node)) return;
     if (p.parent.node.type === 'VariableDeclarator' && p.parent.node.id.type === 'Identifier') return;
