@@ -91,6 +91,8 @@ describe('expressway migrate (orchestration)', () => {
     const items = report.routes.find((r) => r.route === 'GET /items')!;
     expect(items.noiseFields).toContain('/body/pid');
     expect(Number.isFinite(report.totals.qpsRatio)).toBe(true);
+    // Next to req/s, each server's CPU per request (Linux /proc): the figure that holds on a shared machine.
+    if (process.platform === 'linux') expect(run.stderr + run.stdout).toMatch(/server CPU per request: original [\d.]+ µs, migrated [\d.]+ µs/);
     expect(run.stdout).toMatch(/migrate: READY: parity 100%, QPS ratio [\d.]+x/);
     expect(run.stdout).toContain(`HTML report:  ${join(work, 'steady-out', '.expressway', 'migrate-report.html')}`);
     expect(existsSync(join(work, 'steady-out', '.expressway', 'migrate-report.html'))).toBe(true);

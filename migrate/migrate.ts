@@ -9,7 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../codemods/runner.js';
 import type { Report } from '../verify/report-model.js';
-import { benchIntoReport } from './bench-step.js';
+import { benchIntoReport, type BenchCpu } from './bench-step.js';
 import { checkAppDir, checkOutDir, copyApp, defaultOutDir } from './copy-app.js';
 import { MigrateErrors } from './errors.js';
 import { startCommand } from './app-entry.js';
@@ -63,6 +63,8 @@ export interface MigrateResult {
   links: LinkResult;
   traffic: TrafficSource;
   report: Report;
+  /** Server CPU per request in the bench (Linux), next to the report's req/s ratio. */
+  benchCpu?: BenchCpu;
   files: { json: string; html?: string };
   /** 0: parity (and QPS ratio, when asked) met; 1: not. */
   exitCode: 0 | 1;
@@ -110,13 +112,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   reporter.step(STEP_TITLES[3]);
   const apps = await startApps({ appDir, copyDir: outDir, workDir, env, ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}) });
   let report: Report;
+  let benchCpu: BenchCpu | undefined;
   try {
     reporter.detail(`original: ${startCommand(appDir).description}, twice (${apps.primary.origin}, ${apps.secondary.origin}); migrated: ${apps.candidate.origin}`);
     reporter.step(STEP_TITLES[4]);
     report = await replay(options, traffic, apps, workDir, reporter);
     reporter.step(STEP_TITLES[5]);
     if (options.signal?.aborted) reporter.warn('skipped: the run was interrupted');
-    else await bench(options, report, traffic, apps, reporter);
+    else benchCpu = await bench(options, report, traffic, apps, reporter);
   } finally {
     await apps.stop();
   }
@@ -130,7 +133,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const files = await writeReportFiles(options, cwd, workDir, report);
   reporter.detail(`JSON: ${files.json}`);
   if (files.html) reporter.detail(`HTML: ${files.html}`);
-  return { appDir, outDir, workDir, codemod, links, traffic, report, files, exitCode: report.outcome === 'pass' ? 0 : 1 };
+  return { appDir, outDir, workDir, codemod, links, traffic, report, files, ...(benchCpu ? { benchCpu } : {}), exitCode: report.outcome === 'pass' ? 0 : 1 };
 }
 
 /** Between steps: an interrupted run stops before starting the next one (the replay watches the signal itself). */
@@ -268,18 +271,18 @@ async function replay(options: MigrateOptions, traffic: TrafficSource, apps: Run
   }
 }
 
-async function bench(options: MigrateOptions, report: Report, traffic: TrafficSource, apps: RunningApps, reporter: Reporter): Promise<void> {
+async function bench(options: MigrateOptions, report: Report, traffic: TrafficSource, apps: RunningApps, reporter: Reporter): Promise<BenchCpu | undefined> {
   if (options.bench === false) {
     reporter.detail('skipped (--no-bench)');
-    return;
+    return undefined;
   }
   if (report.targetErrors.length > 0 || report.failures.some((f) => f.includes('exited during the replay'))) {
     reporter.warn('skipped: an app exited during the replay');
-    return;
+    return undefined;
   }
   const settings = { ...DEFAULT_BENCH, ...options.bench };
   reporter.detail(`${settings.rounds} round(s) x ${settings.durationSeconds}s per side, ${settings.connections} connections, original (primary) vs migrated`);
-  await benchIntoReport(report, {
+  const cpu = await benchIntoReport(report, {
     baseline: apps.primary.origin,
     candidate: apps.candidate.origin,
     traffic: traffic.path,
@@ -287,6 +290,10 @@ async function bench(options: MigrateOptions, report: Report, traffic: TrafficSo
     onProgress: (message) => reporter.detail(message),
   });
   if (report.bench) reporter.detail(`QPS ratio (migrated / original): ${report.bench.ratio}`);
+  if (cpu) {
+    reporter.detail(`server CPU per request: original ${cpu.baseline} µs, migrated ${cpu.candidate} µs (original / migrated: ${cpu.ratio}; steadier than req/s on a shared machine)`);
+  }
+  return cpu;
 }
 
 async function writeReportFiles(options: MigrateOptions, cwd: string, workDir: string, report: Report): Promise<MigrateResult['files']> {
