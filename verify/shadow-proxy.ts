@@ -183,6 +183,8 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     let requestSize = 0;
     let tooLarge = false;
     let responded = false;
+    /** The primary's status once its headers came. */
+    let status = 0;
     let abort: ((reason: Error) => void) | undefined;
     // A client that goes away takes its upstream request with it.
     res.once('close', () => {
@@ -200,7 +202,6 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     }
 
     const attempt = (retriesLeft: number) => {
-      let status = 0;
       let rawHeaders: string[] = [];
       let copy: Buffer[] | undefined = tee ? [] : undefined;
       let size = 0;
@@ -260,7 +261,11 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     };
 
     const upstreamFailed = (err: Error & { code?: string }, retriesLeft: number) => {
-      if (res.destroyed) return;
+      if (res.destroyed) {
+        // The client went away (and took the upstream request with it): not the upstream's failure.
+        if (responded) done(status);
+        return;
+      }
       // The server closed an idle keep-alive socket just as it was reused: try once more on a fresh one.
       if (!responded && replayable && retriesLeft > 0 && (err.code === 'UND_ERR_SOCKET' || err.code === 'ECONNRESET')) {
         debug('%s %s retried on a fresh socket: %s', req.method, req.url, err.message);
@@ -460,9 +465,14 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
 
 /** True when the request announces a body (RFC 9112 6.3: Content-Length above 0 or any Transfer-Encoding). */
 function hasBody(req: http.IncomingMessage): boolean {
-  if (req.headers['transfer-encoding'] !== undefined) return true;
-  const length = req.headers['content-length'];
-  return length !== undefined && length !== '0';
+  // From the raw list: reading req.headers would build the whole header object for two names.
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+    if (name.length === 14 && name.toLowerCase() === 'content-length' && raw[i + 1]!.trim() !== '0') return true;
+  }
+  return false;
 }
 
 function toRuleSet(rules: NoiseRules | RuleSet | undefined): RuleSet | undefined {
