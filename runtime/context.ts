@@ -115,6 +115,11 @@ export class Context<S extends object = DefaultState, P = Params> {
   /** @internal */ _body$: BodyState | undefined;
   /** @internal */ _requestBody: unknown;
   /** @internal */ _committing: Promise<void> | undefined;
+  /** @internal Where the pipeline resumes after a thenable (pipeline.ts waitFor). */
+  _next: number;
+  /** @internal The pipeline's continuations, made on the first thenable of the request. */
+  _resume: (() => void) | null;
+  /** @internal */ _fail: ((err: unknown) => void) | null;
 
   constructor(core: Core, req: IncomingMessage, res: ServerResponse | null, socket: Duplex | null = null, head: Buffer | null = null) {
     this.req = req;
@@ -142,6 +147,9 @@ export class Context<S extends object = DefaultState, P = Params> {
     this._body$ = undefined;
     this._requestBody = undefined;
     this._committing = undefined;
+    this._next = 0;
+    this._resume = null;
+    this._fail = null;
   }
 
   // ---------------------------------------------------------------- request

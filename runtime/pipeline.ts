@@ -2,8 +2,9 @@
  * The per-request runner: request middleware -> route -> response
  * middleware -> write, over a plan compiled before the first request
  * (compile.ts). There is no `next`: each function runs to completion, and
- * the runner only awaits when a function returns a thenable, so a route
- * with synchronous functions completes without allocating a promise.
+ * the runner only waits when a function returns a thenable (one promise
+ * reaction, then it carries on synchronously from the next step), so a
+ * route with synchronous functions completes without allocating a promise.
  *
  * Errors thrown or rejected anywhere go to the panic hooks (request errors,
  * i.e. coded 4xx from body readers, paths and the HTTP parser, go to the
@@ -34,12 +35,17 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /**
  * Entry point: runs the whole pipeline of a Context whose plan is set.
- * Synchronous functions run in this call; at the first thenable the rest
- * moves to one async function (continueAsync). Never throws or rejects.
+ * Synchronous functions run in this call; a function that returns a
+ * thenable parks the pipeline until it settles (waitFor). Never throws or rejects.
  */
 export function runPipeline(ctx: Context<any, any>): void {
+  runRequestSteps(ctx, 0);
+}
+
+/** Request steps from `from` on, then respond(); stops at the first thenable. */
+function runRequestSteps(ctx: Context<any, any>, from: number): void {
   const { steps, scopes } = ctx._plan!;
-  for (let i = 0; i < steps.length; i++) {
+  for (let i = from; i < steps.length; i++) {
     if (ctx.aborted) break;
     if (outOfScope(scopes, i, ctx.path)) continue;
     let result: unknown;
@@ -50,99 +56,86 @@ export function runPipeline(ctx: Context<any, any>): void {
       return;
     }
     if (isThenable(result)) {
-      void continueAsync(ctx, result, REQUEST_PHASE, i + 1);
+      waitFor(ctx, result, i + 1);
       return;
     }
   }
   respond(ctx);
 }
 
-/** Response middleware (unless commitHead already ran them), then the write; synchronous until a thenable. */
+/** Response middleware (unless commitHead already ran them), then the write. */
 function respond(ctx: Context<any, any>): void {
   if (ctx._res === null) {
     finishUpgrade(ctx);
     return;
   }
-  const { response, responseScopes } = ctx._plan!;
-  if (!ctx._responseRan && response !== null) {
+  const response = ctx._plan!.response;
+  if (ctx._responseRan || response === null) {
     ctx._markResponseRan();
-    for (let i = 0; i < response.length; i++) {
-      if (outOfScope(responseScopes, i, ctx.path)) continue;
-      let result: unknown;
-      try {
-        result = response[i]!(ctx);
-      } catch (err) {
-        handleError(ctx, err, true).then(undefined, lastResort);
-        return;
-      }
-      if (isThenable(result)) {
-        void continueAsync(ctx, result, RESPONSE_PHASE, i + 1);
-        return;
-      }
-    }
+    safeWrite(ctx);
+    return;
   }
   ctx._markResponseRan();
+  runResponseFrom(ctx, 0);
+}
+
+/** Response middleware from `from` on, then the write; stops at the first thenable. */
+function runResponseFrom(ctx: Context<any, any>, from: number): void {
+  const { response, responseScopes } = ctx._plan!;
+  for (let i = from; i < response!.length; i++) {
+    if (outOfScope(responseScopes, i, ctx.path)) continue;
+    let result: unknown;
+    try {
+      result = response![i]!(ctx);
+    } catch (err) {
+      handleError(ctx, err, true).then(undefined, lastResort);
+      return;
+    }
+    if (isThenable(result)) {
+      waitFor(ctx, result, RESPONSE_PHASE - i - 1);
+      return;
+    }
+  }
   safeWrite(ctx);
 }
 
-const REQUEST_PHASE = 0;
-const RESPONSE_PHASE = 1;
+/**
+ * `ctx._next` encodes where to resume: a request step index (>= 0), or
+ * RESPONSE_PHASE - i for response middleware i (< 0).
+ */
+const RESPONSE_PHASE = -1;
 
 /**
- * The rest of the pipeline after a function returned a thenable, from step
- * `from` of `phase`: remaining request steps, response middleware, write.
- * One async function for all of it, so the only awaits are the thenables
- * the app returned (no promise handed from helper to helper, no `.then`
- * closures). It catches everything, so its promise never rejects and
- * nobody needs to hold it.
+ * Parks the pipeline on a thenable the app returned and resumes it at
+ * `next` once it settles. The two continuations are made once per request,
+ * on its first thenable (a synchronous pipeline makes none), and reused for
+ * every later one: a plain reaction on the promise is cheaper than an
+ * async function's await, which allocates and resumes a generator frame
+ * per await. Promise.resolve adopts foreign thenables as `await` does.
  */
-async function continueAsync(ctx: Context<any, any>, pending: PromiseLike<unknown> | undefined, phase: number, from: number): Promise<void> {
+function waitFor(ctx: Context<any, any>, pending: PromiseLike<unknown>, next: number): void {
+  ctx._next = next;
+  let resume = ctx._resume;
+  if (resume === null) {
+    resume = ctx._resume = () => resumePipeline(ctx);
+    ctx._fail = (err: unknown) => failPipeline(ctx, err);
+  }
+  Promise.resolve(pending).then(resume, ctx._fail!);
+}
+
+/** Runs as a promise reaction: it must not throw (the reaction's own promise would reject unhandled). */
+function resumePipeline(ctx: Context<any, any>): void {
   try {
-    const plan = ctx._plan!;
-    if (phase === REQUEST_PHASE) {
-      try {
-        await pending;
-        const { steps, scopes } = plan;
-        for (let i = from; i < steps.length; i++) {
-          if (ctx.aborted) break;
-          if (outOfScope(scopes, i, ctx.path)) continue;
-          const result = steps[i]!(ctx);
-          if (isThenable(result)) await result;
-        }
-      } catch (err) {
-        await handleError(ctx, err, false);
-        return;
-      }
-      if (ctx._res === null) {
-        finishUpgrade(ctx);
-        return;
-      }
-      if (ctx._responseRan || plan.response === null) {
-        ctx._markResponseRan();
-        safeWrite(ctx);
-        return;
-      }
-      ctx._markResponseRan();
-      pending = undefined;
-      from = 0;
-    }
-    try {
-      if (pending !== undefined) await pending;
-      const response = plan.response!;
-      const scopes = plan.responseScopes;
-      for (let i = from; i < response.length; i++) {
-        if (outOfScope(scopes, i, ctx.path)) continue;
-        const result = response[i]!(ctx);
-        if (isThenable(result)) await result;
-      }
-    } catch (err) {
-      await handleError(ctx, err, true);
-      return;
-    }
-    safeWrite(ctx);
+    const next = ctx._next;
+    if (next >= 0) runRequestSteps(ctx, next);
+    else runResponseFrom(ctx, RESPONSE_PHASE - next);
   } catch (err) {
     lastResort(err);
   }
+}
+
+function failPipeline(ctx: Context<any, any>, err: unknown): void {
+  handleError(ctx, err, ctx._next < 0).then(undefined, lastResort);
 }
 
 /** Runs response middleware (for commitHead and error handling); throws synchronously or returns a promise when one of them is async. */

@@ -654,3 +654,26 @@ describe('random table against a reference matcher', () => {
     expect(kinds['not-found']).toBeGreaterThan(100);
   });
 });
+
+describe('static lookup skipped by length', () => {
+  // '/ab' (3) and a 35-character route share a length bucket (35 % 32 = 3); '/{p}' takes the rest.
+  const long = '/' + 'c'.repeat(34);
+  const t = tree([
+    ['GET', '/ab'],
+    ['GET', long],
+    ['GET', '/{p}'],
+  ]);
+
+  test('static routes of any length are found, with and without a trailing slash', () => {
+    expect(found(t, 'GET', '/ab')).toEqual({ value: 'GET /ab', params: {} });
+    expect(found(t, 'GET', '/AB/')).toEqual({ value: 'GET /ab', params: {} });
+    expect(found(t, 'GET', long)).toEqual({ value: `GET ${long}`, params: {} });
+    expect(found(t, 'GET', `${long}/`)).toEqual({ value: `GET ${long}`, params: {} });
+  });
+
+  test('paths of other lengths, or of a static length but no static route, reach the param route', () => {
+    expect(found(t, 'GET', '/zz')).toEqual({ value: 'GET /{p}', params: { p: 'zz' } });
+    expect(found(t, 'GET', '/abcd')).toEqual({ value: 'GET /{p}', params: { p: 'abcd' } });
+    expect(found(t, 'GET', '/' + 'd'.repeat(34))).toEqual({ value: 'GET /{p}', params: { p: 'd'.repeat(34) } });
+  });
+});
