@@ -91,6 +91,7 @@ describe('npm run bench -- --quick', () => {
     expect(result.machine.cores).toBeGreaterThan(0);
     expect(result.machine.node).toBe(process.version);
     expect(result.command).toBe(`npm run bench -- --quick --no-write --out ${out}`);
+    expect(result.options.pipelining).toBe(1);
     expect(result.targets.map((t) => t.status)).not.toContain('not measured');
   });
 
@@ -120,5 +121,13 @@ describe('bench flags', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('EXW_ERR_BENCH_USAGE');
     expect(run.stderr).toContain('unknown scenario "z"');
+  });
+
+  it('rejects a pipelining depth that is not a positive integer', async () => {
+    for (const bad of ['0', '2.5', 'ten']) {
+      const run = await runBench(['--pipelining', bad], 60_000);
+      expect(run.code, bad).toBe(2);
+      expect(run.stderr, bad).toContain('--pipelining must be a positive integer');
+    }
   });
 });

@@ -11,6 +11,8 @@ export interface LoadSettings {
   connections: number;
   /** Seconds. */
   duration: number;
+  /** Requests in flight per connection (autocannon's `pipelining`); default 1. */
+  pipelining?: number;
 }
 
 export async function runHttpLoad(port: number, request: HttpRequestSpec, expectedStatus: number, settings: LoadSettings): Promise<Sample> {
@@ -21,7 +23,7 @@ export async function runHttpLoad(port: number, request: HttpRequestSpec, expect
     body: request.body,
     connections: settings.connections,
     duration: settings.duration,
-    pipelining: 1,
+    pipelining: settings.pipelining ?? 1,
     // No per-second progress output: the harness shows its own.
     renderProgressBar: false,
   } as autocannon.Options);

@@ -17,7 +17,7 @@ function machineSection(result: BenchResult): string[] {
   return [
     `Measured ${result.date} on ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB RAM, ${m.os}, node ${m.node}.`,
     `Load average at the start: ${m.loadAverage.join(', ')}${m.pinned ? '. Servers pinned to core 0, load generator to core 1 (taskset).' : '. Not pinned (taskset or a second core missing).'}`,
-    `Settings: ${result.options.rounds} round(s) of ${result.options.duration} s per peer after ${result.options.warmup} s of warm-up, ${result.options.connections} connections; each number is the median of the rounds.`,
+    `Settings: ${result.options.rounds} round(s) of ${result.options.duration} s per peer after ${result.options.warmup} s of warm-up, ${result.options.connections} connections, pipelining ${result.options.pipelining ?? 1} in (a)-(d); each number is the median of the rounds.`,
     '',
     'Reproduce:',
     '',

@@ -18,6 +18,12 @@ export interface BenchOptions {
   rounds: number;
   /** HTTP connections (a-e); WebSocket clients for (f). */
   connections: number;
+  /**
+   * Requests autocannon keeps in flight per connection in (a)-(d) (1: the
+   * next request leaves when the answer arrived). (e) is one request per
+   * connection by definition and ignores it.
+   */
+  pipelining: number;
   /** Do not touch docs/ (the JSON result is still written). */
   write: boolean;
   /** Where the JSON result goes; default bench/results/<date>.json. */
@@ -31,7 +37,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `npm run bench -- [--quick] [--scenarios a,b,...] [--peers runtime,node-http,...]
-  [--duration seconds] [--rounds n] [--connections n] [--warmup seconds] [--no-write] [--out file.json]
+  [--duration seconds] [--rounds n] [--connections n] [--pipelining n] [--warmup seconds] [--no-write] [--out file.json]
   [--profile dir]  (CPU profile of each peer into dir/<peer>/, for node --cpu-prof tooling)`;
 
 function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
@@ -69,6 +75,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
         warmup: { type: 'string' },
         rounds: { type: 'string' },
         connections: { type: 'string' },
+        pipelining: { type: 'string' },
         'no-write': { type: 'boolean', default: false },
         out: { type: 'string' },
         profile: { type: 'string' },
@@ -88,6 +95,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     warmup: positive(values.warmup, quick ? 0 : 2, 'warmup', false, true),
     rounds: positive(values.rounds, quick ? 1 : 3, 'rounds', true),
     connections: positive(values.connections, 50, 'connections', true),
+    pipelining: positive(values.pipelining, 1, 'pipelining', true),
     write: values['no-write'] !== true,
     out: values.out,
     profile: values.profile,

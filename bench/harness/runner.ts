@@ -65,7 +65,7 @@ function load(peer: PeerProcess, scenario: Scenario, options: BenchOptions, dura
   const settings = { connections: options.connections, duration };
   switch (scenario.kind) {
     case 'http':
-      return runHttpLoad(peer.port, scenario.request, expectedStatus(scenario), settings);
+      return runHttpLoad(peer.port, scenario.request, expectedStatus(scenario), { ...settings, pipelining: options.pipelining });
     case 'close':
       return runCloseLoad(peer.port, scenario.request, expectedStatus(scenario), settings);
     case 'websocket':
