@@ -18,6 +18,7 @@ import type { ListenOptions, RunningServer } from './listen.js';
 import { decodeParam, normalizePath, rawPathOf } from './normalize-path.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { PathScope } from './path-scope.js';
+import { withPrefixParams } from './prefix-params.js';
 import { defaultNotFound, failRequest, runPipeline } from './pipeline.js';
 import type { Position } from './registration-order.js';
 import { Registry, type Registration } from './router-group.js';
@@ -87,7 +88,13 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
       return;
     }
     const scope = reg.prefix === null || reg.prefix === '/' ? null : new PathScope(reg.prefix, this.config.caseSensitive);
-    (reg.kind === 'request' ? this.requestEntries : this.responseEntries).push({ scope, fn: reg.fn, position: reg.position });
+    if (reg.kind === 'response') {
+      this.responseEntries.push({ scope, fn: reg.fn, position: reg.position });
+      return;
+    }
+    // A prefix with a param hands its captures to the middleware (prefix-params.ts).
+    const fn = scope === null ? reg.fn : withPrefixParams(scope.prefix, reg.fn);
+    this.requestEntries.push({ scope, fn, position: reg.position });
   }
 
   /** Receives any error thrown or rejected in middleware, routes or response middleware; ctx.error is set. */
