@@ -35,6 +35,8 @@ export const runtimeErrors = defineErrors({
   // Real time
   EXW_ERR_UPGRADE_NOT_WEBSOCKET: { message: 'ctx.upgrade() was called on a request that is not a WebSocket upgrade', status: 426 },
   EXW_ERR_UPGRADE_TWICE: { message: 'ctx.upgrade() was already called for this request' },
+  // Fall-through
+  EXW_ERR_FALL_THROUGH_LATE: { message: 'ctx.fallThrough() was called where the request cannot be handed on (in response middleware or a hook, or after the response head was sent)' },
   // Registration and configuration
   EXW_ERR_CONFIG_INVALID: { message: 'Invalid option %s: %s' },
   EXW_ERR_REGISTER_NOT_FUNCTION: { message: '%s expects functions, got %s' },

@@ -30,6 +30,7 @@ import {
   type Cookies,
 } from './cookies.js';
 import type { Core, DefaultState, Params, Plan } from './core.js';
+import { throwFallThrough } from './fall-through.js';
 import { commitHead } from './pipeline.js';
 import { parseQuery, type Query } from './query.js';
 import { redirectBody } from './redirect-body.js';
@@ -456,6 +457,15 @@ export class Context<S extends object = DefaultState, P = Params> {
   /** Skips the remaining request middleware and the route; response middleware still run. */
   abort(): void {
     this._flags |= F_ABORTED;
+  }
+
+  /**
+   * Hands the request on as if no route had matched it (Express's `next()`
+   * from a route): later request middleware, then notFound (fall-through.ts).
+   * It throws, so nothing after it runs; do not catch it.
+   */
+  fallThrough(): never {
+    return throwFallThrough();
   }
 
   /** Whether the connection stays open for another request after this response. */

@@ -17,6 +17,7 @@ export type { BodyReadOptions, FormReadOptions, JsonBodyOptions, FormBodyOptions
 export type { PathParams } from './path-params.js';
 export { runtimeErrors } from './codes.js';
 export { hasCode } from './errors.js';
+export { isFallThrough } from './fall-through.js';
 export type { ExpresswayError } from './errors.js';
 export { normalizePath } from './normalize-path.js';
 export { serveStatic, sendFile } from './static.js';

@@ -16,6 +16,7 @@ import { debuglog } from 'node:util';
 import { REQUEST_ERROR_CODES } from './codes.js';
 import { BODY_NONE, acceptedWebSocket, type Context } from './context.js';
 import type { ErrorHook, Handler } from './core.js';
+import { continueUnmatched, isFallThrough } from './fall-through.js';
 import type { PathScope } from './path-scope.js';
 import { rejectUpgrade } from './websocket.js';
 import { writeHeadOnly, writeResponse } from './write.js';
@@ -243,6 +244,12 @@ export function failRequest(ctx: Context<any, any>, err: unknown): void {
 }
 
 async function handleError(ctx: Context<any, any>, err: unknown, fromResponse: boolean): Promise<void> {
+  if (isFallThrough(err)) {
+    // ctx.fallThrough(): not an error; the request goes on as unmatched (fall-through.ts).
+    const outcome = continueUnmatched(ctx, fromResponse, runPipeline);
+    if (outcome === true) return;
+    err = outcome;
+  }
   ctx.error = err;
   const core = ctx._core;
   const requestError = isRequestError(err);

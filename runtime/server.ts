@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { runtimeErrors } from './codes.js';
 import { buildPlan, type MiddlewareEntry } from './compile.js';
+import { setFallThroughPlanner } from './fall-through.js';
 import { Context } from './context.js';
 import { withExpressListen, type ExpressShapedListener } from './express-listen.js';
 import type { Core, DefaultState, ErrorHook, Handler, Params, Plan } from './core.js';
@@ -21,6 +22,7 @@ import { PathScope } from './path-scope.js';
 import { withPrefixParams } from './prefix-params.js';
 import { defaultNotFound, failRequest, runPipeline } from './pipeline.js';
 import type { Position } from './registration-order.js';
+import { runsBeforeRoute } from './registration-order.js';
 import { Registry, type Registration } from './router-group.js';
 import { RouteTree } from './router.js';
 import { installSendTimeout } from './send-timeout.js';
@@ -60,6 +62,8 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
   private errorPlan!: Plan;
   /** @internal Set while a listen() handle is open. */
   _listening = false;
+  /** Built on a route's first ctx.fallThrough(), keyed by the plan it continues (a recompile makes new plans). */
+  private readonly fallThroughPlans = new WeakMap<Plan, Plan>();
 
   constructor(options: ServerOptions = {}) {
     super();
@@ -77,6 +81,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
       caseSensitive: this.config.caseSensitive,
       ignoreTrailingSlash: this.config.ignoreTrailingSlash,
     });
+    setFallThroughPlanner(this._core, (ctx) => this.fallThroughPlan(ctx));
   }
 
   protected register(reg: Registration): void {
@@ -196,6 +201,29 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
       default:
         return runtimeErrors.EXW_ERR_HTTP_BAD_REQUEST(err.code ?? err.message);
     }
+  }
+
+  /**
+   * What a request runs after ctx.fallThrough() (fall-through.ts). From a
+   * route: the request middleware its plan left out (registered after it),
+   * then notFound, as the 404 plan runs them. From a request that no route
+   * matched (or that already fell through): the default 404, the runtime's
+   * counterpart of Express's final handler.
+   */
+  private fallThroughPlan(ctx: Context<any, any>): Plan {
+    const from = ctx._plan!;
+    let plan = this.fallThroughPlans.get(from);
+    if (plan !== undefined) return plan;
+    const route = ctx.routePattern === null ? undefined : this.routeValues.find((value) => value.plan === from);
+    const response = this.responseEntries;
+    if (route === undefined) {
+      plan = buildPlan(null, [], response, [defaultNotFound]);
+    } else {
+      const later = this.requestEntries.filter((e) => e.position !== undefined && !runsBeforeRoute(e.position, route.position));
+      plan = buildPlan(null, later, response, this.notFoundFns);
+    }
+    this.fallThroughPlans.set(from, plan);
+    return plan;
   }
 
   /** Normalises the path and finds the plan; false when the request already failed. */
