@@ -15,18 +15,19 @@
  * are dropped), and no mirror (the proxy's hop alone). Not part of
  * `npm test`; targets 127.0.0.1 only and stops by itself.
  *
- *   npx tsx bench/shadow-latency.ts [--rate 1000] [--duration 10] [--rounds 3] [--sockets 64] [--proxy-core 0]
+ *   npm run build && npx tsx bench/shadow-latency.ts [--rate 1000] [--duration 10] [--rounds 3] [--sockets 64] [--proxy-core 0]
  *
  * Pinning (taskset, when present): the primary, the candidates and the
  * proxy run in child processes on core 0 (`--proxy-core 1` moves the proxy
  * to the load generator's core); this process, the load generator, pins
- * itself to core 1. EXW_SHADOW_MODULE=a.ts,b.ts measures other builds of
- * shadow-proxy.ts side by side (before/after); EXW_CPU_PROF=<dir> writes CPU
- * profiles of the proxies there.
+ * itself to core 1. The proxy is the build in dist/ (what the CLI runs);
+ * EXW_SHADOW_MODULE=a.js,b.js measures other builds of shadow-proxy side by
+ * side (before/after); EXW_CPU_PROF=<dir> writes CPU profiles of the proxies there.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 
 interface Args {
@@ -54,8 +55,16 @@ const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const pinTo = (core: number) => (hasTaskset ? ['taskset', '-c', String(core)] : []);
 // The load generator (this process, all its threads) on core 1, whatever the command line did.
 if (hasTaskset) spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
-/** Builds of the proxy to compare (paths to shadow-proxy modules), else this checkout's. */
-const proxyModules = (process.env.EXW_SHADOW_MODULE ?? './verify/shadow-proxy.ts').split(',');
+/**
+ * Builds of the proxy to compare (paths to shadow-proxy modules), else this
+ * checkout's build: what `expressway shadow` runs. A .ts module runs through
+ * tsx, whose output names every function at creation (a defineProperty per
+ * closure, per request), which the built JavaScript does not do.
+ */
+const proxyModules = (process.env.EXW_SHADOW_MODULE ?? './dist/verify/shadow-proxy.js').split(',');
+for (const m of proxyModules) {
+  if (!existsSync(resolve(root, m))) throw new Error(`${m} does not exist: run \`npm run build\` first, or set EXW_SHADOW_MODULE`);
+}
 
 /** A small JSON service, like a typical API answer. */
 const SERVICE = `
@@ -209,7 +218,8 @@ async function scenario(name: string, primaryUrl: string, candidateUrl: string, 
   const proxies: Proxied[] = [];
   for (const module of proxyModules) {
     const prof = process.env.EXW_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.EXW_CPU_PROF] : [];
-    const p = await startChild(args['proxy-core'], [...prof, '--import', 'tsx', '--input-type=module', '-e', PROXY, primaryUrl, candidateUrl, module, methods]);
+    const loader = module.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const p = await startChild(args['proxy-core'], [...prof, ...loader, '--input-type=module', '-e', PROXY, primaryUrl, candidateUrl, pathToFileURL(resolve(root, module)).href, methods]);
     proxies.push({ module, ...p });
   }
   // Warm every path (JIT, keep-alive sockets) before measuring.
