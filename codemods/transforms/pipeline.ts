@@ -13,7 +13,7 @@ import { addLegacyApp, addLegacyRouter, hasLegacySettings, legacySettingsBlocker
 import { rewriteImports } from './imports.js';
 import { legacyOnlyUse } from './app-legacy-uses.js';
 import { addTodoComment } from './todo-comments.js';
-import { isOfType, pathsWhere } from './ast-utils.js';
+import { pathsWhere } from './ast-utils.js';
 
 export function runPipeline(fc: FileContext): void {
   const b = findExpressBinding(fc);
@@ -101,11 +101,10 @@ function reportStaysExpress(fc: FileContext, s: ReceiverState): void {
 /** `module.exports = express()` and friends: not provably one variable, so reported instead of rewritten. */
 function reportUnboundApps(fc: FileContext, b: ReturnType<typeof findExpressBinding> & object): void {
   const { j, root } = fc;
-  // One plain walk (ast-utils), not root.find: the same paths in the same order, without a PathVisitor;
-  // only nodes with a callee can be calls, so the type test runs for few of them.
-  const calls = root.paths().flatMap((top) => pathsWhere(j, top, (n) => n.callee !== undefined && isOfType(j, n.type, 'CallExpression')));
+  // One plain walk (ast-utils), not root.find(j.CallExpression): the same paths in the same order. Both tests
+  // want the type CallExpression itself, so they can pick the nodes, and paths are built only for those.
+  const calls = root.paths().flatMap((top) => pathsWhere(j, top, (n) => isAppFactoryCall(b, n) || isRouterFactoryCall(b, n)));
   calls.forEach((p) => {
-    if (!isAppFactoryCall(b, p.node) && !isRouterFactoryCall(b, p.node)) return;
     if (p.parent.node.type === 'VariableDeclarator' && p.parent.node.id.type === 'Identifier') return;
     if (p.parent.node.type === 'NewExpression') return;
     addEntry(fc, p.node, 'todo', 'unbound-express-app', { reason: 'express()/Router() not assigned to a const: not migrated' });
