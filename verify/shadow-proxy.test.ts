@@ -253,6 +253,20 @@ describe('shadow proxy: streaming and flow control', () => {
     expect(JSON.parse(answer.body.toString())).toMatchObject({ method: 'POST', body: 'hello' });
   });
 
+  it('relays the final answer after an interim 103 Early Hints', async () => {
+    const primary = await serve((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('final');
+    });
+    const candidate = await serve((_req, res) => res.end('x'));
+    const proxy = await shadow({ primary: primary.url, candidate: candidate.url });
+    const answer = await request(`${proxy.url}/hints`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.toString()).toBe('final');
+    expect(proxy.stats().primaryErrors).toBe(0);
+  });
+
   it('ends the primary request when the client goes away mid-answer', async () => {
     let primaryClosed!: () => void;
     const closed = new Promise<void>((r) => (primaryClosed = r));

@@ -221,6 +221,8 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
               else abort = abortRequest;
             },
             onHeaders: (statusCode: number, raw: Buffer[], resumeUpstream: () => void, statusText: string) => {
+              // An interim answer (103 Early Hints, 102) is not the answer: wait for the final one.
+              if (statusCode < 200) return true;
               responded = true;
               status = statusCode;
               resume = resumeUpstream;
