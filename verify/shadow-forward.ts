@@ -24,12 +24,13 @@ export interface Target {
   url: URL;
   /** `host[:port]` as the Host header for this target. */
   host: string;
-  agent: http.Agent;
+  /** node:http's or node:https's request, for upgrade tunnels (a socket of their own). */
   request: typeof http.request;
   /**
-   * Buffered requests (the mirror, cutover answers) go through undici's low-level
-   * dispatch: no stream or emitter per request, about half node:http's CPU. The
-   * mirror shares the proxy's core with the clients' answers, so its cost is their latency.
+   * Every other request goes through undici's low-level dispatch on this
+   * keep-alive pool: the primary's streamed answers, the mirror and cutover
+   * answers. No stream or emitter per request; the mirror and the relay share
+   * the proxy's core with the clients' answers, so their cost is client latency.
    */
   pool: Pool;
   /** Closes every connection to the target. */
@@ -39,15 +40,11 @@ export interface Target {
 export function createTarget(raw: string, maxSockets: number): Target {
   const url = new URL(raw);
   const isHttps = url.protocol === 'https:';
-  const agent = isHttps
-    ? new https.Agent({ keepAlive: true, maxSockets })
-    : new http.Agent({ keepAlive: true, maxSockets });
   const pool = new Pool(url.origin, { connections: Number.isFinite(maxSockets) ? maxSockets : null, headersTimeout: 0, bodyTimeout: 0 });
   const close = () => {
-    agent.destroy();
     void pool.destroy().catch(() => undefined);
   };
-  return { url, host: url.host, agent, request: isHttps ? https.request : http.request, pool, close };
+  return { url, host: url.host, request: isHttps ? https.request : http.request, pool, close };
 }
 
 /** The path to send upstream: the target's base path (without trailing slash) + the client's request target. */
