@@ -162,8 +162,12 @@ export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName:
   if (declStatement.parent?.node.type === 'ExportNamedDeclaration') declStatement = declStatement.parent;
   const segments = [...state.legacySegments];
   const last = segments.at(-1);
+  // The app's own error handler must see the legacy routes' errors (finalHandler 'runtime'), but with no 404
+  // handler of its own Express answered unmatched requests with its 404 page: an empty Express app mounted last keeps that.
+  const express404 = finalHandler === 'runtime' && !state.notFound;
   // No open segment at the end: Express's own 404 still needs an (empty) legacy app mounted last.
-  if (!last || last.closed) segments.push({ name: segments.length === 0 ? LEGACY_APP : `${LEGACY_APP}${segments.length + 1}`, last: null as never, closed: false });
+  if (!last || last.closed || express404) segments.push({ name: segments.length === 0 ? LEGACY_APP : `${LEGACY_APP}${segments.length + 1}`, last: null as never, closed: false });
+  const emptyLast = segments.length > state.legacySegments.length;
   const declarations = segments.map((segment, i) => {
     const decl = parseStatement(j, `const ${segment.name} = ${expressName}();`);
     const empty = i === segments.length - 1 && state.legacySegments.length === i;
@@ -176,12 +180,15 @@ export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName:
   });
   declStatement.insertAfter(...declarations);
   fc.compatNames.add('mountExpress');
+  const lastMounts: any[] = [];
   for (const segment of segments) {
-    const runtimeFinal = segment.closed || finalHandler === 'runtime';
+    const runtimeFinal = segment.closed || (finalHandler === 'runtime' && !(express404 && emptyLast && segment === segments.at(-1)));
     const mount = parseStatement(j, `${r.name}.requestMiddleware(mountExpress(${segment.name}${runtimeFinal ? ", { finalHandler: 'runtime' }" : ''}));`);
     if (segment.closed) insertAfterUse(segment.last as UseMarks & { stmt: ASTPath<any> }, mount);
-    else insertAfterLastRegistration(state, declarations.at(-1), declStatement, mount);
+    else lastMounts.push(mount);
   }
+  // In order, after the last registration (the open legacy app, then the empty one answering Express's 404).
+  for (const mount of lastMounts.reverse()) insertAfterLastRegistration(state, declarations.at(-1), declStatement, mount);
 }
 
 /**

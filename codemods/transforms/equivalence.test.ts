@@ -198,6 +198,16 @@ const cases: Record<string, Probe[]> = {
     { path: '/feed' }, { method: 'head', path: '/feed' }, { path: '/admin/seen' }, { path: '/admin/nothing', headers: { 'x-admin': 'yes' } }, { path: '/admin/seen', headers: { 'x-admin': 'yes' } },
   ],
   'handler-from-module-stays-express': [{ path: '/users' }, { path: '/health' }],
+  // next() from a route: ctx.fallThrough() reaches the later middleware and the 404 handler, as Express's walk does.
+  'route-next-falls-through': [
+    { path: '/health' }, { path: '/users/1' }, { path: '/users/404' }, { path: '/users/abc' }, { path: '/users/err' },
+    { path: '/posts/3' }, { path: '/posts/latest' }, { path: '/nowhere' },
+  ],
+  // An error handler and Express code but no 404 handler: unmatched requests still get Express's 404 page.
+  'error-handler-legacy-no-404': [
+    { path: '/ok' }, { path: '/page', headers: { accept: 'application/json' } }, { path: '/page', headers: { accept: 'text/html' } },
+    { path: '/nowhere' }, { method: 'post', path: '/ok' }, { method: 'delete', path: '/page' },
+  ],
 };
 
 describe('migrated fixtures answer like the Express originals', () => {

@@ -32,6 +32,10 @@ export interface HandlerEnv {
   settle: Settle | null;
   /** Express 5 named wildcards of the route path (`*rest`) -> path segments before them (route-path-v5.ts). */
   wildcards: Map<string, number>;
+  /** A route's next() may become ctx.fallThrough(); the registration proves it equivalent afterwards (registrations.ts). */
+  fallThrough: boolean;
+  /** Set once a next() became ctx.fallThrough(). */
+  fellThrough: boolean;
 }
 
 /**

@@ -25,10 +25,12 @@ export interface HandlerSite {
   routeSegments?: number | null;
   /** Express 5 named wildcards of the route path (PathResult.wildcards). */
   wildcards?: Map<string, number>;
+  /** A route registration that can check afterwards that Express's next() reaches what ctx.fallThrough() reaches. */
+  fallThrough?: boolean;
 }
 
 export type HandlerResult =
-  | { ok: true; node: any; stateWrites: Set<string>; bridgedReads: Set<string>; typed: boolean }
+  | { ok: true; node: any; stateWrites: Set<string>; bridgedReads: Set<string>; typed: boolean; fallsThrough?: boolean }
   | { ok: false; reason: string };
 
 /** True when `fn` looks like an Express handler for `role` by its parameter list. */
@@ -91,6 +93,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
     ctx: pickContextName(fnNode), setsContentType: false, sendsString: false, stateWrites: new Set(),
     bridgeable: site.bridgeable ?? false, bridgedReads: new Set(), routeSegments: site.routeSegments ?? null, settle: null,
     wildcards: site.wildcards ?? new Map(),
+    fallThrough: site.fallThrough === true && site.role === 'route', fellThrough: false,
   };
   const typed = !!fnNode.params[offset].typeAnnotation || /\.[mc]?tsx?$/.test(fc.options.path);
   const names = [req, res, ...(next ? [next] : [])];
@@ -131,7 +134,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   clone.params = errParam ? [ctxParam, errParam] : [ctxParam];
   clone.async = true;
   if (clone.returnType) clone.returnType = null;
-  return { ok: true, node: clone, stateWrites: env.stateWrites, bridgedReads: env.bridgedReads, typed };
+  return { ok: true, node: clone, stateWrites: env.stateWrites, bridgedReads: env.bridgedReads, typed, ...(env.fellThrough ? { fallsThrough: true } : {}) };
 }
 
 /**
@@ -250,6 +253,7 @@ function translateNextCalls(env: HandlerEnv, fn: ASTPath<any>, next: string): vo
     const c = containerOf(fn, call, 'next()');
     const [arg] = call.node.arguments;
     if (env.settle) return settleNext(env, fn, c, arg);
+    if (env.role === 'route' && fallThroughNext(env, fn, c, call, arg)) return;
     if (!arg) {
       if (env.role === 'route') fail('next() in a route handler falls through to later routes');
       if (env.role !== 'middleware') fail('next() in an error or not-found handler delegates to Express');
@@ -258,8 +262,41 @@ function translateNextCalls(env: HandlerEnv, fn: ASTPath<any>, next: string): vo
       return;
     }
     if (env.role === 'error') fail('next(err) in an error handler delegates to the next Express error handler');
+    if (arg.type === 'ConditionalExpression' && (isNothing(arg.consequent) || isNothing(arg.alternate))) fail('next(test ? undefined : err) either continues or fails');
     replaceContainer(env, fn, c.kind === 'return' ? { kind: 'statement', path: c.path } : c, [j.throwStatement(arg)]);
   });
+}
+
+const NEXT_FALLS_THROUGH = 'next() in a route handler falls through to later routes';
+
+/** `undefined`, `void 0` or `null`: next() with it continues as next() does. */
+function isNothing(node: any): boolean {
+  return (node.type === 'Identifier' && node.name === 'undefined') || node.type === 'NullLiteral' || (node.type === 'Literal' && node.value === null)
+    || (node.type === 'UnaryExpression' && node.operator === 'void' && /Literal$/.test(node.argument.type));
+}
+
+/**
+ * A route's `next()` -> `ctx.fallThrough()` (it throws, so `return next()` keeps its shape), and
+ * `next(test ? undefined : err)` -> `if (test) ctx.fallThrough(); throw err;`. Whether the request then meets what
+ * Express would have run is the registration's to prove (registrations.ts); here only the handler's own shape.
+ */
+function fallThroughNext(env: HandlerEnv, fn: ASTPath<any>, c: Container, call: ASTPath<any>, arg: any): boolean {
+  const { j } = env.fc;
+  const handOn = () => j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('fallThrough')), []);
+  const conditional = arg?.type === 'ConditionalExpression' && (isNothing(arg.consequent) || isNothing(arg.alternate));
+  if (conditional && isNothing(arg.consequent) && isNothing(arg.alternate)) fail(NEXT_FALLS_THROUGH);
+  if (arg && !conditional) return false;
+  if (!env.fallThrough) fail(NEXT_FALLS_THROUGH);
+  env.fellThrough = true;
+  if (!arg) {
+    call.replace(handOn());
+    return true;
+  }
+  const test = isNothing(arg.consequent) ? arg.test : j.unaryExpression('!', arg.test);
+  const err = isNothing(arg.consequent) ? arg.alternate : arg.consequent;
+  replaceContainer(env, fn, c.kind === 'return' ? { kind: 'statement', path: c.path } : c,
+    [j.ifStatement(test, j.expressionStatement(handOn())), j.throwStatement(err)]);
+  return true;
 }
 
 /**
@@ -300,6 +337,7 @@ function settleNext(env: HandlerEnv, fn: ASTPath<any>, c: Container, arg: any): 
   if (!arg && env.role === 'route') fail('next() in a route handler falls through to later routes');
   if (!arg && env.role !== 'middleware') fail('next() in an error or not-found handler delegates to Express');
   if (arg && env.role === 'error') fail('next(err) in an error handler delegates to the next Express error handler');
+  if (arg?.type === 'ConditionalExpression' && (isNothing(arg.consequent) || isNothing(arg.alternate))) fail(env.role === 'route' ? NEXT_FALLS_THROUGH : 'next(test ? undefined : err) either continues or fails');
   const own = enclosingFunction(c.path);
   if (c.kind === 'statement' && (!own || !isTailPosition(c.path, own))) fail('work after next() in a callback');
   replaceGuarded(env, fn, c, guarded(env, settle, [], arg ? 'reject' : 'resolve', arg));

@@ -72,7 +72,7 @@ interface Shared {
 export interface LegacySegment { name: string; last: ReceiverUse; closed: boolean; /** Holds the routes app.param resolves (app-legacy-uses.ts). */ params?: boolean }
 
 /** `positional`: emits request middleware or a mount, whose place among the routes matters under middlewareOrder 'registration'. */
-type Planned = { apply: () => void; handlers: number; compatHandlers?: number; entries: Array<() => void>; routeKeys?: string[]; positional?: boolean };
+type Planned = { apply: () => void; handlers: number; compatHandlers?: number; entries: Array<() => void>; routeKeys?: string[]; positional?: boolean; /** A route whose next() became ctx.fallThrough(). */ fallsThrough?: boolean; /** A use() that mounts a router. */ mounts?: boolean };
 type Legacy = { legacy: string; handlers: number };
 type Plan = Planned | Legacy;
 
@@ -106,6 +106,8 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
   demoteParamRoutes(plans, paramNames(r, state.uses));
   demoteDuplicateRoutes(plans);
   demoteShadowingRoutes(plans);
+  // ctx.fallThrough() goes on through the middleware registered after the route and the legacy app mounted last.
+  if (demoteFallThroughRoutes(plans, r)) ordered = true;
   const legacy = plans.filter((p) => isLegacy(p.plan));
   // A router's Express routes run for the runtime routes registered after them (Express tried them first), not before.
   if (r.kind === 'router' && legacy.length > 0) ordered = true;
@@ -253,6 +255,66 @@ function demoteShadowingRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>): 
       legacySamples.push(...legacyRouteSamples(p.use));
     }
   }
+}
+
+/**
+ * A route whose next() became ctx.fallThrough() keeps it only when the runtime then runs what Express ran: the
+ * middleware registered after it and the legacy app mounted last (both in the fall-through plan under
+ * middlewareOrder 'registration', which the caller sets), but no runtime route or router that could take the
+ * request (Express would have tried it), and no earlier legacy registration that could (Express ran it before
+ * the route; the legacy app would run it after). In a router, what the mounter runs after the mount is another
+ * file's: not proved, the route stays on Express. True when a route keeps its ctx.fallThrough().
+ */
+function demoteFallThroughRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>, r: Receiver): boolean {
+  let kept = false;
+  plans.forEach((p, i) => {
+    if (isLegacy(p.plan) || !p.plan.fallsThrough) return;
+    const blocker = r.kind === 'router' ? 'in a router, what runs after the mount is not checked' : fallThroughBlocker(plans, i);
+    if (blocker) p.plan = { legacy: `next() in a route handler falls through to later routes (${blocker})`, handlers: p.plan.handlers };
+    else kept = true;
+  });
+  return kept;
+}
+
+function fallThroughBlocker(plans: Array<{ use: ReceiverUse; plan: Plan }>, i: number): string | null {
+  const route = plans[i].use;
+  for (const [k, q] of plans.entries()) {
+    if (k === i) continue;
+    const legacy = isLegacy(q.plan);
+    const later = k > i;
+    if (later && legacy) continue; // the legacy app, mounted after the route, receives the request
+    if (!later && !legacy) continue; // ran (or was passed over) before the route, in both
+    const isRoute = q.use.kind === 'route-chain' || (q.use.kind === 'registration' && q.use.method !== 'use');
+    if (later && !isRoute && !(q.plan as Planned).mounts) continue; // middleware: in the fall-through plan, in order
+    if (registrationsMeet(route, q.use)) return `${later ? 'a later runtime' : 'an earlier Express'} registration may match the same requests`;
+  }
+  return null;
+}
+
+/** Whether some request can reach both a route and another registration: by method, then segment by segment. */
+function registrationsMeet(route: ReceiverUse, other: ReceiverUse): boolean {
+  const methodsOf = (u: ReceiverUse): string[] => (u.kind === 'route-chain' ? u.methods.map((m) => m.method.toLowerCase()) : u.kind === 'registration' ? [u.method.toLowerCase()] : ['use']);
+  const [mine, theirs] = [methodsOf(route), methodsOf(other)];
+  const methodMeets = (a: string, b: string) => a === b || [a, b].some((m) => m === 'all' || m === 'use') || (a === 'get' && b === 'head') || (a === 'head' && b === 'get');
+  if (!mine.some((a) => theirs.some((b) => methodMeets(a, b)))) return false;
+  const pathOf = (u: ReceiverUse): any => (u.kind === 'route-chain' ? u.path : u.kind === 'registration' ? u.args[0] : null);
+  const prefix = other.kind === 'registration' && other.method === 'use';
+  const otherPath = pathOf(other);
+  const routePath = pathOf(route);
+  if (!isStringLiteral(routePath)) return true;
+  if (prefix && !isStringLiteral(otherPath)) return true; // app.use(router): every path
+  if (!isStringLiteral(otherPath)) return true;
+  const split = (s: string) => s.toLowerCase().split('/').filter(Boolean);
+  const [a, b] = [split(routePath.value), split(otherPath.value)];
+  for (let s = 0; s < Math.min(a.length, b.length); s++) {
+    if (/[*?+]/.test(a[s]) || /[*?+]/.test(b[s])) return true; // spans or skips segments
+    if (/[:()]/.test(a[s]) || /[:()]/.test(b[s]) || a[s] === b[s]) continue;
+    return false;
+  }
+  if (a.length === b.length) return true;
+  const longer = a.length > b.length ? a : b;
+  if (longer.slice(Math.min(a.length, b.length)).some((seg) => /[*?]/.test(seg))) return true;
+  return prefix && b.length < a.length; // a router under a shorter prefix holds longer paths
 }
 
 function legacyRouteSamples(use: ReceiverUse): Array<{ method: string; sample: string }> {
@@ -411,9 +473,9 @@ function callArgs(j: FileContext['j'], fns: FnPlan[]): any[] {
 }
 
 /** `slot`: the function is an element of a handler array (handler-arrays.ts), planned where it stands. */
-interface FnPlan { slot?: ASTPath<any>; node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; bridgedReads?: Set<string>; entries: Array<() => void>; viaCompat?: string }
+interface FnPlan { fallsThrough?: boolean; slot?: ASTPath<any>; node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; bridgedReads?: Set<string>; entries: Array<() => void>; viaCompat?: string }
 
-type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null; wildcards?: Map<string, number> };
+type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null; wildcards?: Map<string, number>; fallThrough?: boolean };
 
 /** Files (by their Shared) where some function stays on Express: a handler that did not convert, middleware through fromExpress. */
 const expressLeft = new WeakSet<Shared>();
@@ -436,7 +498,7 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
   // Readable from ctx.state: what migrated code stored there, and what compat's state bridge carries (req.user, req.session).
   const bridged = shared.viaCompat ? ['user', 'session'] : [];
   const stateReadable = new Set([...fc.stateProps, ...(site.written ?? []), ...bridged]);
-  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable, bridgeable: site.bridgeable, routeSegments: site.routeSegments, wildcards: site.wildcards };
+  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable, bridgeable: site.bridgeable, routeSegments: site.routeSegments, wildcards: site.wildcards, fallThrough: site.fallThrough };
   if (ref.kind === 'inline' || ref.kind === 'local') {
     const fnNode = ref.kind === 'inline' ? ref.node : ref.fnNode;
     if (!hasHandlerShape(fnNode, role)) return `${ref.kind === 'local' ? ref.name : 'the function'} does not have the (req, res, next) shape`;
@@ -453,9 +515,10 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
       result.stateWrites.forEach((s) => fc.stateProps.add(s));
       if (result.typed) fc.runtimeTypeNames.add('Context');
     };
-    if (ref.kind === 'inline') return { node: result.node, own: true, entries, apply: commit, bridgedReads: result.bridgedReads };
+    const fallsThrough = result.fallsThrough === true;
+    if (ref.kind === 'inline') return { node: result.node, own: true, entries, apply: commit, bridgedReads: result.bridgedReads, fallsThrough };
     return {
-      node: argPath.node, own: true, entries, bridgedReads: result.bridgedReads,
+      node: argPath.node, own: true, entries, bridgedReads: result.bridgedReads, fallsThrough,
       apply: () => {
         commit();
         if (slot.applied) return;
@@ -607,7 +670,7 @@ function planRouteFns(shared: Shared, r: Receiver, fnPaths: ASTPath<any>[], path
   const segments = path.paths.length === 1 && !/\{[^}]*:/.test(path.paths[0]) ? path.paths[0].split('/').filter(Boolean).length : null;
   for (const [k, p] of fnPaths.entries()) {
     const bridgeable = fns.some((f) => f.viaCompat);
-    const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written, bridgeable, routeSegments: segments, ...(path.wildcards ? { wildcards: path.wildcards } : {}) });
+    const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written, bridgeable, routeSegments: segments, ...(path.wildcards ? { wildcards: path.wildcards } : {}), fallThrough: k === fnPaths.length - 1 });
     if (typeof plan === 'string') return plan;
     fns.push(p.parent?.node.type === 'ArrayExpression' && p.parent.parent?.node.type === 'VariableDeclarator' ? { ...plan, slot: p } : plan);
   }
@@ -644,6 +707,7 @@ function planRoute(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind
   const method = use.method === 'del' ? 'delete' : use.method;
   return {
     ...countPlanned(fns),
+    fallsThrough: fns.some((f) => f.fallsThrough),
     routeKeys: path.paths.map((p) => routeKey(method, p)),
     entries: fns.flatMap((f) => f.entries),
     apply: () => {
@@ -688,6 +752,7 @@ function planRouteChain(shared: Shared, r: Receiver, use: Extract<ReceiverUse, {
   }
   return {
     ...countPlanned(methods.flatMap((m) => m.fns)),
+    fallsThrough: methods.some((m) => m.fns.some((f) => f.fallsThrough)),
     routeKeys: methods.map((m) => routeKey(m.method, path.paths[0])),
     entries: methods.flatMap((m) => m.fns.flatMap((f) => f.entries)),
     apply: () => {
@@ -809,6 +874,7 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
     ...countPlanned(fns),
     notFound,
     positional: plainMiddleware || outs.some((o) => o.method === 'mount'),
+    mounts: outs.some((o) => o.method === 'mount'),
     entries: fns.flatMap((f) => f.entries),
     apply: () => {
       fns.forEach((f) => f.apply());
