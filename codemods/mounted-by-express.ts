@@ -9,7 +9,9 @@
  * project pass's 'router' hints: when the file that mounts a router keeps
  * that mount on Express, the router's file is left as it was, and reported
  * as staying on Express with the reason. Reverting one file can keep its own
- * mounts on Express, so the check repeats until nothing changes.
+ * mounts on Express, so the check repeats until nothing changes. A router
+ * mounted at a path with params stays on Express too when it would not see
+ * the same req.params on the runtime (project/param-mount.ts).
  */
 import { relative } from 'node:path';
 import type { HandlerHint } from './project/hints.js';
@@ -29,9 +31,15 @@ export function keepRoutersMountedByExpress(
   let changed = true;
   while (changed) {
     changed = false;
-    for (const { router, mounter, line } of mounts) {
+    for (const { router, mounter, line, paramMount } of mounts) {
       const routerOutcome = outcomes.get(router);
       if (!routerOutcome || routerOutcome.output === null) continue;
+      if (paramMount?.blocker) {
+        // The mounter hands an Express router to Express below the path either way (registrations.ts planUse).
+        revert(routerOutcome, router, `mounted at "${paramMount.path}" by ${relative(cwd, mounter)}:${line}, but ${paramMount.blocker}`);
+        changed = true;
+        continue;
+      }
       if (!keepsMountOnExpress(outcomes.get(mounter), line)) continue;
       revert(routerOutcome, router, `mounted by ${relative(cwd, mounter)}:${line}, which stays on Express (Express's use() cannot take a runtime Router)`);
       changed = true;
@@ -39,11 +47,11 @@ export function keepRoutersMountedByExpress(
   }
 }
 
-function routerMounts(hintsByFile: Map<string, HandlerHint[]>): Array<{ router: string; mounter: string; line: number }> {
+function routerMounts(hintsByFile: Map<string, HandlerHint[]>): Array<{ router: string; mounter: string; line: number; paramMount?: HandlerHint['paramMount'] }> {
   const mounts = [];
   for (const [file, hints] of hintsByFile) {
     for (const hint of hints) {
-      if (hint.kind === 'router') mounts.push({ router: file, mounter: hint.from.file, line: hint.from.line });
+      if (hint.kind === 'router') mounts.push({ router: file, mounter: hint.from.file, line: hint.from.line, paramMount: hint.paramMount });
     }
   }
   return mounts;

@@ -43,6 +43,11 @@ export interface HandlerHint {
   relativeUrl?: boolean;
   /** For 'handler': registered with use() (app- or router-level middleware), not for one route. */
   use?: boolean;
+  /**
+   * For 'router' mounted at a path with params (`use('/:projectId/tasks', tasks)`): the path, and why the
+   * router would not see the same req.params on the runtime (null when it would; param-mount.ts).
+   */
+  paramMount?: { path: string; blocker: string | null };
   /** The registration that proved it, and the reference's text there (`requireAuth`, `users.list`, the callee of `requireRole('admin')`). */
   from: { file: string; line: number; ref?: string };
 }

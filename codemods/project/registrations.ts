@@ -12,6 +12,7 @@
 import type { ts } from 'ts-morph';
 import { createdReceiver, expressNamesIn, requiredModule, typedReceiver, type ExpressNames, type ReceiverKind } from './express-names.js';
 import type { HandlerHint, HintKind } from './hints.js';
+import { paramMountBlocker } from './param-mount.js';
 import { isFunctionLike, type Definition, type ModuleGraph, type ModuleInfo } from './module-graph.js';
 import type { TS } from './ts-morph.js';
 
@@ -205,9 +206,17 @@ export class RegistrationWalk {
     const init = ts.isVariableDeclaration(def.node) ? def.node.initializer : def.node;
     if (createdReceiver(ts, init, target.names)) {
       // A mounted router (or a sub-app): its file registers handlers of its own.
-      this.push('router', def, ref, call, from);
+      this.push('router', def, ref, call, from, this.paramMountOf(call, def));
       this.enqueue(target.module.file);
     }
+  }
+
+  /** `use('/:projectId/tasks', tasks)`: whether the mounted router sees the mount's params as the runtime shows them. */
+  private paramMountOf(call: ts.CallExpression, def: Definition): Pick<HandlerHint, 'paramMount'> {
+    const { ts } = this;
+    const first = call.arguments[0];
+    if (!first || !ts.isStringLiteralLike(first) || !first.text.includes(':')) return {};
+    return { paramMount: { path: first.text, blocker: paramMountBlocker(ts, def.module.sf, def.node, first.text) } };
   }
 
   /** `register(router)`, `require('./routes/users')(app)`: the callee's parameter receives an Express receiver. */
@@ -230,7 +239,7 @@ export class RegistrationWalk {
     this.push('router-param', def, callee, call, state, { param: index, receiver });
   }
 
-  private push(kind: HintKind, def: Definition, ref: ts.Expression, call: ts.CallExpression, from: FileState, extra: Pick<HandlerHint, 'param' | 'receiver' | 'factory' | 'role' | 'relativeUrl' | 'use'> = {}): void {
+  private push(kind: HintKind, def: Definition, ref: ts.Expression, call: ts.CallExpression, from: FileState, extra: Pick<HandlerHint, 'param' | 'receiver' | 'factory' | 'role' | 'relativeUrl' | 'use' | 'paramMount'> = {}): void {
     const sf = def.module.sf;
     const { line, character } = sf.getLineAndCharacterOfPosition(def.node.getStart(sf));
     const callSf = from.module.sf;

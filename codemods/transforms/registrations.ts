@@ -30,6 +30,7 @@ import { handlerArrayOf } from './handler-arrays.js';
 import { keepsLegacyState, paramNames, paramRouteReason } from './app-legacy-uses.js';
 import { convertSegmentCaptureRegex } from './route-regex.js';
 import { expressRouteMark, mayReadRoute } from './express-route.js';
+import { addParamMountImports, paramMountStatement, routerNameTaken, runtimeMountPath } from './param-mount.js';
 
 export const LEGACY_APP = 'legacyApp';
 /** A runtime Router's routes that stay on Express (compat's mountExpressRouter answers them in place). */
@@ -776,9 +777,14 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
   const hasPath = isStringLiteral(use.args[0]) || use.args[0]?.type === 'TemplateLiteral' || use.args[0]?.type === 'RegExpLiteral';
   if (hasPath && !isStringLiteral(use.args[0])) return { legacy: 'app.use with a computed or regex path', handlers };
   const prefix = hasPath ? use.args[0].value as string : null;
-  if (prefix !== null && /[:*?+()]/.test(prefix)) return { legacy: `app.use path "${prefix}" has parameters or patterns`, handlers };
   const callPath = use.stmt.get('expression');
   const fnPaths = fnArgPaths(callPath, hasPath ? 1 : 0);
+  // `/:projectId/tasks`: only router modules of the app mounted there move (param-mount.ts).
+  const paramMount = prefix !== null && /[:*?+()]/.test(prefix) ? runtimeMountPath(prefix) : null;
+  if (prefix !== null && /[:*?+()]/.test(prefix)) {
+    const blocker = paramMount === null ? 'has parameters or patterns' : paramMountUseBlocker(shared, use.stmt, fnPaths);
+    if (blocker) return { legacy: `app.use path "${prefix}" ${blocker}`, handlers };
+  }
   const scopedPrefix = prefix && prefix !== '/' ? prefix : null;
   type Out = { method: string; args: any[]; statement?: any };
   const outs: Out[] = [];
@@ -791,6 +797,12 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       const st = shared.states.get(ref.receiver);
       if (st?.staysExpress) return { legacy: `router ${ref.receiver.name} stays on Express (${st.staysExpress})`, handlers };
       outs.push({ method: 'mount', args: [j.stringLiteral(prefix ?? '/'), p.node] });
+      continue;
+    }
+    if (paramMount !== null && ref.kind === 'local-module') {
+      const src = j(p.node).toSource();
+      outs.push({ method: 'mount', args: [], statement: paramMountStatement(fc, r.name, paramMount, src) });
+      fns.push({ node: p.node, own: false, apply: () => addParamMountImports(fc), entries: [() => addEntry(fc, p.node, 'migrated', 'mount-router-module', { handler: ref.name, reason: `mounts ${ref.specifier} at ${paramMount} as a runtime Router, or through mountExpressRouter if it stayed an Express router` })] });
       continue;
     }
     if (ref.kind === 'local-module' && scopedPrefix && !isOwnImportedHandler(fc, p)) {
@@ -893,6 +905,17 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       (use as { tail?: any }).tail = statements.at(-1);
     },
   };
+}
+
+/** Why a use() under a path with params stays on Express: anything but router modules of the app mounted there. */
+function paramMountUseBlocker(shared: Shared, stmt: ASTPath<any>, fnPaths: ASTPath<any>[]): string | null {
+  const { fc } = shared;
+  if (routerNameTaken(stmt, shared.b)) return 'has parameters, and Router names something else here';
+  for (const p of fnPaths) {
+    const ref = resolveFnRef(fc, shared.b, p, shared.receivers, shared.registrationCallees);
+    if (ref.kind !== 'local-module' || isOwnImportedHandler(fc, p)) return `has parameters: only a router module of the app mounted there migrates (${fc.j(p.node).toSource().split('\n')[0].slice(0, 40)} is not one)`;
+  }
+  return null;
 }
 
 /**
