@@ -913,7 +913,9 @@ function paramMountUseBlocker(shared: Shared, stmt: ASTPath<any>, fnPaths: ASTPa
   if (routerNameTaken(stmt, shared.b)) return 'has parameters, and Router names something else here';
   for (const p of fnPaths) {
     const ref = resolveFnRef(fc, shared.b, p, shared.receivers, shared.registrationCallees);
-    if (ref.kind !== 'local-module' || isOwnImportedHandler(fc, p)) return `has parameters: only a router module of the app mounted there migrates (${fc.j(p.node).toSource().split('\n')[0].slice(0, 40)} is not one)`;
+    if (ref.kind === 'local-module' && !isOwnImportedHandler(fc, p)) continue;
+    const what = ref.kind === 'inline' ? 'an inline function' : fc.j(p.node).toSource().split('\n')[0].slice(0, 40);
+    return `has parameters: only a router module of the app mounted there migrates, not ${what}`;
   }
   return null;
 }
