@@ -7,6 +7,12 @@
  * then the req/s ratios. Budget: at most 10% (ratio >= 0.909). Not part of
  * `npm test`; targets 127.0.0.1 only and stops by itself.
  *
+ * Second pair, what a migrated app keeps on the bridge: the usual
+ * ecosystem stack (helmet, morgan, compression, cors) in front of a JSON
+ * route, as an Express app and as runtime request middleware through one
+ * fromExpress each with the route native. Reported as a ratio over the
+ * Express app (above 1: the migrated app needs less).
+ *
  * It compiles the sources once into .expressway/bench-compat (git-ignored).
  *
  *   taskset -c 1 npx tsx bench/compat-overhead.ts [--duration 10] [--rounds 3] [--connections 50]
@@ -46,6 +52,8 @@ const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c',
 /** One Express app, a typical legacy service: a few middleware, routes with params, a JSON answer. */
 const SERVER = `
 import express from 'express';
+import { createRequire } from 'node:module';
+const require = createRequire(process.cwd() + '/package.json');
 const mode = process.argv[1];
 const app = express();
 app.use((req, res, next) => { res.locals.requestStart = Date.now(); next(); });
@@ -53,7 +61,31 @@ app.get('/health', (req, res) => res.send('ok'));
 app.get('/users/:id', (req, res) => res.json({ id: req.params.id, name: 'Ada Lovelace', email: 'ada@example.com', roles: ['admin', 'dev'], active: true }));
 app.post('/users', (req, res) => res.status(201).json({}));
 let url;
-if (mode === 'express') {
+const stack = () => {
+  const { Writable } = require('node:stream');
+  const sink = new Writable({ write(chunk, encoding, done) { done(); } });
+  return [require('helmet')(), require('morgan')('combined', { stream: sink }), require('compression')({ threshold: 1024 }), require('cors')({ origin: ['https://app.example'], credentials: true })];
+};
+const user = (id) => ({ id, name: 'Ada Lovelace', email: 'ada@example.com', roles: ['admin', 'dev'], active: true });
+if (mode === 'express-stack') {
+  const legacy = express();
+  legacy.disable('x-powered-by');
+  for (const mw of stack()) legacy.use(mw);
+  legacy.get('/users/:id', (req, res) => res.json(user(req.params.id)));
+  const server = legacy.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  server.keepAliveTimeout = 10000;
+  url = 'http://127.0.0.1:' + server.address().port;
+} else if (mode === 'from-express-stack') {
+  const build = process.argv[2];
+  const { Server } = await import(build + '/runtime/index.js');
+  const { fromExpress } = await import(build + '/compat/index.js');
+  const runtime = new Server({ keepAliveTimeout: 10000 });
+  for (const mw of stack()) runtime.requestMiddleware(fromExpress(mw));
+  runtime.get('/users/{id}', (ctx) => ctx.json(user(ctx.params.id)));
+  const running = await runtime.listen({ port: 0, host: '127.0.0.1' });
+  url = running.url;
+} else if (mode === 'express') {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   server.keepAliveTimeout = 10000;
@@ -129,7 +161,7 @@ interface Measured {
 async function load(server: Started, args: Args): Promise<Measured> {
   const before = await server.cpu();
   const result = await new Promise<Parameters<Parameters<Autocannon>[1]>[1]>((resolve, reject) => {
-    autocannon({ url: `${server.url}/users/42`, connections: args.connections, duration: args.duration, pipelining: 1 }, (err, r) => (err ? reject(err) : resolve(r)));
+    autocannon({ url: `${server.url}/users/42`, connections: args.connections, duration: args.duration, pipelining: 1, headers: { origin: 'https://app.example' } }, (err, r) => (err ? reject(err) : resolve(r)));
   });
   const used = (await server.cpu()) - before;
   return {
@@ -143,12 +175,12 @@ async function load(server: Started, args: Args): Promise<Measured> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const modes = ['express', 'mount', 'mount-hooks'] as const;
+  const modes = ['express', 'mount', 'mount-hooks', 'express-stack', 'from-express-stack'] as const;
   const servers: Record<string, Started> = {};
   const build = compile();
   for (const mode of modes) servers[mode] = await startServer(mode, build);
-  const totals: Record<string, number[]> = { express: [], mount: [], 'mount-hooks': [] };
-  const cpu: Record<string, number[]> = { express: [], mount: [], 'mount-hooks': [] };
+  const totals: Record<string, number[]> = Object.fromEntries(modes.map((m) => [m, []]));
+  const cpu: Record<string, number[]> = Object.fromEntries(modes.map((m) => [m, []]));
   // Warm-up: JIT and connection setup for every side before measuring.
   for (const mode of modes) await load(servers[mode]!, { ...args, duration: 2 });
   for (let round = 1; round <= args.rounds; round++) {
@@ -159,7 +191,7 @@ async function main(): Promise<void> {
       if (r.bad > 0) throw new Error(`${mode}: ${r.bad} non-2xx answers or errors`);
       totals[mode]!.push(r.rps);
       cpu[mode]!.push(r.cpuPerRequest);
-      console.log(`round ${round} ${mode.padEnd(12)} ${r.rps.toFixed(0).padStart(7)} req/s  ${r.cpuPerRequest.toFixed(1).padStart(6)} µs CPU/request  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+      console.log(`round ${round} ${mode.padEnd(18)} ${r.rps.toFixed(0).padStart(7)} req/s  ${r.cpuPerRequest.toFixed(1).padStart(6)} µs CPU/request  p50 ${r.p50} ms  p99 ${r.p99} ms`);
     }
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -172,6 +204,9 @@ async function main(): Promise<void> {
     const cpuCost = (median(cpu[mode]!) / baseCpu - 1) * 100;
     console.log(`${label}: req/s ${(ratio * 100).toFixed(1)}% of Express alone; server CPU per request +${cpuCost.toFixed(1)}% (budget 10%)`);
   }
+  const stackRatio = mean(totals['from-express-stack']!) / mean(totals['express-stack']!);
+  const stackCpu = median(cpu['express-stack']!) / median(cpu['from-express-stack']!);
+  console.log(`helmet+morgan+compression+cors through fromExpress, route native: req/s ${stackRatio.toFixed(2)}x the Express app; server CPU per request ${stackCpu.toFixed(2)}x less`);
 }
 
 main()
