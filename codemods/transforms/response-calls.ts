@@ -8,6 +8,8 @@ import { STATUS_CODES } from 'node:http';
 import type { ASTPath } from 'jscodeshift';
 import { fail, type HandlerEnv } from './handler-env.js';
 import { isNumberLiteral, isStringLiteral, parseExpression, someNode, sourceOf } from './ast-utils.js';
+import { expressAttachmentDisposition } from './express-content-disposition.js';
+import { expressMajorFor } from './express-version.js';
 
 export interface ChainCall { name: string; args: any[]; node: any }
 
@@ -230,14 +232,14 @@ function redirectStatement(env: HandlerEnv, args: any[]): any {
   return j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('redirect')), callArgs));
 }
 
-/** File names whose header every content-disposition version Express uses (0.5, 1.x) writes as `filename="..."`, nothing else. */
+/** File names whose header content-disposition 0.5 (every Express 4) writes as `filename="..."`, nothing else. */
 const PLAIN_FILE_NAME = /^[\w .\-()+,=@!#$&'~]+$/;
 
 /**
  * res.attachment(name): Content-Type from the name's extension (as res.type),
- * then Content-Disposition, computed here for a literal name (the
- * content-disposition package an app has installed may not be Express's:
- * 2.x leaves token names unquoted).
+ * then Content-Disposition, computed here for a literal name with the
+ * content-disposition the app's express loads (the one the app itself
+ * depends on may be another version).
  */
 function attachmentStatements(env: HandlerEnv, c: ChainCall): any[] {
   const { j } = env.fc;
@@ -247,15 +249,26 @@ function attachmentStatements(env: HandlerEnv, c: ChainCall): any[] {
   if (!name) return [setHeader('Content-Disposition', 'attachment')];
   if (!isStringLiteral(name)) fail('res.attachment with a computed file name (Express derives the type and quoting at run time)');
   const file = name.value.split(/[\\/]/).pop() ?? '';
-  if (!PLAIN_FILE_NAME.test(file)) fail(`res.attachment('${name.value}'): content-disposition encodes this name`);
+  const disposition = attachmentDisposition(env, name.value, file);
   const ext = /[^.]\.([A-Za-z0-9]+)$/.exec(file)?.[1];
   const statements = [];
   if (ext) {
     const type = expressContentType(ext);
     statements.push(setHeader('Content-Type', env.sendsString && !/charset=/i.test(type) ? `${type}; charset=utf-8` : type));
   }
-  statements.push(setHeader('Content-Disposition', `attachment; filename="${file}"`));
+  statements.push(setHeader('Content-Disposition', disposition));
   return statements;
+}
+
+/**
+ * The header the app's own express writes (express-content-disposition.ts: 0.5, 1.x and 2.x differ). Without
+ * it, Express 4 (always content-disposition 0.5) still writes a plain name as `filename="name"`.
+ */
+function attachmentDisposition(env: HandlerEnv, name: string, file: string): string {
+  const exact = expressAttachmentDisposition(env.fc.options.path, name);
+  if (exact !== null) return exact;
+  if (expressMajorFor(env.fc.options.path) === 4 && PLAIN_FILE_NAME.test(file)) return `attachment; filename="${file}"`;
+  return fail(`res.attachment('${name}'): the app's express and its content-disposition cannot be loaded to write the header as it does`);
 }
 
 function fileStatements(env: HandlerEnv, c: ChainCall): any[] {
