@@ -6,8 +6,10 @@
  * same, except that a backslash also separates), Express 5.3+ uses 2.x
  * through `create(basename(name))` (token names unquoted: `filename=a.csv`;
  * non-ASCII names get `filename*`). A literal name therefore gives exact
- * bytes; a computed one cannot be written at migration time.
+ * bytes at migration time; a computed one is written at run time by the same
+ * module, when the app resolves it to the file express loads.
  */
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
 
@@ -37,4 +39,23 @@ export function expressAttachmentDisposition(filePath: string, name: string): st
   if (disposition === null) return null;
   // content-disposition 2 takes the base name from Express 5 (res.attachment); older versions take it themselves.
   return typeof disposition.create === 'function' ? disposition.create(basename(name)) : disposition(name);
+}
+
+/**
+ * How migrated code can call the very content-disposition module Express uses: 'create' (2.x, which Express
+ * 5.3+ calls as `create(basename(name))`) or 'function' (0.5 / 1.x, called with the name), when the app's own
+ * `import 'content-disposition'` resolves to the same file as express's; null otherwise.
+ */
+export function sharedContentDisposition(filePath: string): 'create' | 'function' | null {
+  const disposition = dispositionFor(filePath);
+  if (disposition === null) return null;
+  try {
+    const from = resolve(filePath);
+    const expressPackage = createRequire(from).resolve('express/package.json');
+    const own = realpathSync(createRequire(from).resolve('content-disposition'));
+    if (own !== realpathSync(createRequire(expressPackage).resolve('content-disposition'))) return null;
+  } catch {
+    return null;
+  }
+  return typeof disposition.create === 'function' ? 'create' : 'function';
 }

@@ -9,6 +9,7 @@ import type { ASTPath } from 'jscodeshift';
 import { fail, type HandlerEnv } from './handler-env.js';
 import { isNumberLiteral, isStringLiteral, parseExpression, someNode, sourceOf } from './ast-utils.js';
 import { expressAttachmentDisposition } from './express-content-disposition.js';
+import { computedDisposition, fixedExtension } from './attachment-computed.js';
 import { expressMajorFor } from './express-version.js';
 
 export interface ChainCall { name: string; args: any[]; node: any }
@@ -247,7 +248,7 @@ function attachmentStatements(env: HandlerEnv, c: ChainCall): any[] {
   if (c.args.length > 1) fail('res.attachment with more than one argument');
   const [name] = c.args;
   if (!name) return [setHeader('Content-Disposition', 'attachment')];
-  if (!isStringLiteral(name)) fail('res.attachment with a computed file name (Express derives the type and quoting at run time)');
+  if (!isStringLiteral(name)) return computedAttachmentStatements(env, name, setHeader);
   const file = name.value.split(/[\\/]/).pop() ?? '';
   const disposition = attachmentDisposition(env, name.value, file);
   const ext = /[^.]\.([A-Za-z0-9]+)$/.exec(file)?.[1];
@@ -260,12 +261,27 @@ function attachmentStatements(env: HandlerEnv, c: ChainCall): any[] {
   return statements;
 }
 
+/** A computed name with a fixed extension (attachment-computed.ts); others stay on Express. */
+function computedAttachmentStatements(env: HandlerEnv, name: any, setHeader: (name: string, value: string) => any): any[] {
+  const { j } = env.fc;
+  const ext = fixedExtension(name);
+  if (ext === null) fail('res.attachment with a computed file name (Express derives the type from its extension at run time)');
+  const type = expressContentType(ext);
+  const disposition = computedDisposition(env, name);
+  return [
+    setHeader('Content-Type', env.sendsString && !/charset=/i.test(type) ? `${type}; charset=utf-8` : type),
+    j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('setHeader')), [j.stringLiteral('Content-Disposition'), disposition])),
+  ];
+}
+
 /**
  * The header the app's own express writes (express-content-disposition.ts: 0.5, 1.x and 2.x differ). Without
  * it, Express 4 (always content-disposition 0.5) still writes a plain name as `filename="name"`.
  */
 function attachmentDisposition(env: HandlerEnv, name: string, file: string): string {
   const exact = expressAttachmentDisposition(env.fc.options.path, name);
+  // Node writes Express's header in Latin-1; the runtime writes UTF-8: only US-ASCII gives the same bytes.
+  if (exact !== null && !/^[\x20-\x7e]*$/.test(exact)) fail(`res.attachment('${name}'): Express writes this name's Latin-1 bytes raw in the header`);
   if (exact !== null) return exact;
   if (expressMajorFor(env.fc.options.path) === 4 && PLAIN_FILE_NAME.test(file)) return `attachment; filename="${file}"`;
   return fail(`res.attachment('${name}'): the app's express and its content-disposition cannot be loaded to write the header as it does`);

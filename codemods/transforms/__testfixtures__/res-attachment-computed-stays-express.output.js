@@ -7,7 +7,7 @@ const app = new Server();
 const legacyApp = express();
 
 // The extension is only known at run time: Express derives the Content-Type from it.
-// expressway-todo: res.attachment with a computed file name (Express derives the type and quoting at run time)
+// expressway-todo: res.attachment with a computed file name (Express derives the type from its extension at run time)
 legacyApp.get('/export', (req, res) => {
   res.attachment(String(req.query.name)).send('x');
 });
