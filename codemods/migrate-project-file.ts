@@ -10,10 +10,16 @@ import { DEFAULT_COMPAT_IMPORT, DEFAULT_RUNTIME_IMPORT } from './transforms/expr
 import { convertDefinitions, type DefinitionsResult } from './transforms/imported-definitions.js';
 import { withImportedHandlers } from './transforms/imported-refs.js';
 import { withRequestProps } from './transforms/request-props.js';
+import { withMountHints } from './transforms/mount-hints.js';
 import { migrateSource as migrateOne, parserFor } from './migrate-source.js';
 import type { TransformCallOptions, TransformResult } from './transform-api.js';
 
 export function migrateSource(source: string, options: TransformCallOptions): TransformResult {
+  // Where this file's routers are mounted (a route's ctx.fallThrough() is checked against its mounts: transforms/mount-hints.ts).
+  return withMountHints(options.path, options.handlerHints, () => migrateWithProps(source, options));
+}
+
+function migrateWithProps(source: string, options: TransformCallOptions): TransformResult {
   const props = options.importedHandlers?.requestProps ?? [];
   // Request properties the run keeps on the raw request (transforms/request-props.ts), in every conversion of this file.
   return props.length > 0 ? withRequestProps(options.path, props, () => migrateShared(source, options)) : migrateShared(source, options);

@@ -48,6 +48,11 @@ export interface HandlerHint {
    * router would not see the same req.params on the runtime (null when it would; param-mount.ts).
    */
   paramMount?: { path: string; blocker: string | null };
+  /**
+   * For 'router': null when a route of the router that hands its request on (next() -> ctx.fallThrough()) meets
+   * at this mount what Express meets, otherwise why not (project/mount-fall-through.ts).
+   */
+  mountFallThrough?: string | null;
   /** The registration that proved it, and the reference's text there (`requireAuth`, `users.list`, the callee of `requireRole('admin')`). */
   from: { file: string; line: number; ref?: string };
 }

@@ -13,6 +13,7 @@ import type { ts } from 'ts-morph';
 import { createdReceiver, expressNamesIn, requiredModule, typedReceiver, type ExpressNames, type ReceiverKind } from './express-names.js';
 import type { HandlerHint, HintKind } from './hints.js';
 import { paramMountBlocker } from './param-mount.js';
+import { mountFallThroughBlocker } from './mount-fall-through.js';
 import { isFunctionLike, type Definition, type ModuleGraph, type ModuleInfo } from './module-graph.js';
 import type { TS } from './ts-morph.js';
 
@@ -206,7 +207,8 @@ export class RegistrationWalk {
     const init = ts.isVariableDeclaration(def.node) ? def.node.initializer : def.node;
     if (createdReceiver(ts, init, target.names)) {
       // A mounted router (or a sub-app): its file registers handlers of its own.
-      this.push('router', def, ref, call, from, this.paramMountOf(call, def));
+      const mountFallThrough = method === 'use' ? mountFallThroughBlocker(ts, this.graph, from.module, (m) => this.state(m).names, call) : 'not mounted with use()';
+      this.push('router', def, ref, call, from, { ...this.paramMountOf(call, def), mountFallThrough });
       this.enqueue(target.module.file);
     }
   }
@@ -239,7 +241,7 @@ export class RegistrationWalk {
     this.push('router-param', def, callee, call, state, { param: index, receiver });
   }
 
-  private push(kind: HintKind, def: Definition, ref: ts.Expression, call: ts.CallExpression, from: FileState, extra: Pick<HandlerHint, 'param' | 'receiver' | 'factory' | 'role' | 'relativeUrl' | 'use' | 'paramMount'> = {}): void {
+  private push(kind: HintKind, def: Definition, ref: ts.Expression, call: ts.CallExpression, from: FileState, extra: Pick<HandlerHint, 'param' | 'receiver' | 'factory' | 'role' | 'relativeUrl' | 'use' | 'paramMount' | 'mountFallThrough'> = {}): void {
     const sf = def.module.sf;
     const { line, character } = sf.getLineAndCharacterOfPosition(def.node.getStart(sf));
     const callSf = from.module.sf;

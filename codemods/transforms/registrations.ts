@@ -14,6 +14,7 @@
  * Express app that the runtime app mounts last with mountExpress (apps), or
  * keeps its whole router on Express (routers), with an expressway-todo comment.
  */
+import { basename } from 'node:path';
 import type { ASTPath } from 'jscodeshift';
 import { addEntry, type FileContext } from './context.js';
 import type { ExpressBinding, Receiver } from './express-binding.js';
@@ -30,6 +31,7 @@ import { handlerArrayOf } from './handler-arrays.js';
 import { keepsLegacyState, paramNames, paramRouteReason } from './app-legacy-uses.js';
 import { convertSegmentCaptureRegex } from './route-regex.js';
 import { expressRouteMark, mayReadRoute } from './express-route.js';
+import { mountsOf } from './mount-hints.js';
 import { addParamMountImports, paramMountStatement, routerNameTaken, runtimeMountPath } from './param-mount.js';
 
 export const LEGACY_APP = 'legacyApp';
@@ -108,7 +110,7 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
   demoteDuplicateRoutes(plans);
   demoteShadowingRoutes(plans);
   // ctx.fallThrough() goes on through the middleware registered after the route and the legacy app mounted last.
-  if (demoteFallThroughRoutes(plans, r)) ordered = true;
+  if (demoteFallThroughRoutes(plans, r, fc)) ordered = true;
   const legacy = plans.filter((p) => isLegacy(p.plan));
   // A router's Express routes run for the runtime routes registered after them (Express tried them first), not before.
   if (r.kind === 'router' && legacy.length > 0) ordered = true;
@@ -263,18 +265,28 @@ function demoteShadowingRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>): 
  * middleware registered after it and the legacy app mounted last (both in the fall-through plan under
  * middlewareOrder 'registration', which the caller sets), but no runtime route or router that could take the
  * request (Express would have tried it), and no earlier legacy registration that could (Express ran it before
- * the route; the legacy app would run it after). In a router, what the mounter runs after the mount is another
- * file's: not proved, the route stays on Express. True when a route keeps its ctx.fallThrough().
+ * the route; the legacy app would run it after). In a router, the same inside the router, then at every mount
+ * of it: the project pass checks what the mounter registered around the mount (project/mount-fall-through.ts).
+ * True when a route keeps its ctx.fallThrough().
  */
-function demoteFallThroughRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>, r: Receiver): boolean {
+function demoteFallThroughRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>, r: Receiver, fc: FileContext): boolean {
   let kept = false;
   plans.forEach((p, i) => {
     if (isLegacy(p.plan) || !p.plan.fallsThrough) return;
-    const blocker = r.kind === 'router' ? 'in a router, what runs after the mount is not checked' : fallThroughBlocker(plans, i);
+    const blocker = fallThroughBlocker(plans, i) ?? (r.kind === 'router' ? mountFallThroughBlocker(fc, r) : null);
     if (blocker) p.plan = { legacy: `next() in a route handler falls through to later routes (${blocker})`, handlers: p.plan.handlers };
     else kept = true;
   });
   return kept;
+}
+
+/** Every mount of the router (the project pass's 'router' hints for it) must pass; none seen is not proved. */
+function mountFallThroughBlocker(fc: FileContext, r: Receiver): string | null {
+  const mounts = mountsOf(fc, r.name);
+  if (mounts.length === 0) return 'in a router, what runs after its mount is not known';
+  const failed = mounts.find((h) => h.mountFallThrough !== null);
+  if (!failed) return null;
+  return `in a router mounted at ${basename(failed.from.file)}:${failed.from.line}: ${failed.mountFallThrough ?? 'not checked'}`;
 }
 
 function fallThroughBlocker(plans: Array<{ use: ReceiverUse; plan: Plan }>, i: number): string | null {

@@ -13,7 +13,7 @@ docs.get('/', async (ctx) => {
 });
 
 // Unknown names fall through to whatever the app registered later.
-// expressway-todo: next() in a route handler falls through to later routes (in a router, what runs after the mount is not checked)
+// expressway-todo: next() in a route handler falls through to later routes (in a router, what runs after its mount is not known)
 legacyRouter.get('/:name', (req, res, next) => {
   if (req.params.name === 'missing') return next();
   res.json({ name: req.params.name, baseUrl: req.baseUrl });
