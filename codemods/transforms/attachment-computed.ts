@@ -24,9 +24,9 @@ export function computedDisposition(env: HandlerEnv, name: any): any {
   const flavor = sharedContentDisposition(env.fc.options.path);
   if (flavor === null) fail("res.attachment with a computed file name: the app cannot import the content-disposition its express uses");
   if (env.fc.root.find(j.Identifier, { name: 'contentDisposition' }).size() > 0) fail('res.attachment with a computed file name: contentDisposition is already a name here');
-  // 0.5 and 1.x keep a Latin-1 name's bytes as they are (Node writes Express's header in Latin-1, the runtime in
-  // UTF-8); 2.x writes US-ASCII only (`?` and filename*), so any name gives the same bytes.
-  if (flavor === 'function') fail('res.attachment with a computed file name: content-disposition before 2.0 writes Latin-1 names as raw bytes, which the runtime would encode differently');
+  // 0.5 and 1.x keep a Latin-1 name's characters in the header, whose bytes on the wire differ between Express and
+  // the runtime; 2.x writes US-ASCII only (`?` and filename*), so any name gives the same bytes.
+  if (flavor === 'function') fail('res.attachment with a computed file name: content-disposition before 2.0 keeps Latin-1 names in the header, whose bytes the runtime would write differently');
   env.fc.helperImports.set('contentDisposition', 'content-disposition');
   env.fc.helperImports.set('nodePath', 'node:path');
   const base = j.callExpression(j.memberExpression(j.identifier('nodePath'), j.identifier('basename')), [name]);
