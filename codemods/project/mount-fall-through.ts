@@ -12,9 +12,9 @@
  * plain path, and no route or router of that app registered before or after
  * it may take a request under that path (before: it may stay on Express,
  * whose legacy app would then run it after the route), and when the app
- * provably gets middlewareOrder 'registration' (a path-less middleware
- * registered after the mount and followed by another route or router: the
- * transform orders such an app), so its later middleware run in their place.
+ * provably gets middlewareOrder 'registration' (a path-less middleware with
+ * a route or router before and after it: the transform orders such an app),
+ * so its later middleware run in their place.
  */
 import type { ts } from 'ts-morph';
 import { createdReceiver, type ExpressNames } from './express-names.js';
@@ -47,8 +47,11 @@ export function mountFallThroughBlocker(ts: TS, graph: ModuleGraph, module: Modu
     const takesRequests = reg.kind === 'route' || reg.routerLike;
     if (takesRequests && pathsMeet(prefix, reg.path, reg.kind === 'use')) return `${i < at ? 'an earlier' : 'a later'} route or router of ${app} may take the same requests`;
   }
-  const ordered = regs.some((reg, i) => i > at && reg?.kind === 'use' && reg.middleware && (reg.path === null || reg.path === '/')
-    && regs.slice(i + 1).some((later) => later !== null && (later.kind === 'route' || later.routerLike)));
+  // The transform orders an app with middleware that may meet an earlier route or router; a path-less one meets
+  // every request, and with a route or router after it, it is not the trailing 404 handler.
+  const takes = (reg: Registration | null) => reg !== null && (reg.kind === 'route' || reg.routerLike);
+  const ordered = regs.some((reg, i) => reg?.kind === 'use' && reg.middleware && (reg.path === null || reg.path === '/')
+    && regs.slice(0, i).some(takes) && regs.slice(i + 1).some(takes));
   return ordered ? null : `${app} is not proved to run its middleware in registration order`;
 }
 
