@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,59 @@ describe('Express paths -> runtime paths', () => {
     expect(convertRegexPath('.*fly$', '').ok).toBe(false);
     expect(convertRegexPath('^\\/a\\/(\\d+)\\/(\\w+)$', '').ok).toBe(false);
     expect(convertRegexPath('^\\/a$', 'g').ok).toBe(false);
+  });
+});
+
+describe('Express 4 inline patterns with a non-capturing group', () => {
+  // Express 4's own Layer (its path-to-regexp 0.1), as app.get builds it.
+  const Layer = createRequire(import.meta.url)('express/lib/router/layer') as new (path: string, opts: object, fn: () => void) => {
+    match(path: string): boolean; params: Record<string, string>;
+  };
+  const URLS = [
+    '/exports/a.csv', '/exports/a.csv/', '/exports/A.CSV', '/exports/a.Txt', '/exports/a-b_c.txt', '/exports/a.csv.txt', '/exports/a.txtx',
+    '/exports/.csv', '/exports/a%2Ecsv', '/exports/%61.txt', '/exports/a.csv%2F', '/exports/a/b.csv', '/exports/a.csv//', '/EXPORTS/a.txt',
+    '/exports/a.', '/exports/a.json', '/exports', '/exports/', '/exports/abc', '/exports/abd', '/exports/ac', '/exports/a)', '/exports/a)b',
+    '/exports/xab', '/exports/x', '/exports/a.csv?x=1',
+  ];
+
+  it('accepts one final (?:...) group and the runtime route matches exactly what Express matches, with the same param', () => {
+    const cases = ['/exports/:file([\\w-]+\\.(?:csv|txt))', '/exports/:file(a(?:bc|bd))', '/exports/:file(\\w+\\.(?:csv))?', '/exports/:file(a\\))'];
+    for (const express4 of cases) {
+      const r = convertStringPath(express4);
+      if (!r.ok) throw new Error(r.reason);
+      const tree = new RouteTree<string>();
+      for (const p of r.paths) tree.add('GET', p, p);
+      const layer = new Layer(express4, { end: true, strict: false, sensitive: false }, () => {});
+      for (const url of URLS) {
+        const pathname = url.split('?')[0]!;
+        const expected = layer.match(pathname) ? Object.fromEntries(Object.entries(layer.params).filter(([, v]) => v !== undefined)) : null;
+        const m = tree.find('GET', pathname);
+        expect({ express4, url, params: m.kind === 'found' ? { ...m.params } : null }).toEqual({ express4, url, params: expected });
+      }
+    }
+    expect(ok(convertStringPath('/exports/:file([\\w-]+\\.(?:csv|txt))'))).toEqual({ paths: ['/exports/{file:[\\w-]+\\.(?:csv|txt)}'], index: {} });
+  });
+
+  it('refuses groups Express reads differently', () => {
+    const refused: Record<string, RegExp> = {
+      '/x/:f((?:a|b)c)': /before the end/, // Express ends the param at the first ")": params.f would be "a" of "ac"
+      '/x/:f(a(b))': /nested groups/, // a capturing group is another param for Express
+      '/x/:f(a(?=b))': /nested groups/,
+      '/x/:f(a(?<n>b))': /nested groups/,
+      '/x/:f([(]a)': /nested groups/,
+      '/x/:f(a*)': /"\*"/, // Express 4 turns the first bare * into (.*)
+      '/x/:f(a\\)b)': /before the end/,
+    };
+    for (const [p, reason] of Object.entries(refused)) {
+      const r = convertStringPath(p);
+      expect(r.ok ? 'accepted' : r.reason, p).toMatch(reason);
+    }
+    // The refused ones really differ: Express's own regexp for the first two.
+    expect(new Layer('/x/:f((?:a|b)c)', { end: true }, () => {}).match('/x/ac')).toBe(true);
+    const l = new Layer('/x/:f((?:a|b)c)', { end: true }, () => {});
+    l.match('/x/ac');
+    expect(l.params.f).toBe('a');
+    expect(convertStringPath('/x/:f(\\d*)').ok).toBe(true); // an escape before the * keeps it a quantifier
   });
 });
 

@@ -4,6 +4,7 @@
  *
  *   /users/:id          -> /users/{id}
  *   /users/:id(\d+)     -> /users/{id:\d+}
+ *   /f/:n(\w+\.(?:a|b)) -> /f/{n:\w+\.(?:a|b)}  (one non-capturing group, closing the pattern)
  *   /files/*            -> /files/{wildcard:.*}     (req.params[0] -> ctx.params.wildcard)
  *   /users/:id?         -> two paths: /users and /users/{id}
  *   /^\/api\/(.*)$/     -> /api/{capture0:.*}       (anchored literal prefix + one group only)
@@ -26,7 +27,26 @@ export type PathResult =
   }
   | { ok: false; reason: string };
 
-const PARAM_SEGMENT = /^:([A-Za-z_$][\w$]*)(?:\(((?:\\.|[^)\\])+)\))?(\?)?$/;
+const PARAM_SEGMENT = /^:([A-Za-z_$][\w$]*)(?:\((.+)\))?(\?)?$/;
+
+/**
+ * Why an inline param pattern does not mean in Express 4 what `{name:pattern}`
+ * means in the runtime, or null when it does. path-to-regexp 0.1 takes the
+ * pattern up to the FIRST `)` (a lazy `\(.*?\)`), turns only the first of `\x`
+ * or `*` into `(.*)` when it is a `*`, and counts every `(` not followed by `?`
+ * as another param. So `(?:csv|txt)` closing the pattern is kept as written;
+ * capturing groups, lookarounds, a `)` before the end, or a bare leading `*` are not.
+ */
+function patternMismatch(pattern: string): string | null {
+  const close = pattern.indexOf(')');
+  if (close !== -1 && close !== pattern.length - 1) return 'a ")" before the end of the pattern (Express ends the pattern at the first ")")';
+  if (/\\.|\*/.exec(pattern)?.[0] === '*') return 'a "*" that Express turns into a capture group';
+  const bare = pattern.replace(/\\./g, '');
+  const opens = bare.match(/\(/g)?.length ?? 0;
+  const closes = bare.match(/\)/g)?.length ?? 0;
+  if (opens !== closes || opens !== (bare.match(/\(\?:/g)?.length ?? 0)) return 'nested groups other than one final "(?:...)"';
+  return null;
+}
 
 /** `major` is the app's Express major version (express-version.ts): 5 reads path-to-regexp 8 syntax. */
 export function convertStringPath(path: string, major = 4): PathResult {
@@ -50,7 +70,8 @@ export function convertStringPath(path: string, major = 4): PathResult {
       const m = PARAM_SEGMENT.exec(seg);
       if (!m) return { ok: false, reason: `segment "${seg}" of "${path}" holds more than one parameter or pattern` };
       const [, name, pattern, optional] = m;
-      if (pattern !== undefined && /[()]/.test(pattern.replace(/\\./g, ''))) return { ok: false, reason: `nested groups in "${seg}"` };
+      const mismatch = pattern === undefined ? null : patternMismatch(pattern);
+      if (mismatch) return { ok: false, reason: `segment "${seg}" of "${path}": ${mismatch}` };
       if (optional) {
         if (!last) return { ok: false, reason: `optional parameter "${seg}" is not the last segment of "${path}"` };
         optionalAt = i;
