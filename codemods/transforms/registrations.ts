@@ -821,6 +821,14 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
       // A module of the app mounted under a prefix is a routes module. Migrated in the same run it exports a
       // runtime Router; if it had to stay on Express it exports an Express router (a function). Mount either.
       const src = j(p.node).toSource();
+      if (r.kind === 'router') {
+        // fromExpress's path is matched against the full URL, which a router does not know (it is mounted
+        // somewhere itself): mountExpressRouter gets the full mount path when the router reaches the server.
+        if (routerNameTaken(use.stmt, shared.b)) return { legacy: `use path "${prefix}" mounts a router module, and Router names something else here`, handlers };
+        outs.push({ method: 'mount', args: [], statement: paramMountStatement(fc, r.name, scopedPrefix, src) });
+        fns.push({ node: p.node, own: false, apply: () => addParamMountImports(fc), entries: [() => addEntry(fc, p.node, 'migrated', 'mount-router-module', { handler: ref.name, reason: `mounts ${ref.specifier} as a runtime Router, or through mountExpressRouter if it stayed an Express router` })] });
+        continue;
+      }
       const statement = parseStatement(j, `if (typeof ${src} === 'function') ${r.name}.requestMiddleware('${prefix}', fromExpress(${src}, { path: '${prefix}' }));\nelse ${r.name}.mount('${prefix}', ${src});`);
       outs.push({ method: 'mount', args: [], statement });
       fns.push({ node: p.node, own: false, apply: () => { fc.compatNames.add('fromExpress'); }, entries: [() => addEntry(fc, p.node, 'migrated', 'mount-router-module', { handler: ref.name, reason: `mounts ${ref.specifier} as a runtime Router, or through fromExpress if it stayed an Express router` })] });
