@@ -4,43 +4,17 @@
  * response finishes gets it from the native routes, as Express set it; one
  * whose module never reads it leaves the routes unmarked.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
-import { runCodemod } from './runner.js';
+import { loadApp, projectTrees } from './__testfixtures__/project-tree.js';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'exw-route-mark-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const { tree, migratedCopy } = projectTrees('exw-route-mark-');
 
 async function migratedPair(files: Record<string, string>) {
-  const original = tree(files);
-  const migrated = tree({});
-  cpSync(original, migrated, { recursive: true });
-  for (const dir of [original, migrated]) symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  // One CPU: worker threads cannot load the TypeScript sources vitest runs.
-  const result = await runCodemod({
-    paths: ['.'], cwd: migrated, cpus: 1,
-    runtimeImport: join(repo, 'dist/runtime/index.js'), compatImport: join(repo, 'dist/compat/index.js'),
-  });
-  const load = (dir: string) => createRequire(join(dir, 'app.js'))('./app.js');
-  return { result, app: readFileSync(join(migrated, 'app.js'), 'utf8'), before: load(original), after: load(migrated) };
+  const { original, migrated, result } = await migratedCopy(files);
+  return { result, app: readFileSync(join(migrated, 'app.js'), 'utf8'), before: loadApp(original), after: loadApp(migrated) };
 }
 
 const APP = (mw: string) => [

@@ -4,31 +4,14 @@
  * registered once): the array's elements are registered natively (the call
  * spreads the array) and converted in their own modules.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { runCodemod } from './runner.js';
+import { loadApp, projectTrees } from './__testfixtures__/project-tree.js';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'exw-arrays-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const { tree, migratedCopy } = projectTrees('exw-arrays-');
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
 
@@ -90,17 +73,10 @@ describe('imported route middleware in a const array', () => {
   });
 
   it('behaviour: the migrated routes answer as the Express ones (needs dist/)', async () => {
-    const original = tree(FILES);
-    const migrated = tree({});
-    cpSync(original, migrated, { recursive: true });
-    for (const dir of [original, migrated]) symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const result = await runCodemod({
-      paths: ['.'], cwd: migrated, cpus: 1,
-      runtimeImport: join(repo, 'dist/runtime/index.js'), compatImport: join(repo, 'dist/compat/index.js'),
-    });
+    const { original, migrated, result } = await migratedCopy(FILES);
     expect(result.handlers.compat).toBe(0);
-    const before = createRequire(join(original, 'app.js'))('./app.js');
-    const after = createRequire(join(migrated, 'app.js'))('./app.js');
+    const before = loadApp(original);
+    const after = loadApp(migrated);
     const probes: Array<(app: any) => request.Test> = [
       (app) => request(app).post('/items').send({ name: 'a' }),
       (app) => request(app).post('/items').send({ other: 1 }),

@@ -3,31 +3,14 @@
  * as its error middleware: converted in their own module (a notFound
  * handler, a panic hook) when every registration takes them natively.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { runCodemod } from './runner.js';
+import { loadApp, projectTrees } from './__testfixtures__/project-tree.js';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'exw-roles-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const { tree, migratedCopy } = projectTrees('exw-roles-');
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
 
@@ -82,17 +65,10 @@ describe('imported 404 and error handlers', () => {
   });
 
   it('behaviour: the migrated app answers 404s, thrown errors and bad JSON as the Express one (needs dist/)', async () => {
-    const original = tree({ 'app.js': APP, 'errors.js': ERRORS });
-    const migrated = tree({});
-    cpSync(original, migrated, { recursive: true });
-    for (const dir of [original, migrated]) symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const result = await runCodemod({
-      paths: ['.'], cwd: migrated, cpus: 1,
-      runtimeImport: join(repo, 'dist/runtime/index.js'), compatImport: join(repo, 'dist/compat/index.js'),
-    });
+    const { original, migrated, result } = await migratedCopy({ 'app.js': APP, 'errors.js': ERRORS });
     expect(result.handlers).toEqual({ native: 4, compat: 0 });
-    const before = createRequire(join(original, 'app.js'))('./app.js');
-    const after = createRequire(join(migrated, 'app.js'))('./app.js');
+    const before = loadApp(original);
+    const after = loadApp(migrated);
     // A known path with another method is the runtime's 405 (docs/codemod-rules.md, Known limits): not probed.
     const probes: Array<(app: any) => request.Test> = [
       (app) => request(app).get('/ok'),

@@ -1,28 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { runCodemod } from './runner.js';
+import { loadApp, projectTrees } from './__testfixtures__/project-tree.js';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'exw-imported-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const { tree, migratedCopy } = projectTrees('exw-imported-');
 
 async function migrate(dir: string) {
   // One CPU: worker threads cannot load the TypeScript sources vitest runs.
@@ -248,18 +231,11 @@ describe('handlers defined in other modules', () => {
         '',
       ].join('\n'),
     };
-    const original = tree(files);
-    const migrated = tree({});
-    cpSync(original, migrated, { recursive: true });
-    for (const dir of [original, migrated]) symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const result = await runCodemod({
-      paths: ['.'], cwd: migrated, cpus: 1,
-      runtimeImport: join(repo, 'dist/runtime/index.js'), compatImport: join(repo, 'dist/compat/index.js'),
-    });
+    const { original, migrated, result } = await migratedCopy(files);
     expect(result.handlers).toEqual({ native: 6, compat: 0 });
     expect(readFileSync(join(migrated, 'admin.js'), 'utf8')).not.toContain('fromExpress(mw.');
-    const before = createRequire(join(original, 'app.js'))('./app.js');
-    const after = createRequire(join(migrated, 'app.js'))('./app.js');
+    const before = loadApp(original);
+    const after = loadApp(migrated);
     const probes: Array<[string, string | null]> = [['/', null], ['/', 'ada'], ['/admin/7', null], ['/admin/7', 'ada'], ['/admin/7', 'admin'], ['/nowhere', 'admin']];
     for (const [path, user] of probes) {
       const ask = (app: any) => (user ? request(app).get(path).set('x-user', user) : request(app).get(path));

@@ -4,44 +4,18 @@
  * order (the project pass checks the mount: project/mount-fall-through.ts), and the migrated app answers as
  * Express did; a mounter with a later router under the same path keeps the route on Express.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
-import { runCodemod } from './runner.js';
+import { loadApp, projectTrees } from './__testfixtures__/project-tree.js';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'exw-mount-fall-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const { tree, migratedCopy } = projectTrees('exw-mount-fall-');
 
 async function migratedPair(files: Record<string, string>) {
-  const original = tree(files);
-  const migrated = tree({});
-  cpSync(original, migrated, { recursive: true });
-  for (const dir of [original, migrated]) symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  // One CPU: worker threads cannot load the TypeScript sources vitest runs.
-  await runCodemod({
-    paths: ['.'], cwd: migrated, cpus: 1,
-    runtimeImport: join(repo, 'dist/runtime/index.js'), compatImport: join(repo, 'dist/compat/index.js'),
-  });
-  const load = (dir: string) => createRequire(join(dir, 'app.js'))('./app.js');
+  const { original, migrated } = await migratedCopy(files);
   const read = (name: string) => readFileSync(join(migrated, name), 'utf8');
-  return { read, before: load(original), after: load(migrated) };
+  return { read, before: loadApp(original), after: loadApp(migrated) };
 }
 
 const DOCS = [

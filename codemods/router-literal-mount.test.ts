@@ -4,32 +4,16 @@
  * mount path included), so its routes answer as in Express and what it does not answer reaches the app's 404.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runCodemod } from './runner.js';
+import { join } from 'node:path';
+import { loadApp, projectTrees } from './__testfixtures__/project-tree.js';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
-const dirs: string[] = [];
+const { tree, migratedCopy } = projectTrees('exw-literal-mount-');
 const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((done) => s.close(done))));
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'exw-literal-mount-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
 
 async function listen(app: any): Promise<string> {
   const server = createServer(app);
@@ -39,18 +23,8 @@ async function listen(app: any): Promise<string> {
 }
 
 async function migratedPair(files: Record<string, string>) {
-  const original = tree(files);
-  const migrated = tree({});
-  cpSync(original, migrated, { recursive: true });
-  for (const dir of [original, migrated]) symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  // One CPU: worker threads cannot load the TypeScript sources vitest runs.
-  const result = await runCodemod({
-    paths: ['.'], cwd: migrated, cpus: 1,
-    runtimeImport: join(repo, 'dist/runtime/index.js'), compatImport: join(repo, 'dist/compat/index.js'),
-  });
-  const load = (dir: string) => createRequire(join(dir, 'app.js'))('./app.js');
-  const read = (name: string) => readFileSync(join(migrated, name), 'utf8');
-  return { result, read, before: await listen(load(original)), after: await listen(load(migrated)) };
+  const { original, migrated, result, read } = await migratedCopy(files);
+  return { result, read, before: await listen(loadApp(original)), after: await listen(loadApp(migrated)) };
 }
 
 const APP = [
