@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { debuglog } from 'node:util';
+import { isThenable } from '../runtime/thenable.js';
 import { compatErrors, WARN_NEXT_TWICE } from './errors.js';
 import { expressResponded, isLive, type RequestBridge } from './response-capture.js';
 
@@ -53,8 +54,8 @@ export function callExpress(bridge: RequestBridge | null, mw: Middleware, req: I
       (req as unknown as { next?: unknown }).next = next;
       result = mw(req, res, next);
     }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      (result as PromiseLike<unknown>).then(undefined, (err: unknown) => call.finish(null, err ?? new Error(`Express middleware "${opts.name}" rejected`)));
+    if (isThenable(result)) {
+      result.then(undefined, (err: unknown) => call.finish(null, err ?? new Error(`Express middleware "${opts.name}" rejected`)));
     }
   } catch (err) {
     call.finish(null, err);

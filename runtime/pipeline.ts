@@ -18,6 +18,7 @@ import { BODY_NONE, acceptedWebSocket, type Context } from './context.js';
 import type { ErrorHook, Handler } from './core.js';
 import { continueUnmatched, isFallThrough } from './fall-through.js';
 import type { PathScope } from './path-scope.js';
+import { isThenable } from './thenable.js';
 import { rejectUpgrade } from './websocket.js';
 import { writeHeadOnly, writeResponse } from './write.js';
 
@@ -28,10 +29,6 @@ function outOfScope(scopes: Array<PathScope | null> | null, i: number, path: str
   if (scopes === null) return false;
   const scope = scopes[i];
   return scope != null && !scope.matches(path);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /**

@@ -14,6 +14,7 @@
 import type { Context } from './context.js';
 import type { Handler, Params } from './core.js';
 import { decodeParam } from './normalize-path.js';
+import { isThenable } from './thenable.js';
 
 /** A prefix param: its segment's index in the path split at '/', and its name. */
 interface Capture {
@@ -59,11 +60,11 @@ export function withPrefixParams(prefix: string, fn: Handler<any, any>): Handler
       ctx.params = outer;
       throw err;
     }
-    if (result === null || typeof result !== 'object' || typeof (result as PromiseLike<unknown>).then !== 'function') {
+    if (!isThenable(result)) {
       ctx.params = outer;
       return result;
     }
-    return (result as Promise<unknown>).then(
+    return result.then(
       (value) => {
         ctx.params = outer;
         return value;
