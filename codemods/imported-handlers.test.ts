@@ -133,6 +133,20 @@ describe('handlers defined in other modules', () => {
     expect(result.handlers.compat).toBe(3);
   });
 
+  it('sees another importer that names the defining module only by its directory (index.js)', async () => {
+    const viaIndex = (text: string) => text.replace('/middleware/auth.js', '/middleware/index.js');
+    const dir = tree({
+      'app.js': viaIndex(ESM_APP),
+      'routes/admin.js': viaIndex(ESM_ADMIN),
+      'middleware/index.js': ESM_MIDDLEWARE,
+      // Imports middleware/index.js without the word "index" anywhere in its text.
+      'lib/guard.js': "import { requireAuth } from '../middleware';\nexport const check = (req, res, next) => requireAuth(req, res, next);\n",
+    });
+    const { read } = await migrate(dir);
+    expect(read('middleware/index.js')).toBe(ESM_MIDDLEWARE);
+    expect(read('routes/admin.js')).toContain('fromExpress(requireAuth)');
+  });
+
   it('keeps a function on Express when its own module or the registering module uses it otherwise', async () => {
     const own = ESM_MIDDLEWARE + 'export const both = (req, res, next) => requireAuth(req, res, next);\n';
     const dir = tree({ 'app.js': ESM_APP, 'routes/admin.js': ESM_ADMIN.replace('export default router;', 'export const direct = requireRole;\nexport default router;'), 'middleware/auth.js': own });

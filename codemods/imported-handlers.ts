@@ -15,9 +15,9 @@
  * that name it run again. The set only shrinks, so it settles; a run with
  * no shared handlers costs nothing extra.
  */
-import { basename, extname, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { HandlerHint } from './project/hints.js';
-import { resolveRelative } from './project/resolve-module.js';
+import { createModuleResolver } from './project/resolve-module.js';
 import { keepRoutersMountedByExpress } from './mounted-by-express.js';
 import type { DefinitionToConvert, HandlerSiteKind, ImportedHandlerPlan, TransformResult } from './transform-api.js';
 
@@ -71,7 +71,7 @@ export class ImportedHandlers {
         byKey.set(key, [...(byKey.get(key) ?? []), hint]);
       }
     }
-    const otherImporters = new Map<string, string | null>();
+    const otherImporter = otherImporterFinder(byKey, texts);
     for (const uses of byKey.values()) {
       const first = uses[0];
       const kinds = new Set(uses.map((u) => `${u.role}:${u.relativeUrl === true}`));
@@ -81,8 +81,7 @@ export class ImportedHandlers {
         uses, reason: null, rekinded: false, stateWrites: [], restated: false, global: uses.every((u) => u.use === true),
       };
       if (kinds.size > 1) def.reason = 'registered both as a route handler and as middleware, or under different URL bases';
-      if (!otherImporters.has(def.file)) otherImporters.set(def.file, otherImporter(def.file, byKey, texts));
-      const importer = otherImporters.get(def.file);
+      const importer = otherImporter(def.file);
       if (importer && !def.reason) def.reason = `its module is also imported by ${relative(cwd, importer)}, which may call it as Express code`;
       this.defs.push(def);
     }
@@ -217,17 +216,39 @@ function siteOf(hint: HandlerHint): string {
   return `${hint.from.line}:${hint.from.ref}`;
 }
 
-/** A file other than the defining module and its registering modules that imports the defining module. */
-function otherImporter(defFile: string, byKey: Map<string, HandlerHint[]>, texts: Map<string, string>): string | null {
-  const registering = new Set([...byKey.values()].flat().filter((h) => h.file === defFile).map((h) => h.from.file));
-  const stem = basename(defFile, extname(defFile));
+/**
+ * For a defining module: a file other than itself and its registering modules
+ * that imports it (the first in the run's order), or null. The run's imports
+ * are indexed once, on the first question, instead of every text being
+ * scanned again for each defining module.
+ */
+function otherImporterFinder(byKey: Map<string, HandlerHint[]>, texts: Map<string, string>): (defFile: string) => string | null {
+  let importers: Map<string, string[]> | null = null;
+  const answers = new Map<string, string | null>();
+  return (defFile) => {
+    if (answers.has(defFile)) return answers.get(defFile)!;
+    importers ??= importersOf(texts);
+    const registering = new Set([...byKey.values()].flat().filter((h) => h.file === defFile).map((h) => h.from.file));
+    const answer = importers.get(defFile)?.find((file) => file !== defFile && !registering.has(file)) ?? null;
+    answers.set(defFile, answer);
+    return answer;
+  };
+}
+
+/** Every module imported by a relative specifier, with the files importing it, in the run's order. */
+function importersOf(texts: Map<string, string>): Map<string, string[]> {
+  const resolveSpecifier = createModuleResolver();
+  const importers = new Map<string, string[]>();
   for (const [file, text] of texts) {
-    if (file === defFile || registering.has(file) || !text.includes(stem)) continue;
     for (const m of text.matchAll(IMPORT_SPECIFIER)) {
-      if (resolveRelative(file, m[1]) === defFile) return file;
+      const target = resolveSpecifier(file, m[1]);
+      if (target === null) continue;
+      const list = importers.get(target);
+      if (!list) importers.set(target, [file]);
+      else if (list[list.length - 1] !== file) list.push(file);
     }
   }
-  return null;
+  return importers;
 }
 
 /** Files that keepRoutersMountedByExpress would revert, computed on a copy (the runner applies it for real at the end). */

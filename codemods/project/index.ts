@@ -12,7 +12,6 @@ import type { HandlerHint, ProjectHints, TypeHint } from './hints.js';
 import { emptyHints } from './hints.js';
 import { ModuleGraph } from './module-graph.js';
 import { RegistrationWalk } from './registrations.js';
-import { resolveRelative } from './resolve-module.js';
 import { loadTsMorph } from './ts-morph.js';
 import { exportedExpressType, typeHintsIn } from './type-hints.js';
 
@@ -70,7 +69,7 @@ function typeHints(graph: ModuleGraph, seeds: ReturnType<ModuleGraph['add']>[], 
     } catch {
       continue;
     }
-    const imported = [...text.matchAll(IMPORT_FROM)].map((m) => resolveRelative(file, m[1]));
+    const imported = [...text.matchAll(IMPORT_FROM)].map((m) => graph.resolveSpecifier(file, m[1]));
     if (!imported.some((f) => f !== null && typeModules.has(f))) continue;
     const module = graph.get(file);
     if (module) hints.push(...typeHintsIn(graph, module));

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { ts } from 'ts-morph';
 import { requiredModule } from './express-names.js';
-import { resolveRelative } from './resolve-module.js';
+import { createModuleResolver } from './resolve-module.js';
 import type { TS } from './ts-morph.js';
 
 export interface Definition {
@@ -42,6 +42,8 @@ const MAX_HOPS = 10;
 
 export class ModuleGraph {
   private readonly modules = new Map<string, ModuleInfo | null>();
+  /** Relative specifiers to files, memoised for this pass. */
+  readonly resolveSpecifier = createModuleResolver();
 
   constructor(readonly ts: TS) {}
 
@@ -157,7 +159,7 @@ export class ModuleGraph {
 
   requiredPath(module: ModuleInfo, call: ts.Node): string | null {
     const spec = requiredModule(this.ts, call);
-    return spec === null ? null : resolveRelative(module.file, spec);
+    return spec === null ? null : this.resolveSpecifier(module.file, spec);
   }
 
   private build(file: string, text: string): ModuleInfo {
@@ -165,7 +167,7 @@ export class ModuleGraph {
     const kind = /\.tsx$/.test(file) ? ts.ScriptKind.TSX : /\.[mc]?ts$/.test(file) ? ts.ScriptKind.TS : /\.jsx$/.test(file) ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
     const info: ModuleInfo = { file, sf, bindings: new Map(), exports: new Map(), starFrom: [], reexports: new Map() };
-    const at = (spec: string): string | null => resolveRelative(file, spec);
+    const at = (spec: string): string | null => this.resolveSpecifier(file, spec);
     for (const st of sf.statements) {
       if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
         const from = at(st.moduleSpecifier.text);
