@@ -107,12 +107,20 @@ export class DeferredHeadResponse extends Writable {
     );
   }
 
-  private async applyAndCommit(): Promise<void> {
+  /**
+   * Copies the headers `send` set into the builder without committing: res.sendFile's callback runs with
+   * them still on the response when send fails late (412, 416), so the error answer carries them too.
+   */
+  applyHeaders(): void {
     const host = this.host;
     for (const key of this.removed) host.removeHeader?.(key);
     for (const { name, value } of this.headers.values()) host.setHeader(name, typeof value === 'number' ? String(value) : value);
-    host.status = this.statusCode;
-    await host.commitHead();
+  }
+
+  private async applyAndCommit(): Promise<void> {
+    this.applyHeaders();
+    this.host.status = this.statusCode;
+    await this.host.commitHead();
   }
 }
 

@@ -114,6 +114,15 @@ export interface SendFileOptions {
   acceptRanges?: boolean;
   /** Content-Disposition: attachment; true uses the file's name, a string gives the download name. */
   attachment?: boolean | string;
+  /** Index file(s) for a path ending in '/'. Default 'index.html', as res.sendFile (send's default); false disables. */
+  index?: string | string[] | false;
+  /**
+   * Throw what res.sendFile hands its callback instead of a coded error: send's own error (the fs error with
+   * status 404 for ENOENT/ENAMETOOLONG/ENOTDIR, http-errors' 403/404/400 for dotfiles, traversal and malformed
+   * paths, 412/416 with the headers send had set left on the builder), Express's `EISDIR, read` for a directory,
+   * and `ECONNABORTED` when the client left mid-file. The codemod's translation of a callback passes it.
+   */
+  expressErrors?: boolean;
 }
 
 interface SendError {
@@ -135,7 +144,10 @@ async function contentDisposition(filename: string): Promise<string> {
   return create(filename);
 }
 
-type Outcome = { kind: 'served' } | { kind: 'missing'; status: number; headers?: Record<string, string> } | { kind: 'directory' };
+type Outcome =
+  | { kind: 'served'; /** The client left before the file was sent, as res.sendFile tells it (ECONNABORTED). */ aborted?: boolean }
+  | { kind: 'missing'; status: number; headers?: Record<string, string>; /** send's error. */ error?: unknown; response?: DeferredHeadResponse }
+  | { kind: 'directory' };
 
 const DOTFILES = new Set(['deny', 'ignore', 'allow']);
 /** Statuses `send` reports about a file that exists: they are answers, not reasons to fall through. */
@@ -193,16 +205,19 @@ export function serveStatic(root: string, opts: ServeStaticOptions = {}): (ctx: 
  * Sends one file as the whole response. Resolves when the response is
  * finished (or the client went away). Throws a coded 404/403/400 error when
  * the file cannot be sent, so the caller (or the panic hook) decides what the
- * client sees, as res.sendFile passes such errors to next(err).
+ * client sees, as res.sendFile passes such errors to next(err). The coded
+ * error keeps what res.sendFile's callback would have received as its
+ * `cause` (send's error, `EISDIR` for a directory), so ENOENT can still be
+ * told from ENAMETOOLONG; `expressErrors` throws that error itself.
  */
 export async function sendFile(ctx: FileHost, path: string, opts: SendFileOptions = {}): Promise<void> {
   if (typeof path !== 'string' || path === '') throw staticErrors.EXW_ERR_STATIC_BAD_PATH(JSON.stringify(path) ?? String(path));
   if (!opts.root && !isAbsolute(path)) throw staticErrors.EXW_ERR_STATIC_PATH_NOT_ABSOLUTE(JSON.stringify(path));
-  if (path.includes('\0')) throw staticErrors.EXW_ERR_STATIC_BAD_PATH('contains a NUL byte');
+  // A NUL byte reaches send encoded (%00), which refuses it after decoding with a 400, as in Express.
   const sendOptions: send.SendOptions = {
     root: opts.root,
     dotfiles: opts.dotfiles === undefined ? undefined : checkDotfiles(opts.dotfiles),
-    index: false,
+    index: opts.index ?? 'index.html',
     etag: opts.etag,
     lastModified: opts.lastModified,
     maxAge: opts.maxAge,
@@ -216,15 +231,41 @@ export async function sendFile(ctx: FileHost, path: string, opts: SendFileOption
     for (const [name, value] of Object.entries(opts.headers ?? {})) res.setHeader(name, value);
     if (disposition !== undefined) res.setHeader('Content-Disposition', disposition);
   });
-  if (outcome.kind === 'served') return;
-  if (outcome.kind === 'directory') throw staticErrors.EXW_ERR_STATIC_NOT_FOUND(`${path} (a directory)`);
+  if (outcome.kind === 'served') {
+    if (outcome.aborted && opts.expressErrors) throw expressAbortError();
+    return;
+  }
+  if (outcome.kind === 'directory') {
+    if (opts.expressErrors) throw expressDirectoryError();
+    throw withCause(staticErrors.EXW_ERR_STATIC_NOT_FOUND(`${path} (a directory)`), expressDirectoryError());
+  }
+  if (opts.expressErrors) {
+    // send set its headers before finding a precondition or range unsatisfiable; Express's response keeps them.
+    if (ANSWER_STATUSES.has(outcome.status)) outcome.response?.applyHeaders();
+    throw outcome.error;
+  }
   if (ANSWER_STATUSES.has(outcome.status)) {
     await answer(ctx, outcome.status, outcome.headers);
     return;
   }
-  if (outcome.status === 403) throw staticErrors.EXW_ERR_STATIC_FORBIDDEN(path);
-  if (outcome.status === 400) throw staticErrors.EXW_ERR_STATIC_BAD_PATH(path);
-  throw staticErrors.EXW_ERR_STATIC_NOT_FOUND(path);
+  if (outcome.status === 403) throw withCause(staticErrors.EXW_ERR_STATIC_FORBIDDEN(path), outcome.error);
+  if (outcome.status === 400) throw withCause(staticErrors.EXW_ERR_STATIC_BAD_PATH(path), outcome.error);
+  throw withCause(staticErrors.EXW_ERR_STATIC_NOT_FOUND(path), outcome.error);
+}
+
+function withCause<E extends Error>(err: E, cause: unknown): E {
+  if (cause !== undefined) err.cause = cause;
+  return err;
+}
+
+/** What res.sendFile hands its callback for a directory (Express's own error; send only reports 'directory'). */
+function expressDirectoryError(): Error {
+  return Object.assign(new Error('EISDIR, read'), { code: 'EISDIR' });
+}
+
+/** What res.sendFile hands its callback when the client left before the file was sent. */
+function expressAbortError(): Error {
+  return Object.assign(new Error('Request aborted'), { code: 'ECONNABORTED' });
 }
 
 /**
@@ -244,7 +285,11 @@ async function pipeFile(
     const out = new DeferredHeadResponse(host);
     const file = send(host.req, sendPath, sendOptions);
     let fileStream: Readable | undefined;
-    const served = () => resolve({ kind: 'served' });
+    // As res.sendFile decides ECONNABORTED: the response did not finish, and a file stream had started (or
+    // send had not yet found the file) and not ended.
+    let streaming: boolean | undefined;
+    let ended = false;
+    const served = () => resolve({ kind: 'served', aborted: !host.res.writableFinished && !ended && streaming !== false });
     // 'headers' means send found the file and is about to answer; from here
     // the outcome is decided by the real response finishing (or the client leaving).
     file.on('headers', (_res: unknown, path: string, stat: Stats) => {
@@ -253,7 +298,12 @@ async function pipeFile(
       host.res.once('close', served);
       onHeaders?.(out, path, stat);
     });
-    file.on('stream', (stream: Readable) => (fileStream = stream));
+    file.on('file', () => (streaming = false));
+    file.on('stream', (stream: Readable) => {
+      fileStream = stream;
+      streaming = true;
+    });
+    file.on('end', () => (ended = true));
     file.on('directory', () => resolve({ kind: 'directory' }));
     file.on('error', (err: SendError) => {
       const status = err.status ?? err.statusCode ?? 500;
@@ -266,7 +316,7 @@ async function pipeFile(
       host.res.off('finish', served);
       host.res.off('close', served);
       if (status >= 500) reject(err);
-      else resolve({ kind: 'missing', status, headers: err.headers });
+      else resolve({ kind: 'missing', status, headers: err.headers, error: err, response: out });
     });
     // commitHead failed (a response middleware threw): stop reading the file.
     out.on('error', (err) => {
