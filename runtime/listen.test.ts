@@ -247,6 +247,40 @@ describe('client errors from the HTTP parser', () => {
     expect(raw).toMatch(/custom 431$/);
   });
 
+  it('writes no 408 after an answer the handler gave while an awaiting request-error hook ran (timeout)', async () => {
+    const server = new Server({ headersTimeout: 100, requestTimeout: 200 });
+    server.post('/', async (ctx) => {
+      let bytes = 0;
+      for await (const chunk of ctx.req) bytes += (chunk as Buffer).length;
+      ctx.text(`read ${bytes}`);
+    });
+    let hookEntered!: () => void;
+    const entered = new Promise<void>((resolve) => (hookEntered = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    server.requestErrorHook(async () => {
+      hookEntered();
+      await released;
+    });
+    const handle = await serve(server);
+    const raw = await new Promise<string>((resolve) => {
+      const socket = net.connect(handle.port, '127.0.0.1');
+      let data = '';
+      socket.on('data', (c) => {
+        data += c.toString('latin1');
+        if (data.includes('read 10')) release();
+      });
+      socket.on('close', () => resolve(data));
+      socket.on('error', () => {});
+      socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345');
+      // requestTimeout claims the request; the rest of the body arrives while the hook awaits.
+      void entered.then(() => socket.write('67890'));
+    });
+    expect(raw).toMatch(/^HTTP\/1.1 200 /);
+    expect(raw).toContain('read 10');
+    expect(raw).not.toContain('408');
+  });
+
   it('times out slow headers with 408 (or closes), and keeps serving', async () => {
     const server = new Server({ headersTimeout: 200, requestTimeout: 300 });
     server.get('/', (ctx) => ctx.text('ok'));

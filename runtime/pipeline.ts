@@ -12,6 +12,7 @@
  * socket is destroyed, and nothing escapes to crash the process.
  */
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { debuglog } from 'node:util';
 import { REQUEST_ERROR_CODES } from './codes.js';
 import { BODY_NONE, acceptedWebSocket, type Context } from './context.js';
@@ -314,6 +315,25 @@ function lastResort(err: unknown): void {
 
 // ---------------------------------------------------------------- upgrades
 
+type InFlight = { headersSent: boolean } | null | undefined;
+
+/** Sockets whose client error came while node had a response in flight on them (a request timeout): that response. */
+const inFlightAtClientError = new WeakMap<Duplex, { headersSent: boolean }>();
+
+/**
+ * For node's clientError: whether the socket's response in flight already
+ * sent its head (then no socket-level answer may follow it). Otherwise that
+ * response is remembered, since its handler may still answer while the
+ * request-error hooks run; it leaves the socket once it finishes.
+ */
+export function mayAnswerClientError(socket: Duplex): boolean {
+  const inFlight = (socket as { _httpMessage?: InFlight })._httpMessage;
+  if (!inFlight) return true;
+  if (inFlight.headersSent) return false;
+  inFlightAtClientError.set(socket, inFlight);
+  return true;
+}
+
 /** After the pipeline of an upgrade request: if the route did not accept it, refuse with the chosen status. */
 function finishUpgrade(ctx: Context<any, any>): undefined {
   if (ctx._upgraded) {
@@ -322,6 +342,12 @@ function finishUpgrade(ctx: Context<any, any>): undefined {
     return undefined;
   }
   const socket = ctx._socket!;
+  if (inFlightAtClientError.get(socket)?.headersSent === true) {
+    // A request that timed out while its handler held it: the handler answered while the
+    // request-error hooks ran. A 408 now would follow that answer on the wire; close as node does.
+    socket.destroy();
+    return undefined;
+  }
   let status = ctx._status;
   if (status < 400) status = ctx.error === undefined ? 426 : 500;
   const headers: Record<string, string> = {};

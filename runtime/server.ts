@@ -20,7 +20,7 @@ import { decodeParam, normalizePath, rawPathOf } from './normalize-path.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { PathScope } from './path-scope.js';
 import { withPrefixParams } from './prefix-params.js';
-import { defaultNotFound, failRequest, runPipeline } from './pipeline.js';
+import { mayAnswerClientError, defaultNotFound, failRequest, runPipeline } from './pipeline.js';
 import type { Position } from './registration-order.js';
 import { runsBeforeRoute } from './registration-order.js';
 import { Registry, type Registration } from './router-group.js';
@@ -177,8 +177,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
    */
   readonly clientErrorHandler = (err: Error & { code?: string }, socket: Duplex): void => {
     socket.on('error', ignoreSocketError);
-    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    if (err.code === 'ECONNRESET' || !socket.writable || !mayAnswerClientError(socket)) {
       socket.destroy();
       return;
     }
