@@ -20,7 +20,7 @@ import { decodeParam, normalizePath, rawPathOf } from './normalize-path.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { PathScope } from './path-scope.js';
 import { withPrefixParams } from './prefix-params.js';
-import { mayAnswerClientError, defaultNotFound, failRequest, runPipeline } from './pipeline.js';
+import { defaultNotFound, failRequest, mayAnswerClientError, runPipeline } from './pipeline.js';
 import type { Position } from './registration-order.js';
 import { runsBeforeRoute } from './registration-order.js';
 import { Registry, type Registration } from './router-group.js';
