@@ -28,8 +28,16 @@ export interface ShadowOptions {
   queueSize?: number;
   /** Mirror requests in flight at once. Default 16. */
   concurrency?: number;
-  /** Deadline of one mirror request, in ms. Default 10000. */
+  /** Deadline of one mirror request, in ms. Default 5000. */
   mirrorTimeoutMs?: number;
+  /**
+   * Mirror failures in a row (timeouts, refused or reset connections) that open the
+   * circuit breaker: while it is open no mirror request is sent to the candidate
+   * (counted as skipped), then one probe is. Default 5; 0 never opens it.
+   */
+  breakerFailures?: number;
+  /** How long the breaker stays open before the probe, in ms. Default 5000. */
+  breakerCooldownMs?: number;
   /** Routes answered by the candidate: `GET /users/{id}`, `/users/{id}`, ... */
   cutoverRoutes?: string[];
   /** Percentage (0..100) of requests with a mirrored method answered by the candidate. Default 0. */
@@ -86,6 +94,8 @@ export interface Resolved {
   queueSize: number;
   concurrency: number;
   mirrorTimeoutMs: number;
+  breakerFailures: number;
+  breakerCooldownMs: number;
   mirrorYieldMs: number;
   cutover: RouteSelection;
   cutoverPercent: number;
@@ -119,6 +129,11 @@ export function resolveOptions(o: ShadowOptions): Resolved {
     if (!Number.isFinite(v) || v < 0) throw ShadowErrors.EXW_ERR_SHADOW_OPTION(name, `expected 0 or a positive number, got ${String(value)}`);
     return v;
   };
+  const wholeNumber = (name: string, value: number | undefined, fallback: number) => {
+    const v = nonNegative(name, value, fallback);
+    if (!Number.isInteger(v)) throw ShadowErrors.EXW_ERR_SHADOW_OPTION(name, `expected a whole number, got ${String(value)}`);
+    return v;
+  };
   const percent = o.cutoverPercent ?? 0;
   if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
     throw ShadowErrors.EXW_ERR_SHADOW_OPTION('cutoverPercent', `expected 0..100, got ${String(o.cutoverPercent)}`);
@@ -143,7 +158,9 @@ export function resolveOptions(o: ShadowOptions): Resolved {
     mirrored: new Set(methods),
     queueSize: positive('queueSize', o.queueSize, 1000),
     concurrency,
-    mirrorTimeoutMs: positive('mirrorTimeoutMs', o.mirrorTimeoutMs, 10_000),
+    mirrorTimeoutMs: positive('mirrorTimeoutMs', o.mirrorTimeoutMs, 5_000),
+    breakerFailures: wholeNumber('breakerFailures', o.breakerFailures, 5),
+    breakerCooldownMs: positive('breakerCooldownMs', o.breakerCooldownMs, 5_000),
     mirrorYieldMs: nonNegative('mirrorYieldMs', o.mirrorYieldMs, 20),
     cutover,
     cutoverPercent: percent,

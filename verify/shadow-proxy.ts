@@ -8,7 +8,10 @@
  * (bounded). The mirror runs after the primary answer ended, through a
  * bounded queue with a fixed number of workers and a deadline per request,
  * so a slow, hanging or dead candidate costs the client nothing: jobs are
- * dropped and counted instead.
+ * dropped and counted instead. A candidate that stopped answering trips a
+ * circuit breaker (shadow-breaker.ts): no mirror request is sent to it,
+ * only a probe now and then, since even failed requests cost the proxy's
+ * event loop a socket close and reconnect each.
  *
  * Progressive cutover answers chosen routes (or a percentage of requests)
  * from the candidate. For safe methods the candidate answer is buffered
@@ -34,6 +37,7 @@ import {
 } from './shadow-forward.js';
 import { createMirrorQueue, type MirrorQueue } from './shadow-queue.js';
 import { createLoadGuard } from './shadow-load.js';
+import { createMirrorBreaker } from './shadow-breaker.js';
 import { RuleSet, validateRules, type NoiseRules } from './noise.js';
 import type { RawDifference } from './diff.js';
 import { pathOf } from './shadow-routes.js';
@@ -115,8 +119,26 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     run: runMirror,
     yieldTo: { busy: () => clientsInFlight > 0, maxWaitMs: cfg.mirrorYieldMs },
   });
+  const breakerOpenMessage = `candidate circuit breaker open (it stopped answering); not sent`;
+  const breaker = createMirrorBreaker({
+    failures: cfg.breakerFailures,
+    cooldownMs: cfg.breakerCooldownMs,
+    // Jobs queued for a candidate that stopped answering would only hold sockets until their deadline.
+    onOpen: () => {
+      debug('candidate stopped answering: circuit breaker open for %d ms', cfg.breakerCooldownMs);
+      for (const job of queue.clear()) {
+        breaker.countSkipped();
+        stats.lost(job.route, job.request, 'not-replayed', breakerOpenMessage);
+      }
+    },
+  });
 
   async function runMirror(job: MirrorJob): Promise<void> {
+    const ticket = breaker.take();
+    if (!ticket) {
+      stats.lost(job.route, job.request, 'not-replayed', breakerOpenMessage);
+      return;
+    }
     try {
       const answer = await requestBuffered(cfg.candidate, {
         method: job.method,
@@ -126,6 +148,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
         timeoutMs: cfg.mirrorTimeoutMs,
         maxBytes: cfg.maxCompareBytes,
       });
+      breaker.succeeded(ticket);
       if (answer.status >= 500) stats.candidateErrors.status5xx++;
       // Compared after the I/O callbacks of this turn: clients' requests read with this answer go first.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -135,6 +158,9 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       const reason = err instanceof UpstreamError ? err.reason : 'connection';
       if (reason === 'timeout') stats.candidateErrors.timeout++;
       else if (reason === 'connection') stats.candidateErrors.connection++;
+      // A too-large answer is still an answer.
+      if (reason === 'too-large') breaker.succeeded(ticket);
+      else breaker.failed(ticket);
       stats.lost(job.route, job.request, reason === 'timeout' ? 'timeout' : reason === 'connection' ? 'connection' : 'not-replayed', (err as Error).message);
     }
   }
@@ -312,6 +338,11 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
               stats.lost(route, request, 'not-replayed', `mirror shed: the proxy's event loop lags ${guard.lagMs} ms`);
               return;
             }
+            if (!breaker.admits()) {
+              breaker.countSkipped();
+              stats.lost(route, request, 'not-replayed', breakerOpenMessage);
+              return;
+            }
             if (!queue.push({ route, request, method, url, rawHeaders, body, primary: answer })) {
               stats.lost(route, request, 'not-replayed', 'mirror queue full; dropped');
             }
@@ -379,7 +410,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
   }
 
   function sendStats(res: http.ServerResponse): void {
-    const body = JSON.stringify(stats.snapshot(queue, guard));
+    const body = JSON.stringify(stats.snapshot(queue, guard, breaker.snapshot()));
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   }
@@ -451,7 +482,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       cfg.primary.close();
       cfg.candidate.close();
       if (log) await new Promise<void>((resolve) => log.end(resolve));
-      const report = stats.toReport(reportMeta);
+      const report = stats.toReport({ ...reportMeta, breaker: breaker.snapshot() });
       if (options.reportFile) await writeFileAtomic(options.reportFile, JSON.stringify(report, null, 2) + '\n');
       return report;
     })();
@@ -461,8 +492,8 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
   return {
     url: listen,
     port,
-    stats: () => stats.snapshot(queue, guard),
-    report: () => stats.toReport(reportMeta),
+    stats: () => stats.snapshot(queue, guard, breaker.snapshot()),
+    report: () => stats.toReport({ ...reportMeta, breaker: breaker.snapshot() }),
     stop,
   };
 }

@@ -52,4 +52,29 @@ describe('mirror queue yielding to clients', () => {
     expect(await queue.drain(1000)).toEqual([]);
     expect(ran).toEqual([1, 2, 3]);
   });
+
+  it('clear() hands back the waiting jobs and leaves running ones alone', async () => {
+    const ran: number[] = [];
+    let release: () => void = () => {};
+    const queue = createMirrorQueue<number>({
+      capacity: 10,
+      concurrency: 1,
+      run: (n) => {
+        ran.push(n);
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    for (const n of [1, 2, 3]) queue.push(n);
+    await sleep(10);
+    expect(ran).toEqual([1]);
+    expect(queue.clear()).toEqual([2, 3]);
+    expect(queue.waiting).toBe(0);
+    expect(queue.running).toBe(1);
+    release();
+    queue.push(4);
+    await sleep(10);
+    expect(ran).toEqual([1, 4]);
+    release();
+    expect(await queue.drain(1000)).toEqual([]);
+  });
 });

@@ -16,6 +16,8 @@ export interface MirrorQueue<T> {
   /** Resolves when nothing waits or runs, or after `timeoutMs`; returns the jobs still waiting, removed from the queue. */
   drain(timeoutMs: number): Promise<T[]>;
   close(): void;
+  /** Removes every waiting job (running ones go on) and returns them: for a candidate that stopped answering. */
+  clear(): T[];
   /** Tells a yielding queue that clients may have stopped being busy: starts waiting jobs if so. */
   kick(): void;
 }
@@ -58,6 +60,15 @@ export function createMirrorQueue<T>(options: MirrorQueueOptions<T>): MirrorQueu
       head = 0;
     }
     return job;
+  };
+
+  /** Empties the queue, returning the jobs that were waiting. */
+  const takeAll = (): T[] => {
+    const left = waiting.slice(head);
+    waiting.length = 0;
+    queuedAt.length = 0;
+    head = 0;
+    return left;
   };
 
   let retry: NodeJS.Timeout | undefined;
@@ -130,12 +141,8 @@ export function createMirrorQueue<T>(options: MirrorQueueOptions<T>): MirrorQueu
         const finish = () => {
           clearTimeout(timer);
           idle = undefined;
-          const left = waiting.slice(head);
-          waiting.length = 0;
-          queuedAt.length = 0;
-          head = 0;
           clearTimeout(retry);
-          resolve(left);
+          resolve(takeAll());
         };
         const timer = setTimeout(finish, timeoutMs);
         idle = finish;
@@ -145,6 +152,7 @@ export function createMirrorQueue<T>(options: MirrorQueueOptions<T>): MirrorQueu
       closed = true;
       clearTimeout(retry);
     },
+    clear: takeAll,
     kick() {
       if (size() > 0 && !pumpScheduled) {
         pumpScheduled = true;

@@ -54,6 +54,10 @@ export async function runShadow(options: ShadowOptions, io: RunShadowIo = {}): P
     `expressway shadow: ${t.compared} compared, ${t.matched} matched (parity ${t.parity}%), ${t.lost} lost, ${t.skipped} not mirrored; ` +
       `routes ready ${t.routes.ready}, not ready ${t.routes.notReady}, not covered ${t.routes.notCovered}\n`,
   );
+  const b = proxy.stats().mirror.breaker;
+  if (b.opened > 0) {
+    out.write(`expressway shadow: the candidate stopped answering: circuit breaker opened ${b.opened} time(s), ${b.skipped} mirror request(s) not sent\n`);
+  }
   if (options.reportFile) out.write(`expressway shadow: report written to ${options.reportFile}\n`);
 }
 
@@ -61,10 +65,12 @@ export function statsLine(s: ShadowSnapshot, rate: number, colour: boolean): str
   const c = pc.createColors(colour);
   const parity = s.mirror.compared === 0 ? c.dim('-') : s.parity === 100 ? c.green(`${s.parity}%`) : c.yellow(`${s.parity}%`);
   const dropped = s.mirror.dropped > 0 ? c.red(String(s.mirror.dropped)) : '0';
+  const b = s.mirror.breaker;
+  const breaker = b.state !== 'closed' || b.skipped > 0 ? ` breaker ${b.state === 'closed' ? b.state : c.red(b.state)} skipped ${b.skipped}` : '';
   const shed = s.mirror.shed > 0 ? ` shed ${c.yellow(String(s.mirror.shed))}${s.mirror.shedding ? c.yellow(` (lag ${s.mirror.lagMs} ms)`) : ''}` : '';
   return (
     `${c.bold('shadow')} ${s.requests} req (${rate.toFixed(0)}/s) | served P ${s.served.primary} C ${s.served.candidate} fallback ${s.served.fallback}` +
-    ` | mirror compared ${s.mirror.compared} parity ${parity} queue ${s.mirror.waiting}+${s.mirror.running} dropped ${dropped}${shed} lost ${s.mirror.lost}` +
+    ` | mirror compared ${s.mirror.compared} parity ${parity} queue ${s.mirror.waiting}+${s.mirror.running} dropped ${dropped}${shed}${breaker} lost ${s.mirror.lost}` +
     ` | candidate errors ${s.candidateErrors.timeout + s.candidateErrors.connection + s.candidateErrors.status5xx}`
   );
 }

@@ -17,6 +17,7 @@ import {
   type SkippedRequest,
 } from './report-model.js';
 import type { RawDifference } from './diff.js';
+import type { BreakerSnapshot } from './shadow-breaker.js';
 
 /** The report keeps this many entries of each list; the counters keep counting. */
 const LIST_LIMIT = 1000;
@@ -43,7 +44,21 @@ export interface ShadowSnapshot {
   requests: number;
   served: { primary: number; candidate: number; fallback: number };
   primaryErrors: number;
-  mirror: { waiting: number; running: number; dropped: number; shed: number; shedding: boolean; lagMs: number; compared: number; matched: number; differing: number; lost: number; skipped: number };
+  mirror: {
+    waiting: number;
+    running: number;
+    dropped: number;
+    shed: number;
+    shedding: boolean;
+    lagMs: number;
+    /** The circuit breaker in front of the candidate: its state, how often it opened, mirror requests not sent while open. */
+    breaker: BreakerSnapshot;
+    compared: number;
+    matched: number;
+    differing: number;
+    lost: number;
+    skipped: number;
+  };
   /** matched / compared * 100, two decimals; 0 before anything was compared. */
   parity: number;
   candidateErrors: { timeout: number; connection: number; status5xx: number };
@@ -126,6 +141,7 @@ export class ShadowStats {
   snapshot(
     queue: { waiting: number; running: number; dropped: number },
     load: { shed: number; shedding: boolean; lagMs: number } = { shed: 0, shedding: false, lagMs: 0 },
+    breaker: BreakerSnapshot = { state: 'closed', opened: 0, skipped: 0 },
   ): ShadowSnapshot {
     const routes = [...this.routes.values()].sort((a, b) => a.route.localeCompare(b.route));
     const sum = (pick: (c: RouteCounters) => number) => routes.reduce((n, c) => n + pick(c), 0);
@@ -143,6 +159,7 @@ export class ShadowStats {
         shed: load.shed,
         shedding: load.shedding,
         lagMs: load.lagMs,
+        breaker: { ...breaker },
         compared,
         matched,
         differing: compared - matched,
@@ -164,7 +181,7 @@ export class ShadowStats {
     };
   }
 
-  toReport(meta: { primary: string; candidate: string; listen: string; headers: string[]; minParity: number }): Report {
+  toReport(meta: { primary: string; candidate: string; listen: string; headers: string[]; minParity: number; breaker?: BreakerSnapshot }): Report {
     const finishedAt = new Date();
     const routes: RouteLedger[] = [...this.routes.values()]
       .sort((a, b) => a.route.localeCompare(b.route))
@@ -204,12 +221,25 @@ export class ShadowStats {
       lost: [...this.lostList],
       skipped: [...this.skippedList],
       trafficErrors: [],
-      targetErrors: [],
+      targetErrors: breakerErrors(meta.breaker),
       outcome: 'pass',
       failures: [],
     };
     return finaliseReport(report);
   }
+}
+
+/** A candidate cut off by the circuit breaker is a failure of the run, with its own counts. */
+function breakerErrors(breaker: BreakerSnapshot | undefined): Report['targetErrors'] {
+  if (!breaker || breaker.opened === 0) return [];
+  return [
+    {
+      side: 'candidate',
+      message:
+        `stopped answering the mirror: its circuit breaker opened ${breaker.opened} time(s) and was ${breaker.state} at the end; ` +
+        `${breaker.skipped} mirror request(s) were not sent while it was open`,
+    },
+  ];
 }
 
 function percent(part: number, whole: number): number {

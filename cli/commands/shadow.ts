@@ -10,6 +10,8 @@ interface ShadowFlags {
   queue: string;
   concurrency: string;
   timeout: string;
+  breakerFailures: string;
+  breakerCooldown: string;
   cutoverRoutes?: string;
   cutoverPercent?: string;
   cutoverTimeout: string;
@@ -37,7 +39,9 @@ export function registerShadow(program: Command): void {
     .option('--methods <list>', 'methods mirrored to the candidate', 'GET,HEAD,OPTIONS')
     .option('--queue <n>', 'mirror jobs that may wait before new ones are dropped', '1000')
     .option('--concurrency <n>', 'mirror requests in flight at once', '16')
-    .option('--timeout <ms>', 'deadline of one mirror request', '10000')
+    .option('--timeout <ms>', 'deadline of one mirror request', '5000')
+    .option('--breaker-failures <n>', 'mirror failures in a row (timeout, refused, reset) that stop mirroring to the candidate until a probe answers (0: never)', '5')
+    .option('--breaker-cooldown <ms>', 'how long mirroring stays stopped before one probe request is sent', '5000')
     .option('--cutover-routes <file|list>', 'routes answered by the candidate: a verify report (its ready routes), a routes file, or "GET /a,GET /b/{id}"')
     .option('--cutover-percent <n>', 'percentage of mirrored-method requests answered by the candidate')
     .option('--cutover-timeout <ms>', 'deadline of a cutover answer before falling back to the primary', '5000')
@@ -76,6 +80,8 @@ async function toOptions(flags: ShadowFlags) {
       queueSize: integer('--queue', flags.queue, 1),
       concurrency: integer('--concurrency', flags.concurrency, 1),
       mirrorTimeoutMs: integer('--timeout', flags.timeout, 1),
+      breakerFailures: integer('--breaker-failures', flags.breakerFailures, 0),
+      breakerCooldownMs: integer('--breaker-cooldown', flags.breakerCooldown, 1),
       cutoverRoutes: flags.cutoverRoutes ? await loadCutoverRoutes(flags.cutoverRoutes) : [],
       cutoverPercent: flags.cutoverPercent === undefined ? 0 : number('--cutover-percent', flags.cutoverPercent, 0, 100),
       cutoverTimeoutMs: integer('--cutover-timeout', flags.cutoverTimeout, 1),
