@@ -11,9 +11,16 @@
  *
  * Each round measures the primary directly, then through the proxy (one per
  * build given), alternating. Scenarios: the candidate healthy (every GET
- * mirrored and compared), the candidate hanging (mirror jobs time out and
- * are dropped), and no mirror (the proxy's hop alone). Not part of
- * `npm test`; targets 127.0.0.1 only and stops by itself.
+ * mirrored and compared), the candidate hanging (accepts connections and
+ * never answers: mirror requests time out until the circuit breaker opens),
+ * the candidate refusing connections (nothing listens on its port), and no
+ * mirror (the proxy's hop alone). Not part of `npm test`; targets 127.0.0.1
+ * only and stops by itself.
+ *
+ * Besides the clients' latency, which a shared machine blurs, each proxied
+ * round reports what the proxy's own event loop went through: its delay
+ * (monitorEventLoopDelay, 1 ms resolution: p99 and max of the round) and
+ * the time spent in GC, so scenarios can be compared by their cause.
  *
  *   npm run build && npx tsx bench/shadow-latency.ts [--rate 1000] [--duration 10] [--rounds 3] [--sockets 64] [--proxy-core 0]
  *
@@ -26,6 +33,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
@@ -81,13 +89,35 @@ server.listen(0, '127.0.0.1', () => console.log('READY http://127.0.0.1:' + serv
 `;
 
 const PROXY = `
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 const [primary, candidate, module, methods] = process.argv.slice(1);
 const { startShadow } = await import(module);
 const proxy = await startShadow({ primary, candidate, mirrorTimeoutMs: 1000, methods: methods.split(',') });
+// The proxy's event loop during a round: SIGUSR2 starts a window, the next one reports and closes it.
+const loop = monitorEventLoopDelay({ resolution: 1 });
+let gcMs = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; }).observe({ entryTypes: ['gc'] });
+let windowStart;
+process.on('SIGUSR2', () => {
+  if (windowStart === undefined) {
+    loop.reset();
+    loop.enable();
+    gcMs = 0;
+    windowStart = performance.now();
+    console.log('WINDOW started');
+    return;
+  }
+  loop.disable();
+  const seconds = (performance.now() - windowStart) / 1000;
+  windowStart = undefined;
+  // The histogram counts whole intervals between its 1 ms ticks: the delay is what exceeds the resolution.
+  const delay = (ns) => Math.max(0, ns / 1e6 - 1);
+  console.log('WINDOW ' + JSON.stringify({ loopP99: delay(loop.percentile(99)), loopMax: delay(loop.max), gcMsPerS: gcMs / seconds }));
+});
 console.log('READY ' + proxy.url);
 process.on('SIGTERM', async () => {
   const s = proxy.stats();
-  console.log('STATS ' + JSON.stringify({ requests: s.requests, compared: s.mirror.compared, dropped: s.mirror.dropped, shed: s.mirror.shed, lost: s.mirror.lost }));
+  console.log('STATS ' + JSON.stringify({ requests: s.requests, compared: s.mirror.compared, dropped: s.mirror.dropped, shed: s.mirror.shed, lost: s.mirror.lost, candidateErrors: s.candidateErrors, breaker: s.mirror.breaker }));
   await proxy.stop();
   process.exit(0);
 });
@@ -131,6 +161,15 @@ interface Sample {
   sendLagP99: number;
   /** The proxy's CPU per request, µs (proxied samples only). */
   proxyCpuUs?: number;
+  /** The proxy's event loop during the round (proxied samples only). */
+  proxyLoop?: ProxyWindow;
+}
+
+interface ProxyWindow {
+  /** Event-loop delay p99 and max, ms beyond the 1 ms resolution. */
+  loopP99: number;
+  loopMax: number;
+  gcMsPerS: number;
 }
 
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
@@ -233,10 +272,14 @@ async function scenario(name: string, primaryUrl: string, candidateUrl: string, 
     let line = `${name} round ${round}: direct p50 ${fmt(d.p50)} p99 ${fmt(d.p99)} ms`;
     for (const p of proxies) {
       const before = cpuSeconds(p.child.pid);
+      await proxyWindow(p);
       const s = await load(p.url, args, args.duration);
+      s.proxyLoop = await proxyWindow(p);
       s.proxyCpuUs = ((cpuSeconds(p.child.pid) - before) * 1e6) / s.sent;
       proxied.get(p.module)!.push(s);
-      line += ` | ${proxies.length > 1 ? `${p.module} ` : ''}proxy p50 ${fmt(s.p50)} p99 ${fmt(s.p99)} ms, proxy CPU ${s.proxyCpuUs.toFixed(0)} µs/req`;
+      line +=
+        ` | ${proxies.length > 1 ? `${p.module} ` : ''}proxy p50 ${fmt(s.p50)} p99 ${fmt(s.p99)} ms, proxy CPU ${s.proxyCpuUs.toFixed(0)} µs/req,` +
+        ` proxy loop delay p99 ${fmt(s.proxyLoop!.loopP99)} max ${fmt(s.proxyLoop!.loopMax)} ms, GC ${s.proxyLoop!.gcMsPerS.toFixed(1)} ms/s`;
     }
     process.stderr.write(line + '\n');
   }
@@ -246,6 +289,18 @@ async function scenario(name: string, primaryUrl: string, candidateUrl: string, 
     process.stderr.write(`${name} ${p.module} ${/STATS (.*)/.exec(p.output())?.[1] ?? ''}\n`);
   }
   return { name, direct, proxied };
+}
+
+/** Starts or ends (and returns) the proxy's event-loop window: SIGUSR2, answered on its stdout. */
+async function proxyWindow(p: Proxied): Promise<ProxyWindow | undefined> {
+  const seen = p.output().length;
+  p.child.kill('SIGUSR2');
+  for (let waited = 0; waited < 5000; waited += 5) {
+    const m = /WINDOW (.+)/.exec(p.output().slice(seen));
+    if (m) return m[1] === 'started' ? undefined : (JSON.parse(m[1]!) as ProxyWindow);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`proxy ${p.module} did not answer SIGUSR2`);
 }
 
 function median(values: number[]): number {
@@ -258,15 +313,17 @@ async function main(): Promise<void> {
   const primary = await startChild(0, ['-e', SERVICE]);
   const candidate = await startChild(0, ['-e', SERVICE]);
   const hanging = await startChild(0, ['-e', SERVICE, 'hang']);
+  const refusing = await unusedPortUrl();
   const results = [
     await scenario('candidate healthy', primary.url, candidate.url, args),
     await scenario('candidate hanging', primary.url, hanging.url, args),
+    await scenario('candidate refusing', primary.url, refusing, args),
     // The proxy's own cost, for comparison: GETs are not mirrored (only POST would be).
     await scenario('no mirror', primary.url, candidate.url, args, 'POST'),
   ];
   const pins = hasTaskset ? `primary, candidates on core 0, proxy on core ${args['proxy-core']}, load generator on core 1` : 'unpinned (no taskset)';
   console.log(`\nshadow proxy added latency, open loop at ${args.rate} req/s (latency from each request's due time), ${args.rounds} x ${args.duration}s per side, median of rounds; ${pins}`);
-  console.log('scenario            | build                          | direct p50 | proxy p50 | direct p99 | proxy p99 | added p50 | added p99 | proxy CPU/req | errors');
+  console.log('scenario            | build                          | direct p50 | proxy p50 | direct p99 | proxy p99 | added p50 | added p99 | proxy CPU/req | proxy loop p99 | loop max | GC ms/s | errors');
   const verdicts: string[] = [];
   for (const r of results) {
     const dp50 = median(r.direct.map((s) => s.p50));
@@ -275,9 +332,12 @@ async function main(): Promise<void> {
       const pp50 = median(samples.map((s) => s.p50));
       const pp99 = median(samples.map((s) => s.p99));
       const cpu = median(samples.map((s) => s.proxyCpuUs ?? NaN));
+      const loopP99 = median(samples.map((s) => s.proxyLoop?.loopP99 ?? NaN));
+      const loopMax = median(samples.map((s) => s.proxyLoop?.loopMax ?? NaN));
+      const gc = median(samples.map((s) => s.proxyLoop?.gcMsPerS ?? NaN));
       const errors = [...r.direct, ...samples].reduce((n, s) => n + s.errors, 0);
       console.log(
-        `${r.name.padEnd(19)} | ${module.slice(-30).padEnd(30)} | ${fmt(dp50).padStart(10)} | ${fmt(pp50).padStart(9)} | ${fmt(dp99).padStart(10)} | ${fmt(pp99).padStart(9)} | ${fmt(pp50 - dp50).padStart(9)} | ${fmt(pp99 - dp99).padStart(9)} | ${`${cpu.toFixed(0)} µs`.padStart(13)} | ${errors}`,
+        `${r.name.padEnd(19)} | ${module.slice(-30).padEnd(30)} | ${fmt(dp50).padStart(10)} | ${fmt(pp50).padStart(9)} | ${fmt(dp99).padStart(10)} | ${fmt(pp99).padStart(9)} | ${fmt(pp50 - dp50).padStart(9)} | ${fmt(pp99 - dp99).padStart(9)} | ${`${cpu.toFixed(0)} µs`.padStart(13)} | ${fmt(loopP99).padStart(14)} | ${fmt(loopMax).padStart(8)} | ${gc.toFixed(1).padStart(7)} | ${errors}`,
       );
       verdicts.push(`${r.name}${proxyModules.length > 1 ? ` (${module})` : ''} ${pp99 - dp99 >= 0 ? '+' : ''}${fmt(pp99 - dp99)} ms`);
     }
@@ -285,6 +345,18 @@ async function main(): Promise<void> {
   const lag = median(results.flatMap((r) => r.direct.map((s) => s.sendLagP99)));
   console.log(`load generator send lag p99 (its own timer jitter, both sides alike): ${fmt(lag)} ms`);
   console.log(`ADDED P99 at ${args.rate} req/s: ${verdicts.join('; ')} (target <= 1 ms)`);
+}
+
+/** A URL nobody listens on (connections are refused): listen on a free port, note it, close. */
+function unusedPortUrl(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(`http://127.0.0.1:${port}`));
+    });
+  });
 }
 
 main()

@@ -85,6 +85,33 @@ describe('expressway shadow (spawned)', () => {
     expect(proc.stderr()).toContain('report written to');
   });
 
+  it('stops mirroring to a candidate that refuses connections and reports the circuit breaker at the end', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'exw-shadow-cli-'));
+    const reportFile = join(dir, 'report.json');
+    const primary = await serve('primary');
+    // Port 1 on 127.0.0.1: nothing listens there, connections are refused.
+    const proc = run(['--primary', primary, '--candidate', 'http://127.0.0.1:1', '--listen', '0', '--report', reportFile, '--quiet', '--breaker-failures', '2', '--breaker-cooldown', '600000']);
+    const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(proc.stdout())?.[1]);
+    for (let i = 0; i < 6; i++) expect(await (await fetch(`${url}/r/${i}`)).text()).toBe('primary');
+    let stats: { mirror: { lost: number; breaker: { state: string } } } | undefined;
+    for (let i = 0; i < 400 && stats?.mirror.lost !== 6; i++) {
+      if (stats) await new Promise((r) => setTimeout(r, 25));
+      stats = (await (await fetch(`${url}/__expressway/stats`)).json()) as typeof stats;
+    }
+    expect(stats!.mirror).toMatchObject({ lost: 6, breaker: { state: 'open' } });
+    proc.child.kill('SIGINT');
+    expect(await proc.exited).toBe(0);
+    expect(proc.stderr()).toMatch(/circuit breaker opened 1 time\(s\), \d+ mirror request\(s\) not sent/);
+    const report = JSON.parse(await readFile(reportFile, 'utf8'));
+    expect(report.targetErrors).toEqual([{ side: 'candidate', message: expect.stringContaining('circuit breaker opened 1 time(s)') }]);
+  });
+
+  it('exits 2 on a bad breaker flag', async () => {
+    const proc = run(['--primary', 'http://127.0.0.1:1', '--candidate', 'http://127.0.0.1:1', '--listen', '0', '--breaker-failures', '-1']);
+    expect(await proc.exited).toBe(2);
+    expect(proc.stderr()).toContain('--breaker-failures expects a number between 0');
+  });
+
   it('exits 2 with a clear message on a bad target', async () => {
     const proc = run(['--primary', 'not a url', '--candidate', 'http://127.0.0.1:1', '--listen', '0']);
     expect(await proc.exited).toBe(2);
