@@ -13,7 +13,10 @@
  * - the request path is mapped to a file path with a second, independent
  *   traversal check (static-path.ts);
  * - "no such file" leaves the pipeline alone instead of answering, so routes
- *   registered after the middleware still run (`fallthrough`).
+ *   registered after the middleware still run (`fallthrough`);
+ * - serveStatic answers paths it has seen recently, and small files from an
+ *   in-memory copy checked against a stat on every request, without `send`'s
+ *   per-request machinery, as `send` would (static-fast.ts, static-cache.ts).
  */
 import type { Stats } from 'node:fs';
 import type { OutgoingHttpHeader } from 'node:http';
@@ -25,6 +28,7 @@ import { defineErrors } from './errors.js';
 import { DeferredHeadResponse, type FileHost } from './static-response.js';
 import { encodeFilePath, normalizePrefix, stripPrefix, toSendPath } from './static-path.js';
 import { escapeHtml } from './html-escape.js';
+import { StaticFastPath } from './static-fast.js';
 
 export type { FileHost } from './static-response.js';
 
@@ -152,6 +156,7 @@ type Outcome =
 const DOTFILES = new Set(['deny', 'ignore', 'allow']);
 /** Statuses `send` reports about a file that exists: they are answers, not reasons to fall through. */
 const ANSWER_STATUSES = new Set([412, 416]);
+const MISSING: Outcome = { kind: 'missing', status: 404 };
 
 export function serveStatic(root: string, opts: ServeStaticOptions = {}): (ctx: StaticHost) => Promise<void> {
   if (typeof root !== 'string' || root === '') throw staticErrors.EXW_ERR_STATIC_ROOT_REQUIRED(JSON.stringify(root) ?? String(root));
@@ -172,6 +177,8 @@ export function serveStatic(root: string, opts: ServeStaticOptions = {}): (ctx: 
     extensions: opts.extensions,
   };
   const setHeaders = opts.setHeaders?.bind(opts);
+  // Hot paths and small files without send's per-request machinery; it hands the rest to send (static-fast.ts).
+  const fast = new StaticFastPath(sendOptions, setHeaders);
 
   return async function serveStaticMiddleware(ctx: StaticHost): Promise<void> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
@@ -181,7 +188,9 @@ export function serveStatic(root: string, opts: ServeStaticOptions = {}): (ctx: 
     const relative = stripPrefix(ctx.path, prefix);
     if (relative === null) return;
     const sendPath = toSendPath(relative);
-    const outcome: Outcome = sendPath === null ? { kind: 'missing', status: 404 } : await pipeFile(ctx, sendPath, sendOptions, setHeaders);
+    let quick = sendPath === null ? MISSING : fast.tryServe(ctx, sendPath);
+    if (quick instanceof Promise) quick = await quick;
+    const outcome: Outcome = quick ?? (await pipeFile(ctx, sendPath!, sendOptions, setHeaders));
     if (outcome.kind === 'served') {
       ctx.abort();
       return;

@@ -1,0 +1,131 @@
+/**
+ * In-memory copies of small static files for serveStatic's fast path
+ * (static-fast.ts), with the header values `send` derives from the file
+ * (ETag, Last-Modified, Content-Type) computed once.
+ *
+ * A copy is used only while a fresh stat of the path shows the same
+ * device, inode, size, mtime and ctime as when it was read. ctime cannot be
+ * set by a program (utimes sets mtime, never ctime) and changes on every
+ * write, rename onto the path or chmod, so an edited or replaced file is
+ * seen on the next request, even when its size and mtime were kept.
+ *
+ * Two races are closed when a copy is made:
+ * - the file changing while it is read: the path is stat'ed before and
+ *   after the read, and the copy kept only when both agree;
+ * - a second write in the same timestamp tick as the last one (coarse file
+ *   system clocks: 1-4 ms on Linux, 1-2 s on some others), which would leave
+ *   the stat unchanged: as git does for "racily clean" files, a file whose
+ *   ctime is less than RACY_MS before the read began is not copied yet (it
+ *   is served from disk by `send` until it has been quiet that long).
+ */
+import type { Stats } from 'node:fs';
+import { readFile, stat as statAsync } from 'node:fs/promises';
+import { extname } from 'node:path';
+
+/** Files larger than this are always streamed from disk by `send`. */
+export const MAX_CACHED_FILE = 64 * 1024;
+/** Bytes of file copies kept per serveStatic; the oldest copy goes first. */
+export const CACHE_BUDGET = 16 * 1024 * 1024;
+/** A file changed less than this before it is read is not copied yet (see above). */
+export const RACY_MS = 2000;
+
+export interface CachedFile {
+  body: Buffer;
+  etag: string;
+  lastModified: string;
+  contentType: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+/** What a copy needs from `send`'s helpers (the same functions send uses for these headers). */
+export interface HeaderHelpers {
+  etag(stat: Stats): string;
+  contentType(ext: string): string | false;
+}
+
+export interface FileCacheOptions {
+  maxFile?: number;
+  budget?: number;
+  racyMs?: number;
+}
+
+export class FileCache {
+  private readonly copies = new Map<string, CachedFile>();
+  private readonly filling = new Set<string>();
+  private bytes = 0;
+  private readonly maxFile: number;
+  private readonly budget: number;
+  private readonly racyMs: number;
+
+  constructor(options: FileCacheOptions = {}) {
+    this.maxFile = options.maxFile ?? MAX_CACHED_FILE;
+    this.budget = options.budget ?? CACHE_BUDGET;
+    this.racyMs = options.racyMs ?? RACY_MS;
+  }
+
+  /** The copy of `path` when it matches this stat of it; a stale copy is dropped. */
+  lookup(path: string, stat: Stats): CachedFile | undefined {
+    const copy = this.copies.get(path);
+    if (copy === undefined) return undefined;
+    if (sameFile(copy, stat)) return copy;
+    this.drop(path, copy);
+    return undefined;
+  }
+
+  /** Starts reading a copy of `path` in the background (once at a time per path), when it is small enough. */
+  fill(path: string, stat: Stats, helpers: HeaderHelpers): void {
+    if (stat.size > this.maxFile || stat.size > this.budget || this.filling.has(path)) return;
+    this.filling.add(path);
+    const started = Date.now();
+    readCopy(path, stat, started - this.racyMs).then(
+      (body) => {
+        this.filling.delete(path);
+        if (body !== null) this.keep(path, stat, body, helpers);
+      },
+      () => this.filling.delete(path), // unreadable now: send answers (and reports) on its own
+    );
+  }
+
+  private keep(path: string, stat: Stats, body: Buffer, helpers: HeaderHelpers): void {
+    const old = this.copies.get(path);
+    if (old !== undefined) this.drop(path, old);
+    while (this.bytes + body.length > this.budget && this.copies.size > 0) {
+      const [oldestPath, oldest] = this.copies.entries().next().value!;
+      this.drop(oldestPath, oldest);
+    }
+    this.copies.set(path, {
+      body,
+      etag: helpers.etag(stat),
+      lastModified: stat.mtime.toUTCString(),
+      contentType: helpers.contentType(extname(path)) || 'application/octet-stream',
+      dev: stat.dev,
+      ino: stat.ino,
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      ctimeMs: stat.ctimeMs,
+    });
+    this.bytes += body.length;
+  }
+
+  private drop(path: string, copy: CachedFile): void {
+    this.copies.delete(path);
+    this.bytes -= copy.body.length;
+  }
+}
+
+/** The file's bytes when they are what `before` describes, read after it had been quiet since `quietSince`; else null. */
+async function readCopy(path: string, before: Stats, quietSince: number): Promise<Buffer | null> {
+  if (before.ctimeMs >= quietSince || before.mtimeMs >= quietSince) return null;
+  const body = await readFile(path);
+  const after = await statAsync(path);
+  if (!after.isFile() || !sameFile(before, after) || body.length !== before.size) return null;
+  return body;
+}
+
+function sameFile(a: Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, b: Stats): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.dev === b.dev;
+}
