@@ -12,6 +12,7 @@ import { fail, NotConvertible, type HandlerEnv, type Role } from './handler-env.
 import { rewriteRequestRef } from './request-members.js';
 import { chainFrom, NO_COUNTERPART, staticKind, rewriteResponseValue, setsContentType, TERMINAL, translateChain } from './response-calls.js';
 import { checkSingleResponse } from './response-flow.js';
+import { rewriteRawSse } from './raw-sse.js';
 import { finishRespondPromise, guarded, wrapInRespondPromise } from './respond-promise.js';
 import { translateResponseEvents } from './response-events.js';
 import { pipeIntoResponse } from './response-pipe.js';
@@ -30,7 +31,7 @@ export interface HandlerSite {
 }
 
 export type HandlerResult =
-  | { ok: true; node: any; stateWrites: Set<string>; bridgedReads: Set<string>; typed: boolean; fallsThrough?: boolean }
+  | { ok: true; node: any; stateWrites: Set<string>; bridgedReads: Set<string>; typed: boolean; fallsThrough?: boolean; /** Edits outside the handler (raw-sse.ts helpers), made when it is put in place. */ outside?: () => void }
   | { ok: false; reason: string };
 
 /** True when `fn` looks like an Express handler for `role` by its parameter list. */
@@ -98,6 +99,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   const typed = !!fnNode.params[offset].typeAnnotation || /\.[mc]?tsx?$/.test(fc.options.path);
   const names = [req, res, ...(next ? [next] : [])];
 
+  // A hand-written event stream: head, res.flushHeaders(), then node's own writes (raw-sse.ts).
+  const outside = strategy === 'inline' ? rewriteRawSse(env, fn, fnNode, req, res, next) : null;
   // res.on('finish', fn) listens on the raw response the runtime writes to (response-events.ts).
   translateResponseEvents(env, fn, res, next);
   // Name the first Express-only member up front: a clearer reason than any later check.
@@ -134,7 +137,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   clone.params = errParam ? [ctxParam, errParam] : [ctxParam];
   clone.async = true;
   if (clone.returnType) clone.returnType = null;
-  return { ok: true, node: clone, stateWrites: env.stateWrites, bridgedReads: env.bridgedReads, typed, ...(env.fellThrough ? { fallsThrough: true } : {}) };
+  return { ok: true, node: clone, stateWrites: env.stateWrites, bridgedReads: env.bridgedReads, typed, ...(env.fellThrough ? { fallsThrough: true } : {}), ...(outside?.length ? { outside: () => outside.forEach((edit) => edit()) } : {}) };
 }
 
 /**

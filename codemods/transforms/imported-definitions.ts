@@ -81,6 +81,7 @@ function convertOne(fc: FileContext, def: DefinitionToConvert, original: boolean
     const holder = target.parent.node;
     if (holder.type === 'VariableDeclarator' && holder.init === target.node && holder.id.typeAnnotation) holder.id.typeAnnotation = null;
     target.replace(result.node);
+    result.outside?.();
   }
   addEntry(fc, at, 'migrated', 'imported-handler-definition', { handler: def.name ?? 'default export', reason: `registered natively by every module that uses it (as ${def.role})` });
   fc.changed = true;

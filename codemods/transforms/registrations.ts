@@ -525,6 +525,7 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
     const handlerName = ref.kind === 'local' ? ref.name : site.label;
     const entries = [() => addEntry(fc, fnNode, 'migrated', `${role}-handler`, { handler: handlerName })];
     const commit = () => {
+      result.outside?.();
       result.stateWrites.forEach((s) => fc.stateProps.add(s));
       if (result.typed) fc.runtimeTypeNames.add('Context');
     };
