@@ -5,6 +5,7 @@
  * - mountExpress(app): the legacy Express app answers what the runtime has no route for.
  * - mountExpressRouter(router): a runtime Router's routes that stay on Express, answered where they were registered.
  * - toExpress(server): runtime routes inside an Express app.
+ * - renderView(app, ctx, view, locals): res.render for a native handler, through the app's view system only.
  *
  * State crosses every bridge: res.locals is ctx.state, req.user and
  * req.session are ctx.state.user and ctx.state.session.
@@ -23,3 +24,5 @@ export { compatErrors, WARN_NEXT_TWICE } from './errors.js';
 export { canonicalUrl, isCanonical } from './canonical-path.js';
 export { fromExpressErrorHandler } from './from-express-error.js';
 export type { ExpressErrorMiddleware, FromExpressErrorOptions } from './from-express-error.js';
+export { renderView } from './render-view.js';
+export type { ViewApp } from './render-view.js';

@@ -32,6 +32,7 @@ import {
 import type { Core, DefaultState, Params, Plan } from './core.js';
 import { throwFallThrough } from './fall-through.js';
 import { commitHead } from './pipeline.js';
+import { appendVary } from './negotiation.js';
 import { parseQuery, type Query } from './query.js';
 import { redirectBody } from './redirect-body.js';
 import type { SendFileOptions } from './static.js';
@@ -345,6 +346,13 @@ export class Context<S extends object = DefaultState, P = Params> {
     const added = typeof value === 'string' ? [value] : value;
     if (existing === undefined) headers[key] = typeof value === 'string' ? value : [...value];
     else headers[key] = (Array.isArray(existing) ? existing : [String(existing)]).concat(added);
+  }
+
+  /** Adds `field` to Vary unless it is listed already (Express's res.vary; negotiation.ts). */
+  vary(field: string): void {
+    const current = this.getHeader('vary');
+    const value = appendVary(current === undefined ? '' : Array.isArray(current) ? current.join(', ') : String(current), field);
+    if (value) this.setHeader('vary', value);
   }
 
   removeHeader(name: string): void {

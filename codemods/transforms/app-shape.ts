@@ -108,12 +108,14 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   for (const use of state.uses) {
     if (use.kind !== 'setting') continue;
     const plan = planSettingInPlace(fc, state, use);
-    if (plan.kind === 'legacy' || (plan.kind === 'option' && withLegacyApp)) {
+    // The runtime never sends ETags, but the legacy app's res.send and renderView (res-render.ts) do unless it is told not to.
+    const etagOff = plan.kind === 'drop' && withLegacyApp && settingKey(use.args) === 'etag';
+    if (plan.kind === 'legacy' || (plan.kind === 'option' && withLegacyApp) || etagOff) {
       if (plan.kind === 'option') options.push(`${plan.name}: ${plan.value}`);
       // Only Express code reads it: the legacy app (declared right after the app) keeps it.
       j(use.stmt).find(j.Identifier, { name: r.name }).filter((p) => p.parent.node.type === 'MemberExpression' && p.parent.node.object === p.node)
         .forEach((p) => { p.replace(j.identifier(LEGACY_APP)); });
-      addEntry(fc, use.stmt.node, 'migrated', 'setting-to-legacy-app', { reason: plan.kind === 'legacy' ? `app setting "${settingKey(use.args)}" is read only by Express code: ${LEGACY_APP} keeps it` : `app setting "${settingKey(use.args)}" is a Server option and also set on ${LEGACY_APP}` });
+      addEntry(fc, use.stmt.node, 'migrated', 'setting-to-legacy-app', { reason: plan.kind === 'option' ? `app setting "${settingKey(use.args)}" is a Server option and also set on ${LEGACY_APP}` : `app setting "${settingKey(use.args)}" is read only by Express code: ${LEGACY_APP} keeps it` });
       continue;
     }
     if (plan.kind === 'option') options.push(`${plan.name}: ${plan.value}`);

@@ -16,6 +16,8 @@ import { rewriteRawSse } from './raw-sse.js';
 import { finishRespondPromise, guarded, wrapInRespondPromise } from './respond-promise.js';
 import { translateResponseEvents } from './response-events.js';
 import { pipeIntoResponse } from './response-pipe.js';
+import { inlineFormatCalls } from './res-format.js';
+import { setViewApp } from './res-render.js';
 
 export interface HandlerSite {
   role: Role;
@@ -28,6 +30,10 @@ export interface HandlerSite {
   wildcards?: Map<string, number>;
   /** A route registration that can check afterwards that Express's next() reaches what ctx.fallThrough() reaches. */
   fallThrough?: boolean;
+  /** The legacy Express app holding the app's view settings, when this handler renders with them (res-render.ts). */
+  viewApp?: string;
+  /** An error handler registered last on its app: its next(err) reached Express's final handler. */
+  lastErrorHandler?: boolean;
 }
 
 export type HandlerResult =
@@ -96,6 +102,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
     wildcards: site.wildcards ?? new Map(),
     fallThrough: site.fallThrough === true && site.role === 'route', fellThrough: false,
   };
+  setViewApp(env, site.viewApp, site.lastErrorHandler === true);
   const typed = !!fnNode.params[offset].typeAnnotation || /\.[mc]?tsx?$/.test(fc.options.path);
   const names = [req, res, ...(next ? [next] : [])];
 
@@ -103,6 +110,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   const outside = strategy === 'inline' ? rewriteRawSse(env, fn, fnNode, req, res, next) : null;
   // res.on('finish', fn) listens on the raw response the runtime writes to (response-events.ts).
   translateResponseEvents(env, fn, res, next);
+  // res.format's callbacks run in place, before they would count as nested functions (res-format.ts).
+  inlineFormatCalls(env, fn, res);
   // Name the first Express-only member up front: a clearer reason than any later check.
   for (const ref of refsOf(j, fn, res)) {
     const m = ref.parent.node;
@@ -361,6 +370,8 @@ function translateResponseRef(env: HandlerEnv, fn: ASTPath<any>, ref: ASTPath<an
   const chain = chainFrom(ref);
   if (!chain) fail(`res.${member.node.property.name} has no runtime counterpart`);
   const c = containerOf(fn, chain.top, `res.${chain.calls[0].name}()`);
+  // With an asynchronous view engine Express runs the code after res.render before the page is sent.
+  if (chain.calls.at(-1)!.name === 'render' && c.kind === 'statement' && !isTailPosition(c.path, fn)) fail('code follows res.render()');
   const { statements, terminal, awaits } = translateChain(env, chain.calls);
   if (terminal && env.role === 'middleware') {
     statements.push(j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('abort')), [])));

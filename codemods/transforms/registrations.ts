@@ -488,7 +488,7 @@ function callArgs(j: FileContext['j'], fns: FnPlan[]): any[] {
 /** `slot`: the function is an element of a handler array (handler-arrays.ts), planned where it stands. */
 interface FnPlan { fallsThrough?: boolean; slot?: ASTPath<any>; node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; bridgedReads?: Set<string>; entries: Array<() => void>; viaCompat?: string }
 
-type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null; wildcards?: Map<string, number>; fallThrough?: boolean };
+type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null; wildcards?: Map<string, number>; fallThrough?: boolean; lastErrorHandler?: boolean };
 
 /** Files (by their Shared) where some function stays on Express: a handler that did not convert, middleware through fromExpress. */
 const expressLeft = new WeakSet<Shared>();
@@ -511,7 +511,9 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
   // Readable from ctx.state: what migrated code stored there, and what compat's state bridge carries (req.user, req.session).
   const bridged = shared.viaCompat ? ['user', 'session'] : [];
   const stateReadable = new Set([...fc.stateProps, ...(site.written ?? []), ...bridged]);
-  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable, bridgeable: site.bridgeable, routeSegments: site.routeSegments, wildcards: site.wildcards, fallThrough: site.fallThrough };
+  // res.render renders with the app's view settings, which the legacy app keeps: known only for this module's app (res-render.ts).
+  const viewApp = r.kind === 'app' && keepsLegacyState(r, shared.states.get(r)?.uses ?? []) ? LEGACY_APP : undefined;
+  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable, bridgeable: site.bridgeable, routeSegments: site.routeSegments, wildcards: site.wildcards, fallThrough: site.fallThrough, viewApp, lastErrorHandler: site.lastErrorHandler };
   if (ref.kind === 'inline' || ref.kind === 'local') {
     const fnNode = ref.kind === 'inline' ? ref.node : ref.fnNode;
     if (!hasHandlerShape(fnNode, role)) return `${ref.kind === 'local' ? ref.name : 'the function'} does not have the (req, res, next) shape`;
@@ -528,6 +530,7 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
       result.outside?.();
       result.stateWrites.forEach((s) => fc.stateProps.add(s));
       if (result.typed) fc.runtimeTypeNames.add('Context');
+      if (rendersView(result.node)) fc.compatNames.add('renderView');
     };
     const fallsThrough = result.fallsThrough === true;
     if (ref.kind === 'inline') return { node: result.node, own: true, entries, apply: commit, bridgedReads: result.bridgedReads, fallsThrough };
@@ -871,7 +874,7 @@ function planUse(shared: Shared, r: Receiver, use: Extract<ReceiverUse, { kind: 
         outs.push(...errorHookOuts(fc, p.node));
         continue;
       }
-      const plan = errorPackage ? null : planFn(shared, r, p, 'error', { relativeUrl: false, indexNames: new Map(), label: 'error handler' });
+      const plan = errorPackage ? null : planFn(shared, r, p, 'error', { relativeUrl: false, indexNames: new Map(), label: 'error handler', lastErrorHandler: isLastRegistration(shared, r, use) && p === fnPaths.at(-1) });
       if (plan && typeof plan !== 'string') {
         fns.push(plan);
         outs.push(...errorHookOuts(fc, plan.node));
@@ -979,6 +982,17 @@ function errorHookOuts(fc: FileContext, hook: any): Array<{ method: string; args
     { method: 'panicHook', args: [j.identifier(name)] },
     { method: 'requestErrorHook', args: [j.identifier(name)] },
   ];
+}
+
+/** Nothing is registered on the app after `use`: its next(err) reached Express's final handler. */
+function isLastRegistration(shared: Shared, r: Receiver, use: ReceiverUse): boolean {
+  const uses = shared.states.get(r)?.uses ?? [];
+  return uses.slice(uses.indexOf(use) + 1).every((u) => u.kind !== 'registration' && u.kind !== 'route-chain' && u.kind !== 'mounted');
+}
+
+/** The converted handler calls renderView (res-render.ts): the compat import is added only once it is applied. */
+function rendersView(fn: any): boolean {
+  return someNode(fn.body, (n) => n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'renderView');
 }
 
 /** A last-registered `use` that answers 404: Express's usual not-found handler. */

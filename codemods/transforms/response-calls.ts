@@ -11,6 +11,7 @@ import { isNumberLiteral, isStringLiteral, parseExpression, someNode, sourceOf }
 import { expressAttachmentDisposition } from './express-content-disposition.js';
 import { computedDisposition, fixedExtension } from './attachment-computed.js';
 import { expressMajorFor } from './express-version.js';
+import { renderStatement } from './res-render.js';
 
 export interface ChainCall { name: string; args: any[]; node: any }
 
@@ -20,11 +21,9 @@ export const CHAINABLE = new Set(['status', 'set', 'header', 'type', 'contentTyp
 export const TERMINAL = new Set(['json', 'send', 'sendStatus', 'end', 'redirect', 'sendFile', 'download', 'render', 'jsonp', 'format']);
 
 export const NO_COUNTERPART: Record<string, string> = {
-  render: 'res.render needs the Express view engine',
   jsonp: 'res.jsonp has no runtime counterpart',
   write: 'res.write streams the response',
   writeHead: 'res.writeHead writes the head directly',
-  format: 'res.format negotiates on Express internals',
   links: 'res.links has no runtime counterpart',
   on: 'res.on listens to the raw response',
   once: 'res.once listens to the raw response',
@@ -147,6 +146,7 @@ export function translateChain(env: HandlerEnv, calls: ChainCall[]): { statement
         terminal = true;
         break;
       case 'redirect': flushStatus(); out.push(redirectStatement(env, c.args)); terminal = true; break;
+      case 'render': flushStatus(); out.push(renderStatement(env, c.args)); terminal = true; awaits = true; break;
       case 'sendFile': case 'download': {
         flushStatus();
         out.push(...fileStatements(env, c));

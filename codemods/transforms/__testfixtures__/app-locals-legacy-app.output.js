@@ -2,11 +2,11 @@ const path = require('path');
 const express = require('express');
 
 const { Server } = require('expressway/runtime');
-const { fromExpressErrorHandler, mountExpress } = require('expressway/compat');
+const { mountExpress, renderView } = require('expressway/compat');
 
 const app = new Server({ middlewareOrder: 'registration' });
 
-// expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
 legacyApp.set('view engine', 'ejs');
@@ -18,9 +18,8 @@ app.requestMiddleware(async (ctx) => {
   ctx.state.locale = ctx.query.lang === 'de' ? 'de' : 'en';
 });
 
-// expressway-todo: res.render needs the Express view engine
-legacyApp.get('/', (req, res) => {
-  res.render('page', { title: 'Home' });
+app.get('/', async (ctx) => {
+  await renderView(legacyApp, ctx, 'page', { title: 'Home' });
 });
 
 app.get('/api/status', async (ctx) => {
@@ -38,9 +37,8 @@ app.requestMiddleware('/api', async (ctx) => {
   }
 });
 
-// expressway-todo: res.render needs the Express view engine
-legacyApp.get('/about', (req, res) => {
-  res.render('page', { title: 'About' });
+app.get('/about', async (ctx) => {
+  await renderView(legacyApp, ctx, 'page', { title: 'About' });
 });
 
 app.notFound(async (ctx) => {
@@ -48,11 +46,10 @@ app.notFound(async (ctx) => {
 });
 
 // eslint-disable-next-line no-unused-vars
-// expressway-todo: error handler runs through fromExpressErrorHandler: res.render needs the Express view engine
-const handleError = fromExpressErrorHandler((err, req, res, next) => {
-  res.status(500);
-  res.render('page', { title: err.message });
-}, { app: legacyApp });
+const handleError = async (ctx, err) => {
+  ctx.status = 500;
+  await renderView(legacyApp, ctx, 'page', { title: err.message }, { finalHandler: true });
+};
 
 app.panicHook(handleError);
 app.requestErrorHook(handleError);

@@ -2,28 +2,28 @@ const express = require('express');
 
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
+const accepts = require('accepts');
 
 const app = new Server();
 
-// expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
-const legacyApp = express();
-
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.
-const legacyApp2 = express();
+const legacyApp = express();
 
 app.get('/ok', async (ctx) => {
   ctx.json({ ok: true });
 });
 
 // res.format stays on Express; its errors still reach the app's error handler.
-// expressway-todo: res.format negotiates on Express internals
-legacyApp.get('/page', (req, res) => {
-  res.format({
-    json: () => res.json({ page: 1 }),
-    default: () => {
-      throw new Error('no page in this format');
-    },
-  });
+app.get('/page', async (ctx) => {
+  ctx.vary('Accept');
+  const accepted = accepts(ctx.req).types(['json']);
+
+  if (accepted === 'json') {
+    ctx.setHeader('Content-Type', 'application/json; charset=utf-8');
+    ctx.json({ page: 1 });
+  } else {
+    throw new Error('no page in this format');
+  }
 });
 
 // No 404 handler: Express answers unknown paths (and known paths with another method) with its own 404 page.
@@ -34,7 +34,6 @@ const handleError = async (ctx, err) => {
 
 app.panicHook(handleError);
 app.requestErrorHook(handleError);
-app.requestMiddleware(mountExpress(legacyApp, { finalHandler: 'runtime' }));
-app.requestMiddleware(mountExpress(legacyApp2));
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -1,10 +1,10 @@
 const path = require('path');
 const express = require('express');
 const { Server } = require('expressway/runtime');
-const { mountExpress } = require('expressway/compat');
+const { mountExpress, renderView } = require('expressway/compat');
 const app = new Server({ jsonSpaces: 2 });
 
-// expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
 // Only res.render reads these: they stay with the routes left on Express.
@@ -12,9 +12,8 @@ legacyApp.set('view engine', 'ejs');
 legacyApp.set('views', path.join(__dirname, 'views'));
 legacyApp.set('json spaces', 2);
 
-// expressway-todo: res.render needs the Express view engine
-legacyApp.get('/', (req, res) => {
-  res.render('index', { title: 'home' });
+app.get('/', async (ctx) => {
+  await renderView(legacyApp, ctx, 'index', { title: 'home' });
 });
 
 app.get('/api/status', async (ctx) => {

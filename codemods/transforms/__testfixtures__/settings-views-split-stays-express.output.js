@@ -1,17 +1,22 @@
 const express = require('express');
-// expressway-todo: app stays on Express: Express-only settings or app.locals would serve routes in different legacy apps (middleware between them)
-const app = express();
+const { Server } = require('expressway/runtime');
+const { mountExpress, renderView } = require('expressway/compat');
+const app = new Server({ middlewareOrder: 'registration' });
 
-app.set('view engine', 'ejs');
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+const legacyApp = express();
 
-app.get('/a', (req, res) => res.render('a'));
+legacyApp.set('view engine', 'ejs');
+
+app.get('/a', async (ctx) => await renderView(legacyApp, ctx, 'a'));
 
 // Runs for /b only: /a and /b would need two legacy apps, and only one can keep the view settings.
-app.use((req, res, next) => {
-  res.set('x-after', 'yes');
-  next();
+app.requestMiddleware(async (ctx) => {
+  ctx.setHeader('x-after', 'yes');
 });
 
-app.get('/b', (req, res) => res.render('b'));
+app.get('/b', async (ctx) => await renderView(legacyApp, ctx, 'b'));
 
-module.exports = app;
+app.requestMiddleware(mountExpress(legacyApp));
+
+module.exports = app.handler;

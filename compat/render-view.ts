@@ -1,0 +1,167 @@
+/**
+ * renderView(app, ctx, view, locals): Express's res.render for a native
+ * handler. The handler runs on the runtime; only the template goes through
+ * Express's view system, by calling the app's own app.render (its 'views',
+ * 'view engine', engines, view cache and app.locals), never its router.
+ * The HTML is then answered as Express's res.send answers a string.
+ *
+ * res.locals is ctx.state on the runtime (compat/state-bridge.ts), so the
+ * view sees app.locals < ctx.state < the call's locals, Express's merge
+ * order. A render error rejects: awaited in a handler it takes the path
+ * next(err) took in Express, to the app's error handler (a panic hook).
+ * In the app's last error handler, next(err) reached Express's final
+ * handler instead: `{ finalHandler: true }` answers the error with it.
+ */
+import { createRequire } from 'node:module';
+import type { ServerResponse } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import type { Context } from '../runtime/index.js';
+import { compatErrors } from './errors.js';
+import type { ExpressApp } from './express-module.js';
+
+/** What renderView uses of an Express app: app.render, and req.fresh from its request prototype. */
+export interface ViewApp extends ExpressApp {
+  render(view: string, options: object, callback: (err: Error | null, html?: string) => void): void;
+}
+
+export interface RenderViewOptions {
+  /**
+   * The caller is the app's last error handler: a render error is answered
+   * by Express's final handler (the page, status and log line Express's
+   * next(err) gave there), not passed on.
+   */
+  finalHandler?: boolean;
+}
+
+type ETagFn = (body: Buffer, encoding?: string) => string | undefined;
+type FinalHandler = (req: unknown, res: unknown, options: { env: unknown; onerror: (err: any) => void }) => (err: unknown) => void;
+
+export async function renderView(app: ViewApp, ctx: Context<any, any>, view: string, locals?: object | null, opts: RenderViewOptions = {}): Promise<void> {
+  try {
+    await render(app, ctx, view, locals);
+  } catch (err) {
+    if (opts.finalHandler !== true || ctx._res === null) throw err;
+    await answerWithFinalHandler(app, ctx, err);
+  }
+}
+
+function render(app: ViewApp, ctx: Context<any, any>, view: string, locals?: object | null): Promise<void> {
+  // As res.render: the call's own object (or a new one) carries res.locals as `_locals` to app.render, which merges.
+  const options = (locals || {}) as Record<string, unknown>;
+  options._locals = ctx.state;
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    app.render(view, options, (err, html) => {
+      if (settled) return;
+      settled = true;
+      if (err) return reject(err);
+      try {
+        sendRendered(app, ctx, html);
+        resolve();
+      } catch (sendErr) {
+        reject(sendErr);
+      }
+    });
+  });
+}
+
+/**
+ * Express's res.send(html): text/html unless a Content-Type is set (then
+ * with charset=utf-8), an ETag from the app's 'etag' setting, 304 when the
+ * request is fresh. HEAD and the 204/304 body rules are the runtime's
+ * writer's, the same as Express's.
+ */
+function sendRendered(app: ViewApp, ctx: Context<any, any>, html: string | undefined): void {
+  if (typeof html !== 'string') {
+    // An engine that calls back without a string: res.send(undefined) ends the response without a body.
+    ctx.body = null;
+    return;
+  }
+  const type = ctx.getHeader('content-type');
+  ctx.setHeader('Content-Type', typeof type === 'string' ? withUtf8Charset(type) : 'text/html; charset=utf-8');
+  const etagFn = app.get('etag fn') as ETagFn | undefined;
+  if (typeof etagFn === 'function' && !ctx.hasHeader('etag')) {
+    const etag = etagFn(Buffer.from(html, 'utf8'), undefined);
+    if (etag) ctx.setHeader('ETag', etag);
+  }
+  if (isFresh(app, ctx)) ctx.status = 304;
+  // Express 4.17+ answers 205 with an empty body and Content-Length 0.
+  ctx.body = ctx.status === 205 ? '' : html;
+}
+
+/**
+ * Express's own req.fresh getter (from the app's request prototype), read
+ * against what it looks at: method, request headers, and the response's
+ * status, ETag and Last-Modified as they stand now on the Context.
+ */
+function isFresh(app: ViewApp, ctx: Context<any, any>): boolean {
+  const getter = getterOf(app.request, 'fresh');
+  if (getter === undefined) return false;
+  const res = { statusCode: ctx.status, get: (name: string) => ctx.getHeader(name) };
+  return Boolean(getter.call({ method: ctx.method, headers: ctx.req.headers, res }));
+}
+
+function getterOf(proto: object | null, name: string): (() => unknown) | undefined {
+  for (let o = proto; o !== null; o = Object.getPrototypeOf(o)) {
+    const d = Object.getOwnPropertyDescriptor(o, name);
+    if (d) return d.get;
+  }
+  return undefined;
+}
+
+/**
+ * Express's setCharset (content-type's parse and format): the media type in
+ * lower case, then its parameters sorted by name, charset set to utf-8.
+ */
+function withUtf8Charset(type: string): string {
+  const [media, ...rest] = type.split(';');
+  const params = new Map<string, string>();
+  for (const part of rest) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    params.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+  }
+  params.set('charset', 'utf-8');
+  const sorted = [...params.keys()].sort().map((k) => `; ${k}=${params.get(k)}`);
+  return media!.trim().toLowerCase() + sorted.join('');
+}
+
+let finalhandler: FinalHandler | undefined;
+
+/** The finalhandler package of the Express that compat resolves (resolveExpress's order). */
+function loadFinalHandler(): FinalHandler {
+  if (finalhandler !== undefined) return finalhandler;
+  const reasons: string[] = [];
+  for (const from of [import.meta.url, pathToFileURL(process.cwd() + '/').href]) {
+    try {
+      finalhandler = createRequire(createRequire(from).resolve('express'))('finalhandler') as FinalHandler;
+      return finalhandler;
+    } catch (err) {
+      reasons.push((err as Error).message.split('\n')[0]!);
+    }
+  }
+  throw compatErrors.EXW_ERR_COMPAT_EXPRESS_MISSING(reasons.join('; '));
+}
+
+/**
+ * What Express did with next(err) after its last error middleware: its
+ * final handler writes the error page on the response as it stands (the
+ * headers and status set so far, here the Context's), and the app logs the
+ * error unless its env is 'test'.
+ */
+function answerWithFinalHandler(app: ViewApp, ctx: Context<any, any>, err: unknown): Promise<void> {
+  const res: ServerResponse = ctx.res;
+  const done = new Promise<void>((resolve) => {
+    res.once('finish', resolve);
+    res.once('close', resolve);
+  });
+  if (!res.headersSent) {
+    for (const [name, value] of Object.entries(ctx.responseHeaders)) res.setHeader(name, value as string | number | readonly string[]);
+    res.statusCode = ctx.status;
+  }
+  const onerror = (e: any) => {
+    if (app.get('env') !== 'test') console.error(e?.stack || String(e));
+  };
+  loadFinalHandler()(ctx.req, res, { env: app.get('env'), onerror })(err);
+  return done;
+}
