@@ -8,17 +8,24 @@
  * Needs the built runtime (dist/), as the migrated code imports
  * 'expressway/runtime' like a user's app does; `npm test` builds first.
  */
+import { EventEmitter } from 'node:events';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { connect } from 'node:net';
 import { Module } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = join(repo, 'codemods/transforms/__testfixtures__');
 
 const later = (fn: () => void) => setImmediate(fn);
+/** The event source of the sse-event-stream fixture: items 1 and 2 exist, later ones are emitted by the test. */
+const feed = Object.assign(new EventEmitter(), {
+  since: (after: number) => [{ id: 1, text: 'one' }, { id: 2, text: 'two' }].filter((item) => item.id > after),
+});
 const rows: Record<string, { id: number; name: string }> = { '1': { id: 1, name: 'ada' }, '2': { id: 2, name: 'bob' } };
 const stubs: Record<string, unknown> = {
   './db': {
@@ -50,6 +57,7 @@ const stubs: Record<string, unknown> = {
   },
   './audit': { record: () => undefined },
   './controllers/users': { list: (_req: unknown, res: { json(v: unknown): void }) => res.json([{ id: 1 }]) },
+  './feed': feed,
   './models/user': {
     findAll: () => new Promise((resolve) => later(() => resolve(Object.values(rows)))),
     findById: (id: string) => new Promise((resolve, reject) => later(() => (id === 'err' ? reject(new Error('lookup failed')) : resolve(rows[id] ?? null)))),
@@ -223,6 +231,50 @@ describe('migrated fixtures answer like the Express originals', () => {
         const [a, b] = [await answer(before, p), await answer(after, p)];
         expect({ probe: `${p.method ?? 'get'} ${p.path}`, ...b }).toEqual({ probe: `${p.method ?? 'get'} ${p.path}`, ...a });
       }
+    });
+  }
+});
+
+/**
+ * A hand-written event stream never ends, so it is read off a raw socket:
+ * the head (Date left out, header names compared case-insensitively: the
+ * runtime writes them lower-case) and then the body bytes exactly as sent,
+ * chunk framing included. Then an item is published and the client leaves;
+ * the handler's req.on('close') must remove its listener on both sides.
+ */
+describe('a hand-written event stream migrates byte for byte (raw-sse.ts)', () => {
+  const servers: HttpServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  });
+
+  async function stream(app: unknown, target: string, lastEventId?: string): Promise<string> {
+    const server = createServer(app as Parameters<typeof createServer>[1]);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const socket = connect((server.address() as { port: number }).port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => { received += chunk.toString('latin1'); });
+    const until = async (text: string) => { while (!received.includes(text)) await new Promise((r) => setTimeout(r, 5)); };
+    socket.write(`GET ${target} HTTP/1.1\r\nHost: test\r\n${lastEventId ? `Last-Event-ID: ${lastEventId}\r\n` : ''}\r\n`);
+    await until('retry: 2000');
+    feed.emit('item', { id: 3, text: 'three' });
+    await until('three');
+    socket.destroy();
+    while (feed.listenerCount('item') > 0) await new Promise((r) => setTimeout(r, 5));
+    server.close();
+    const [head, body] = received.split('\r\n\r\n', 2) as [string, string];
+    const lines = head.split('\r\n').filter((l) => !/^date:/i.test(l)).map((l) => l.replace(/^[^:]+:/, (name) => name.toLowerCase()));
+    return [...lines, '', body].join('\n');
+  }
+
+  for (const [target, lastEventId] of [['/events', undefined], ['/events?since=1', undefined], ['/events', '0']] as const) {
+    it(`GET ${target}${lastEventId ? ` with Last-Event-ID ${lastEventId}` : ''}`, async () => {
+      const before = load(readFileSync(join(fixtures, 'sse-event-stream.input.js'), 'utf8'), 'sse-in.cjs');
+      const after = load(readFileSync(join(fixtures, 'sse-event-stream.output.js'), 'utf8'), 'sse-out.cjs');
+      const expected = await stream(before, target, lastEventId);
+      expect(expected).toContain('text/event-stream; charset=utf-8');
+      expect(await stream(after, target, lastEventId)).toBe(expected);
     });
   }
 });

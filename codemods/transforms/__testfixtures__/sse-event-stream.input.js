@@ -2,6 +2,7 @@ const express = require('express');
 const feed = require('./feed');
 
 const app = express();
+app.disable('x-powered-by');
 
 function writeEvent(res, { id, event, data }) {
   if (id !== undefined) res.write(`id: ${id}\n`);
