@@ -154,7 +154,8 @@ export function createMirrorQueue<T>(options: MirrorQueueOptions<T>): MirrorQueu
     },
     clear: takeAll,
     kick() {
-      if (size() > 0 && !pumpScheduled) {
+      // Every client answer kicks: with all workers busy (a slow candidate) there is nothing to start.
+      if (size() > 0 && running < options.concurrency && !pumpScheduled) {
         pumpScheduled = true;
         setImmediate(() => {
           pumpScheduled = false;
