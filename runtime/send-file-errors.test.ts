@@ -62,6 +62,9 @@ beforeAll(async () => {
   writeFileSync(join(root, 'sub', 'index.html'), '<h1>sub</h1>');
   writeFileSync(join(root, '.secret'), 'SECRET');
   writeFileSync(join(dir, 'outside.txt'), 'OUTSIDE');
+  mkdirSync(join(dir, '.app'), { recursive: true });
+  writeFileSync(join(dir, '.app', 'in-dot-dir.txt'), 'in a dot directory');
+  writeFileSync(join(dir, '.app', '.env'), 'DOTFILE');
 
   const app = express();
   app.get('/f', (req, res) => {
@@ -142,6 +145,33 @@ describe('ctx.file({ expressErrors }) throws what res.sendFile hands its callbac
     const { express, runtime } = await both('a.txt');
     expect(express).toEqual({ status: 200, body: 'hello\n' });
     expect(runtime).toEqual(express);
+  });
+});
+
+describe("dotfiles: 'express4' is Express 4's res.sendFile without a dotfiles option", () => {
+  // Express 4 (send 0.x) gets no dotfiles option; the runtime gets 'express4'. Absolute paths, no root.
+  const pair = async (file: string) => {
+    const express = await fetch(`${expressBase}/f?file=${encodeURIComponent(file)}&opts=${encodeURIComponent('{"root":null}')}`);
+    const runtime = await fetch(`${runtimeBase}/f?file=${encodeURIComponent(file)}&opts=${encodeURIComponent('{"root":null,"dotfiles":"express4"}')}`);
+    return { express: { status: express.status, body: await express.text() }, runtime: { status: runtime.status, body: await runtime.text() } };
+  };
+
+  it('serves a file inside a dot directory', async () => {
+    const { express, runtime } = await pair(join(dir, '.app', 'in-dot-dir.txt'));
+    expect(express).toEqual({ status: 200, body: 'in a dot directory' });
+    expect(runtime).toEqual(express);
+  });
+
+  it('ignores a final dot segment as missing (404 NotFoundError)', async () => {
+    const { express, runtime } = await pair(join(dir, '.app', '.env'));
+    expect(express.status).toBe(299);
+    expect(JSON.parse(express.body).error).toMatchObject({ name: 'NotFoundError', status: 404 });
+    expect(JSON.parse(runtime.body).error).toEqual(JSON.parse(express.body).error);
+  });
+
+  it("while the runtime's default (Express 5's) ignores the dot directory", async () => {
+    const res = await fetch(`${runtimeBase}/f?file=${encodeURIComponent(join(dir, '.app', 'in-dot-dir.txt'))}&opts=${encodeURIComponent('{"root":null}')}`);
+    expect(res.status).toBe(299);
   });
 });
 

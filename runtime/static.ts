@@ -22,7 +22,7 @@ import type { Stats } from 'node:fs';
 import type { OutgoingHttpHeader } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
-import { basename, isAbsolute } from 'node:path';
+import { basename, isAbsolute, normalize, sep } from 'node:path';
 import type send from 'send';
 import { defineErrors } from './errors.js';
 import { DeferredHeadResponse, type FileHost } from './static-response.js';
@@ -108,8 +108,12 @@ export interface SendFileOptions {
   root?: string;
   /** Extra response headers (Content-Type here replaces the one from the extension). */
   headers?: Record<string, OutgoingHttpHeader>;
-  /** Default 'ignore' (as res.sendFile): a dotfile answers as missing. */
-  dotfiles?: 'deny' | 'ignore' | 'allow';
+  /**
+   * Default 'ignore' (as Express 5's res.sendFile): a path with a dot segment answers as missing.
+   * 'express4': Express 4's res.sendFile without the option (send 0.x): only a final segment starting
+   * with a dot is ignored; dot directories on the way (`/home/me/.app/file.txt`) are served.
+   */
+  dotfiles?: 'deny' | 'ignore' | 'allow' | 'express4';
   maxAge?: number | string;
   immutable?: boolean;
   etag?: boolean;
@@ -225,7 +229,7 @@ export async function sendFile(ctx: FileHost, path: string, opts: SendFileOption
   // A NUL byte reaches send encoded (%00), which refuses it after decoding with a 400, as in Express.
   const sendOptions: send.SendOptions = {
     root: opts.root,
-    dotfiles: opts.dotfiles === undefined ? undefined : checkDotfiles(opts.dotfiles),
+    dotfiles: opts.dotfiles === undefined ? undefined : opts.dotfiles === 'express4' ? express4Dotfiles(path, opts.root) : checkDotfiles(opts.dotfiles),
     index: opts.index ?? 'index.html',
     etag: opts.etag,
     lastModified: opts.lastModified,
@@ -260,6 +264,12 @@ export async function sendFile(ctx: FileHost, path: string, opts: SendFileOption
   if (outcome.status === 403) throw withCause(staticErrors.EXW_ERR_STATIC_FORBIDDEN(path), outcome.error);
   if (outcome.status === 400) throw withCause(staticErrors.EXW_ERR_STATIC_BAD_PATH(path), outcome.error);
   throw withCause(staticErrors.EXW_ERR_STATIC_NOT_FOUND(path), outcome.error);
+}
+
+/** send 0.x without a dotfiles option looks at the final segment of the normalised path only. */
+function express4Dotfiles(path: string, root: string | undefined): 'ignore' | 'allow' {
+  const parts = (root ? normalize('.' + sep + path) : normalize(path)).split(sep);
+  return parts[parts.length - 1].startsWith('.') ? 'ignore' : 'allow';
 }
 
 function withCause<E extends Error>(err: E, cause: unknown): E {

@@ -16,6 +16,7 @@ import { rewriteRawSse } from './raw-sse.js';
 import { finishRespondPromise, guarded, wrapInRespondPromise } from './respond-promise.js';
 import { translateResponseEvents } from './response-events.js';
 import { pipeIntoResponse } from './response-pipe.js';
+import { rewriteFileCallbacks } from './file-callbacks.js';
 import { inlineFormatCalls } from './res-format.js';
 import { setViewApp } from './res-render.js';
 
@@ -30,6 +31,8 @@ export interface HandlerSite {
   wildcards?: Map<string, number>;
   /** A route registration that can check afterwards that Express's next() reaches what ctx.fallThrough() reaches. */
   fallThrough?: boolean;
+  /** The runtime paths of the route (a param in all of them is always set): file-call-args.ts. */
+  routePaths?: string[];
   /** The legacy Express app holding the app's view settings, when this handler renders with them (res-render.ts). */
   viewApp?: string;
   /** An error handler registered last on its app: its next(err) reached Express's final handler. */
@@ -117,6 +120,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
     const m = ref.parent.node;
     if (m.type === 'MemberExpression' && m.object === ref.node && !m.computed && NO_COUNTERPART[m.property.name]) fail(NO_COUNTERPART[m.property.name]);
   }
+  // res.sendFile/res.download callbacks become a try/catch around ctx.file, before they could be inlined (file-callbacks.ts).
+  if (strategy === 'inline') rewriteFileCallbacks(env, fn, { req, res, next }, site.routePaths ?? []);
   if (strategy === 'inline') inlineCallbacks(env, fn, names, next);
   else env.settle = wrapInRespondPromise(env, fn, names, typed);
   // Nothing below rewrites the clone until translateNextCalls: one walk per name serves every check.

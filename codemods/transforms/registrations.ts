@@ -488,7 +488,7 @@ function callArgs(j: FileContext['j'], fns: FnPlan[]): any[] {
 /** `slot`: the function is an element of a handler array (handler-arrays.ts), planned where it stands. */
 interface FnPlan { fallsThrough?: boolean; slot?: ASTPath<any>; node: any; apply: () => void; /** Our own function migrated natively, or left on Express behind a compat wrapper. */ own: boolean; compat?: boolean; bridgedReads?: Set<string>; entries: Array<() => void>; viaCompat?: string }
 
-type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null; wildcards?: Map<string, number>; fallThrough?: boolean; lastErrorHandler?: boolean };
+type FnSite = { relativeUrl: boolean; indexNames: Map<number, string>; label: string; written?: Set<string>; mountPath?: string; bridgeable?: boolean; routeSegments?: number | null; wildcards?: Map<string, number>; fallThrough?: boolean; routePaths?: string[]; lastErrorHandler?: boolean };
 
 /** Files (by their Shared) where some function stays on Express: a handler that did not convert, middleware through fromExpress. */
 const expressLeft = new WeakSet<Shared>();
@@ -513,7 +513,7 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
   const stateReadable = new Set([...fc.stateProps, ...(site.written ?? []), ...bridged]);
   // res.render renders with the app's view settings, which the legacy app keeps: known only for this module's app (res-render.ts).
   const viewApp = r.kind === 'app' && keepsLegacyState(r, shared.states.get(r)?.uses ?? []) ? LEGACY_APP : undefined;
-  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable, bridgeable: site.bridgeable, routeSegments: site.routeSegments, wildcards: site.wildcards, fallThrough: site.fallThrough, viewApp, lastErrorHandler: site.lastErrorHandler };
+  const handlerSite = { role, relativeUrl: site.relativeUrl, indexNames: site.indexNames, stateReadable, bridgeable: site.bridgeable, routeSegments: site.routeSegments, wildcards: site.wildcards, fallThrough: site.fallThrough, viewApp, routePaths: site.routePaths, lastErrorHandler: site.lastErrorHandler };
   if (ref.kind === 'inline' || ref.kind === 'local') {
     const fnNode = ref.kind === 'inline' ? ref.node : ref.fnNode;
     if (!hasHandlerShape(fnNode, role)) return `${ref.kind === 'local' ? ref.name : 'the function'} does not have the (req, res, next) shape`;
@@ -687,7 +687,7 @@ function planRouteFns(shared: Shared, r: Receiver, fnPaths: ASTPath<any>[], path
   const segments = path.paths.length === 1 && !/\{[^}]*:/.test(path.paths[0]) ? path.paths[0].split('/').filter(Boolean).length : null;
   for (const [k, p] of fnPaths.entries()) {
     const bridgeable = fns.some((f) => f.viaCompat);
-    const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written, bridgeable, routeSegments: segments, ...(path.wildcards ? { wildcards: path.wildcards } : {}), fallThrough: k === fnPaths.length - 1 });
+    const plan = planFn(shared, r, p, k === fnPaths.length - 1 ? 'route' : 'middleware', { relativeUrl: r.kind === 'router', indexNames: path.indexNames, label, written, bridgeable, routeSegments: segments, ...(path.wildcards ? { wildcards: path.wildcards } : {}), fallThrough: k === fnPaths.length - 1, routePaths: path.paths });
     if (typeof plan === 'string') return plan;
     fns.push(p.parent?.node.type === 'ArrayExpression' && p.parent.parent?.node.type === 'VariableDeclarator' ? { ...plan, slot: p } : plan);
   }

@@ -11,6 +11,7 @@ import { isNumberLiteral, isStringLiteral, parseExpression, someNode, sourceOf }
 import { expressAttachmentDisposition } from './express-content-disposition.js';
 import { computedDisposition, fixedExtension } from './attachment-computed.js';
 import { expressMajorFor } from './express-version.js';
+import { downloadDotfiles, sendFileOptions } from './file-dotfiles.js';
 import { renderStatement } from './res-render.js';
 
 export interface ChainCall { name: string; args: any[]; node: any }
@@ -294,7 +295,7 @@ function fileStatements(env: HandlerEnv, c: ChainCall): any[] {
   const file = (args: any[]) => j.expressionStatement(j.awaitExpression(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('file')), args)));
   if (c.name === 'sendFile') {
     if (c.args.length === 0 || c.args.length > 2) fail('res.sendFile with an unexpected argument list');
-    return [file(c.args)];
+    return [file([c.args[0], sendFileOptions(env, c.args[1])])];
   }
   const [path, name, opts] = c.args;
   if (c.args.length === 0 || c.args.length > 3 || (name && name.type === 'ObjectExpression')) fail('res.download with an unexpected argument list');
@@ -309,7 +310,7 @@ function fileStatements(env: HandlerEnv, c: ChainCall): any[] {
   }
   // ctx.file's attachment writes Content-Disposition as Express does: the download name, or the file's own name.
   const attachment = j.property('init', j.identifier('attachment'), name ?? j.booleanLiteral(true));
-  return [file([target, j.objectExpression([...(opts?.properties ?? []), attachment])])];
+  return [file([target, j.objectExpression([...(opts?.properties ?? []), ...downloadDotfiles(env, opts), attachment])])];
 }
 
 /** `path.join(__dirname, ...)`, `path.resolve(...)`, `require.resolve(...)`, `__filename`: absolute whatever the working directory. */

@@ -12,12 +12,14 @@ const manifest = require.resolve('express/package.json');
 
 app.get('/manifest', async (ctx) => {
   await ctx.file(nodePath.resolve(manifest), {
+    dotfiles: 'express4',
     attachment: 'express-manifest.json'
   });
 });
 
 app.get('/manifest/own-name', async (ctx) => {
   await ctx.file(require.resolve('express/package.json'), {
+    dotfiles: 'express4',
     attachment: true
   });
 });
@@ -26,6 +28,7 @@ app.get('/manifest/cached', async (ctx) => {
   await ctx.file('package.json', {
     root: require('path').dirname(manifest),
     maxAge: 60000,
+    dotfiles: 'express4',
     attachment: 'manifest.json'
   });
 });

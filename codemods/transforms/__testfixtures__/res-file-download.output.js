@@ -8,11 +8,12 @@ const app = new Server();
 const legacyApp = express();
 
 app.get('/report', async (ctx) => {
-  await ctx.file(path.join(__dirname, 'report.pdf'));
+  await ctx.file(path.join(__dirname, 'report.pdf'), { dotfiles: 'express4' });
 });
 
 app.get('/export', async (ctx) => {
   await ctx.file(path.join(__dirname, 'data.csv'), {
+    dotfiles: 'express4',
     attachment: 'export.csv'
   });
 });
