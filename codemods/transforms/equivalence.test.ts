@@ -84,6 +84,10 @@ interface Probe {
   statusOnly?: boolean;
   /** Known, documented differences (docs/codemod-rules.md): fields left out of the comparison. */
   ignore?: Array<'text' | 'vary'>;
+  /** Headers compared for this probe only (ETag: the runtime's own responses carry none, rendered pages do). */
+  also?: string[];
+  /** Asks once, then again with If-None-Match set to the ETag of the first answer (a revalidation). */
+  revalidate?: boolean;
 }
 
 const HEADERS = ['access-control-allow-origin', 'content-type', 'content-disposition', 'location', 'set-cookie', 'vary', 'link', 'x-one', 'x-two', 'x-three', 'x-cache', 'x-powered', 'x-checked', 'x-started'];
@@ -91,9 +95,13 @@ const HEADERS = ['access-control-allow-origin', 'content-type', 'content-disposi
 async function answer(app: unknown, p: Probe) {
   let req = request(app as Parameters<typeof request>[0])[p.method ?? 'get'](p.path);
   for (const [k, v] of Object.entries(p.headers ?? {})) req = req.set(k, v);
+  if (p.revalidate) {
+    const first = await answer(app, { ...p, revalidate: false, also: ['etag'] });
+    req = req.set('if-none-match', String((first.headers as Record<string, unknown> | undefined)?.etag ?? ''));
+  }
   const res = p.body ? await req.send(p.body) : await req;
   const headers: Record<string, unknown> = {};
-  for (const h of HEADERS) if (res.headers[h] !== undefined && !(h === 'x-started')) headers[h] = res.headers[h];
+  for (const h of [...HEADERS, ...(p.also ?? [])]) if (res.headers[h] !== undefined && !(h === 'x-started')) headers[h] = res.headers[h];
   if (res.headers['x-started'] !== undefined) headers['x-started'] = 'present';
   // maxAge becomes an Expires date: the two servers answer a moment apart, possibly across a second.
   if (Array.isArray(headers['set-cookie'])) headers['set-cookie'] = (headers['set-cookie'] as string[]).map((c) => c.replace(/Expires=[^;]+/i, 'Expires=<date>'));
@@ -103,7 +111,7 @@ async function answer(app: unknown, p: Probe) {
   const raw = typeof res.text === 'string' ? res.text : Buffer.isBuffer(res.body) ? `base64:${res.body.toString('base64')}` : '';
   const text = raw.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
   if (p.ignore?.includes('vary')) delete headers.vary;
-  if (p.statusOnly) return { status: res.status };
+  if (p.statusOnly) return { status: res.status, headers: undefined };
   return p.ignore?.includes('text') ? { status: res.status, headers } : { status: res.status, text, headers };
 }
 
@@ -212,6 +220,22 @@ const cases: Record<string, Probe[]> = {
     { path: '/posts/3' }, { path: '/posts/latest' }, { path: '/nowhere' },
   ],
   // An error handler and Express code but no 404 handler: unmatched requests still get Express's 404 page.
+  // res.format negotiated natively (accepts), res.render through renderView: Accept variants, 406, HEAD, revalidation, render errors.
+  'format-render-negotiation': [
+    { path: '/posts/1', also: ['etag', 'content-length'] }, { path: '/posts/1', headers: { accept: '*/*' } },
+    { path: '/posts/1', headers: { accept: 'text/html' }, also: ['etag'] }, { path: '/posts/1', headers: { accept: 'application/json' } },
+    { path: '/posts/1', headers: { accept: 'text/plain' } }, { path: '/posts/1', headers: { accept: 'text/plain;q=0.5, application/json;q=0.9' } },
+    { path: '/posts/1', headers: { accept: 'application/json;q=0, text/*' } }, { path: '/posts/1', headers: { accept: 'image/png' } },
+    { path: '/posts/1', headers: { accept: 'image/png, text/html' }, also: ['etag'] }, { path: '/posts/1', headers: { accept: 'image/png' , 'accept-language': 'de' } },
+    { method: 'head', path: '/posts/1', headers: { accept: 'text/html' }, also: ['etag', 'content-length'] },
+    { path: '/posts/1', headers: { accept: 'text/html' }, revalidate: true, also: ['etag', 'content-length'] },
+    { path: '/posts/1', headers: { accept: 'text/html', 'if-none-match': '*' }, also: ['etag'] },
+    { path: '/posts/1?lang=de', headers: { accept: 'text/html' } }, { path: '/posts/2', headers: { accept: 'text/html' } },
+    { path: '/broken', headers: { accept: 'text/html' } }, { path: '/broken', headers: { accept: 'application/json' } },
+    { path: '/worse', headers: { accept: 'text/html' }, also: ['content-security-policy', 'x-content-type-options'] }, { path: '/worse', headers: { accept: 'application/json' } },
+    { path: '/nowhere' }, { path: '/nowhere', headers: { accept: 'application/json' } }, { path: '/nowhere?lang=de', headers: { accept: 'text/html' }, revalidate: true, also: ['etag'] },
+  ],
+  'render-etag-disabled': [{ path: '/', also: ['etag'] }, { path: '/', headers: { 'if-none-match': '*' } }],
   'error-handler-legacy-no-404': [
     { path: '/ok' }, { path: '/page', headers: { accept: 'application/json' } }, { path: '/page', headers: { accept: 'text/html' } },
     { path: '/nowhere' }, { method: 'post', path: '/ok' }, { method: 'delete', path: '/page' },

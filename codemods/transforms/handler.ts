@@ -18,7 +18,7 @@ import { translateResponseEvents } from './response-events.js';
 import { pipeIntoResponse } from './response-pipe.js';
 import { rewriteFileCallbacks } from './file-callbacks.js';
 import { inlineFormatCalls } from './res-format.js';
-import { setViewApp } from './res-render.js';
+import { rejectRenderCallbacks, setViewApp } from './res-render.js';
 
 export interface HandlerSite {
   role: Role;
@@ -115,6 +115,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   translateResponseEvents(env, fn, res, next);
   // res.format's callbacks run in place, before they would count as nested functions (res-format.ts).
   inlineFormatCalls(env, fn, res);
+  rejectRenderCallbacks(env, fn, res);
   // Name the first Express-only member up front: a clearer reason than any later check.
   for (const ref of refsOf(j, fn, res)) {
     const m = ref.parent.node;

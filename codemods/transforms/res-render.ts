@@ -10,8 +10,10 @@
  * see: both stay on Express. A callback argument (the caller handles the
  * HTML or the error itself) stays on Express too.
  */
-import { parseExpression } from './ast-utils.js';
+import type { ASTPath } from 'jscodeshift';
+import { parseExpression, refsOf } from './ast-utils.js';
 import { fail, type HandlerEnv } from './handler-env.js';
+import { chainFrom } from './response-calls.js';
 
 interface ViewSite { app: string; lastErrorHandler: boolean }
 
@@ -22,12 +24,22 @@ export function setViewApp(env: HandlerEnv, app: string | undefined, lastErrorHa
   if (app !== undefined) viewSites.set(env, { app, lastErrorHandler });
 }
 
+/** Up front, before callbacks are inlined: a render callback is the caller's own answer, which stays on Express. */
+export function rejectRenderCallbacks(env: HandlerEnv, fn: ASTPath<any>, res: string): void {
+  for (const ref of refsOf(env.fc.j, fn, res)) {
+    const render = chainFrom(ref)?.calls.find((c) => c.name === 'render');
+    if (render?.args.some((a) => /Function/.test(a.type))) fail(CALLBACK);
+  }
+}
+
+const CALLBACK = 'res.render with a callback (the caller handles the HTML or the error)';
+
 export function renderStatement(env: HandlerEnv, args: any[]): any {
   const { j } = env.fc;
   const site = viewSites.get(env);
   if (!site) fail('res.render needs the Express view engine');
   if (args.length === 0 || args.length > 2) fail('res.render with an unexpected argument list');
-  if (args.some((a) => /Function/.test(a.type))) fail('res.render with a callback (the caller handles the HTML or the error)');
+  if (args.some((a) => /Function/.test(a.type))) fail(CALLBACK);
   if (args[1] && (!/^(ObjectExpression|Identifier|MemberExpression)$/.test(args[1].type) || namesFunction(env, args[1]))) fail('res.render with locals that may be a callback at run time');
   if (env.role === 'error' && !site.lastErrorHandler) fail('res.render in an error handler registered before others (Express passes a render error on to them)');
   const call = j.callExpression(j.identifier('renderView'), [j.identifier(site.app), j.identifier(env.ctx), ...args]);

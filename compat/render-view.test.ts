@@ -1,0 +1,104 @@
+/**
+ * renderView against Express's own res.render, side by side: the same
+ * view app settings, the same requests, the same answers.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { Server } from '../runtime/index.js';
+import { renderView, type ViewApp } from './index.js';
+
+const views = mkdtempSync(join(tmpdir(), 'exw-render-view-'));
+writeFileSync(join(views, 'page.txt'), '');
+writeFileSync(join(views, 'boom.txt'), '');
+
+/** A tiny engine: the locals it sees, as JSON; 'boom' fails. */
+function engine(file: string, opts: Record<string, unknown>, cb: (err: Error | null, html?: string) => void): void {
+  if (file.endsWith('boom.txt')) return cb(new Error('template failed'));
+  cb(null, JSON.stringify({ a: opts.a, b: opts.b, c: opts.c }));
+}
+
+function viewApp(configure: (app: express.Express) => void = () => {}): express.Express {
+  const app = express();
+  app.engine('txt', engine);
+  app.set('view engine', 'txt');
+  app.set('views', views);
+  app.locals.a = 'app';
+  app.locals.b = 'app';
+  app.locals.c = 'app';
+  configure(app);
+  return app;
+}
+
+/** The same page from Express's res.render and from a runtime route with renderView. */
+function pair(configure?: (app: express.Express) => void, view = 'page') {
+  const original = viewApp(configure);
+  original.get('/', (req, res) => {
+    res.locals.b = 'res';
+    if (req.query.type) res.type(String(req.query.type));
+    res.status(Number(req.query.status ?? 200)).render(view, { c: 'call' });
+  });
+  original.use((err: Error, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    res.status(500).json({ error: err.message });
+  });
+  const legacy = viewApp(configure) as unknown as ViewApp;
+  const server = new Server();
+  server.get('/', async (ctx) => {
+    ctx.state.b = 'res';
+    if (ctx.query.type) ctx.setHeader('Content-Type', ctx.query.type === 'xml' ? 'application/xml' : String(ctx.query.type));
+    ctx.status = Number(ctx.query.status ?? 200);
+    await renderView(legacy, ctx, view, { c: 'call' });
+  });
+  server.panicHook((ctx, err) => ctx.json({ error: (err as Error).message }, 500));
+  return [original, server.handler] as const;
+}
+
+/** `etag: false`: a JSON answer of the runtime, which sends no ETag of its own (docs/runtime.md). */
+async function both(apps: readonly [unknown, unknown], send: (agent: ReturnType<typeof request>) => request.Test, opts = { etag: true }) {
+  const out = [];
+  for (const app of apps) {
+    const res = await send(request(app as Parameters<typeof request>[0]));
+    out.push({ status: res.status, type: res.headers['content-type'], etag: opts.etag ? res.headers.etag : null, length: res.headers['content-length'], text: res.text });
+  }
+  expect(out[1]).toEqual(out[0]);
+  return out[0]!;
+}
+
+describe('renderView', () => {
+  it('merges app.locals < res.locals (ctx.state) < the call locals', async () => {
+    const res = await both(pair(), (r) => r.get('/'));
+    expect(JSON.parse(res.text)).toEqual({ a: 'app', b: 'res', c: 'call' });
+    expect(res.type).toBe('text/html; charset=utf-8');
+  });
+
+  it('keeps a Content-Type set before, with charset=utf-8 added', async () => {
+    const res = await both(pair(), (r) => r.get('/?type=xml'));
+    expect(res.type).toBe('application/xml; charset=utf-8');
+  });
+
+  it('sends the ETag of the app etag setting, and 304 to a matching If-None-Match', async () => {
+    const apps = pair((app) => app.set('etag', 'strong'));
+    const first = await both(apps, (r) => r.get('/'));
+    expect(first.etag).toMatch(/^"/);
+    const again = await both(apps, (r) => r.get('/').set('if-none-match', first.etag));
+    expect(again.status).toBe(304);
+  });
+
+  it('is not fresh for a non-2xx status, and sends no ETag when the setting is off', async () => {
+    expect((await both(pair(), (r) => r.get('/?status=404').set('if-none-match', '*'))).status).toBe(404);
+    expect((await both(pair((app) => app.disable('etag')), (r) => r.get('/'))).etag).toBeUndefined();
+  });
+
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const res = await both(pair(), (r) => r.head('/'));
+    expect(Number(res.length)).toBeGreaterThan(0);
+  });
+
+  it('rejects with the render error, which the error handler answers', async () => {
+    const res = await both(pair(undefined, 'boom'), (r) => r.get('/'), { etag: false });
+    expect(res).toMatchObject({ status: 500, text: '{"error":"template failed"}' });
+  });
+});
