@@ -196,6 +196,15 @@ const cases: Record<string, Probe[]> = {
   'res-attachment': [{ path: '/export/7' }, { path: '/download' }],
   'res-download': [{ path: '/manifest' }, { path: '/manifest/own-name' }, { path: '/manifest/cached' }, { path: '/manifest', method: 'head' }],
   'res-attachment-computed-stays-express': [{ path: '/export?name=a.csv' }],
+  // res.sendFile/res.download callbacks: the error Express hands the callback (status, code, message) is what the catch sees.
+  // 416 by status only: Express's res.json in the error handler keeps the Content-Type send had set, ctx.json sets its own.
+  'sendfile-callback': [
+    { path: '/src/views%2Fpage.ejs', also: ['cache-control', 'accept-ranges', 'content-length'] }, { path: '/src/missing.js' },
+    { path: '/src/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' }, { path: '/src/views' }, { path: '/src/.env' }, { path: '/src/..%2Fequivalence.test.ts' },
+    { path: '/src/res-download.input.js%2Fx' }, { path: '/src/views%2Fpage.ejs', headers: { range: 'bytes=99999-' }, statusOnly: true },
+    { path: '/export/views%2Fpage.ejs' }, { path: '/export/missing.js' }, { path: '/export/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' }, { path: '/export/views' },
+    { path: '/plain/views%2Fpage.ejs' }, { path: '/plain/missing.js' }, { path: '/plain/views' }, { path: '/plain/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' },
+  ],
   'promise-then-two-callbacks': [{ path: '/users/1' }, { path: '/users/9' }, { path: '/users/err' }],
   'callback-in-loop': [{ path: '/batch?ids=1,2' }],
   'callback-followed-by-code': [{ path: '/race?id=1' }],

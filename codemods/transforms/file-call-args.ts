@@ -43,7 +43,7 @@ export function classify(site: ArgSite, node: any, depth = 0): Kind | null {
     case 'Identifier': return identifierKind(site, node, depth);
     case 'MemberExpression': return memberKind(site, node);
     case 'LogicalExpression': return logicalKind(site, node, depth);
-    case 'CallExpression': return pathCallKind(site, node, depth);
+    case 'CallExpression': return pathCallKind(site, node, depth) ?? (isModuleFileUrl(site, node) ? 'nonEmpty' : null);
     case 'ObjectExpression': return node.properties.every((p: any) => plainProperty(site, p, depth)) ? 'safe' : null;
     case 'TSAsExpression': case 'TSNonNullExpression': case 'TypeCastExpression': return classify(site, node.expression, depth + 1);
     default: return null;
@@ -94,7 +94,7 @@ export function constInit(site: ArgSite, name: string): any {
   return undefined;
 }
 
-/** `req.params.name` (a string when every path of the route has the param), `req.params[0]`, `req.query.x`. */
+/** `req.params.name` (a string when every path of the route has the param, never empty without a pattern), `req.params[0]`, `req.query.x`. */
 function memberKind(site: ArgSite, node: any): Kind | null {
   const obj = node.object;
   if (obj.type !== 'MemberExpression' || obj.computed || obj.object.type !== 'Identifier' || obj.object.name !== site.req) return null;
@@ -102,9 +102,11 @@ function memberKind(site: ArgSite, node: any): Kind | null {
   if (bag === 'query' && !node.computed) return 'safe';
   if (bag !== 'params') return null;
   if (node.computed) return node.property.type === 'NumericLiteral' || (node.property.type === 'Literal' && typeof node.property.value === 'number') ? 'stringOrUndefined' : null;
-  const param = node.property.name as string;
-  const inPath = (p: string) => new RegExp(`\\{${param.replace(/[$]/g, '\\$')}(:[^}]*)?\\}`).test(p);
-  return site.routePaths.length > 0 && site.routePaths.every(inPath) ? 'string' : 'stringOrUndefined';
+  const param = (node.property.name as string).replace(/[$]/g, '\\$');
+  if (site.routePaths.length === 0) return 'stringOrUndefined';
+  // `{name}` matches one or more characters of a segment; a pattern of its own (`{name:a*}`) may match none.
+  if (site.routePaths.every((p) => new RegExp(`\\{${param}\\}`).test(p))) return 'nonEmpty';
+  return site.routePaths.every((p) => new RegExp(`\\{${param}(:[^}]*)?\\}`).test(p)) ? 'string' : 'stringOrUndefined';
 }
 
 function logicalKind(site: ArgSite, node: any, depth: number): Kind | null {
@@ -116,12 +118,31 @@ function logicalKind(site: ArgSite, node: any, depth: number): Kind | null {
   return 'safe';
 }
 
-/** `path.join(...)` / `path.resolve(...)` of strings: a non-empty string ('.' at least); anything else may throw. */
+/** `path.join(...)` / `path.resolve(...)` / `path.dirname(...)` of strings: a non-empty string ('.' at least); anything else may throw. */
 function pathCallKind(site: ArgSite, node: any, depth: number): Kind | null {
   const callee = node.callee;
   if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type !== 'Identifier') return null;
-  if (!['join', 'resolve'].includes(callee.property.name) || !isPathModule(site, callee.object.name)) return null;
+  if (!['join', 'resolve', 'dirname'].includes(callee.property.name) || !isPathModule(site, callee.object.name)) return null;
   return node.arguments.every((a: any) => isString(classify(site, a, depth + 1))) ? 'nonEmpty' : null;
+}
+
+/**
+ * `fileURLToPath(import.meta.url)` or `fileURLToPath(new URL('literal', import.meta.url))` with fileURLToPath
+ * imported from 'url' / 'node:url': the absolute path of (or next to) the module itself; neither call throws there.
+ */
+export function isModuleFileUrl(site: ArgSite, node: any): boolean {
+  if (node?.type !== 'CallExpression' || node.callee.type !== 'Identifier' || node.arguments.length !== 1) return false;
+  const name = node.callee.name as string;
+  if (site.at.scope?.lookup(name)) return false;
+  const imported = (site.env.fc.root.paths()[0].node.program.body as any[]).some((stmt) => stmt.type === 'ImportDeclaration'
+    && ['url', 'node:url'].includes(String(stmt.source.value))
+    && stmt.specifiers.some((s: any) => s.type === 'ImportSpecifier' && s.imported.name === 'fileURLToPath' && s.local.name === name));
+  if (!imported) return false;
+  const metaUrl = (n: any) => n?.type === 'MemberExpression' && !n.computed && n.object.type === 'MetaProperty' && n.property.name === 'url';
+  const [arg] = node.arguments;
+  if (metaUrl(arg)) return true;
+  return arg.type === 'NewExpression' && arg.callee.type === 'Identifier' && arg.callee.name === 'URL' && !site.at.scope?.lookup('URL')
+    && arg.arguments.length === 2 && isStringLiteral(arg.arguments[0]) && metaUrl(arg.arguments[1]);
 }
 
 /** A top-level `const path = require('path')` / `import path from 'node:path'` / `import * as path from 'path'`. */

@@ -33,7 +33,7 @@
 import type { ASTPath } from 'jscodeshift';
 import { isFunctionNode, isTailPosition, parseExpression, pathsWhere, someNode, sourceOf } from './ast-utils.js';
 import { fail, type HandlerEnv } from './handler-env.js';
-import { classify, constInit, readsWildcard, type ArgSite } from './file-call-args.js';
+import { classify, constInit, isModuleFileUrl, readsWildcard, type ArgSite } from './file-call-args.js';
 import { TERMINAL } from './response-calls.js';
 
 const FILE_CALLS = new Set(['sendFile', 'download']);
@@ -65,7 +65,12 @@ function rewriteOne(env: HandlerEnv, fn: ASTPath<any>, call: ASTPath<any>, { req
   const body = errorBranch(j, callback, err, what);
   if (!settles(body, res, next)) fail(`${what} whose callback may leave an error unanswered`);
   const fileCall = j.expressionStatement(j.callExpression(call.node.callee, withExpressErrors(env, name, args, what)));
-  stmt.replace(j.tryStatement(j.blockStatement([fileCall]), j.catchClause(j.identifier(err), null, j.blockStatement(body))));
+  const param = j.identifier(err);
+  // TypeScript types a catch variable as unknown (strict); the callback's error was typed by Express's declarations.
+  if (/\.[mc]?tsx?$/.test(env.fc.options.path)) (param as any).typeAnnotation = j.tsTypeAnnotation(j.tsAnyKeyword());
+  const attempt = j.tryStatement(j.blockStatement([fileCall]), j.catchClause(param, null, j.blockStatement(body)));
+  (attempt as any).comments = stmt.node.comments;
+  stmt.replace(attempt);
 }
 
 /**
@@ -94,6 +99,7 @@ function isAbsolutePath(site: ArgSite, node: any, depth = 0): boolean {
     const init = constInit(site, node.name);
     return !!init && isAbsolutePath(site, init, depth + 1);
   }
+  if (isModuleFileUrl(site, node)) return true;
   if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed && classify(site, node) === 'nonEmpty') {
     if (node.callee.property.name === 'resolve') return true;
     return node.arguments.length > 0 && isAbsolutePath(site, node.arguments[0], depth + 1);
@@ -120,12 +126,17 @@ function errorBranch(j: HandlerEnv['fc']['j'], fn: any, err: string, what: strin
   const [first, ...rest] = stmts;
   if (first?.type === 'IfStatement' && !first.alternate && first.test.type === 'UnaryExpression' && first.test.operator === '!' && isErr(first.test.argument) && returnsNothing(first.consequent)) {
     if (someNode(rest, (n) => n.type === 'AssignmentExpression' && isErr(n.left))) fail(`${what} whose callback reassigns its error`);
+    if (first.comments?.length && rest[0]) rest[0].comments = [...first.comments, ...(rest[0].comments ?? [])];
     return rest;
   }
   if (stmts.length === 1 && first.type === 'IfStatement' && !first.alternate) {
-    if (isErr(first.test)) return blockBody(first.consequent);
+    const keepComments = (out: any[]) => {
+      if (first.comments?.length && out[0]) out[0].comments = [...first.comments, ...(out[0].comments ?? [])];
+      return out;
+    };
+    if (isErr(first.test)) return keepComments([...blockBody(first.consequent)]);
     const rest = withoutLeadingConjunct(j, first.test, isErr);
-    if (rest) return [j.ifStatement(rest, first.consequent)];
+    if (rest) return keepComments([j.ifStatement(rest, first.consequent)]);
   }
   return fail(`${what} whose callback may act without an error (only \`if (!err) return;\` first or one \`if (err && ...)\` is proved)`);
 }
@@ -154,6 +165,8 @@ function withoutLeadingConjunct(j: HandlerEnv['fc']['j'], test: any, isErr: (n: 
 function settles(stmts: any[], res: string, next: string | null): boolean {
   for (const s of stmts) {
     if (settlesStatement(s, res, next)) return true;
+    // `if (res.headersSent) ...`: not taken while nothing was sent.
+    if (s.type === 'IfStatement' && !s.alternate && headersSentValue(s.test, res) === true) continue;
     // An earlier statement that may leave the callback without settling (a bare return, a break out of a label).
     const leaves = (n: any) => n.type === 'BreakStatement' || n.type === 'ContinueStatement' || (n.type === 'ReturnStatement' && !(n.argument && settlingCall(n.argument, res, next)));
     if (someNode(s, leaves, true)) return false;
