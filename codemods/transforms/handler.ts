@@ -237,6 +237,13 @@ function containerOf(fn: ASTPath<any>, top: ASTPath<any>, what: string): Contain
   fail(`${what} is used inside an expression`);
 }
 
+/** Nothing runs after `stmt`: it is in tail position, or a bare `return;` follows it. */
+function endsHandler(stmt: ASTPath<any>, fn: ASTPath<any>): boolean {
+  const body = stmt.parent?.node.body;
+  const next = Array.isArray(body) ? body[body.indexOf(stmt.node) + 1] : undefined;
+  return isTailPosition(stmt, fn) || (next?.type === 'ReturnStatement' && !next.argument);
+}
+
 /** Puts `statements` where the container was. */
 function replaceContainer(env: HandlerEnv, fn: ASTPath<any>, c: Container, statements: any[]): void {
   const { j } = env.fc;
@@ -377,7 +384,7 @@ function translateResponseRef(env: HandlerEnv, fn: ASTPath<any>, ref: ASTPath<an
   if (!chain) fail(`res.${member.node.property.name} has no runtime counterpart`);
   const c = containerOf(fn, chain.top, `res.${chain.calls[0].name}()`);
   // With an asynchronous view engine Express runs the code after res.render before the page is sent.
-  if (chain.calls.at(-1)!.name === 'render' && c.kind === 'statement' && !isTailPosition(c.path, fn)) fail('code follows res.render()');
+  if (chain.calls.at(-1)!.name === 'render' && c.kind === 'statement' && !endsHandler(c.path, fn)) fail('code follows res.render()');
   const { statements, terminal, awaits } = translateChain(env, chain.calls);
   if (terminal && env.role === 'middleware') {
     statements.push(j.expressionStatement(j.callExpression(j.memberExpression(j.identifier(env.ctx), j.identifier('abort')), [])));

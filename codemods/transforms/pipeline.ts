@@ -9,6 +9,7 @@ import { addEntry, type FileContext } from './context.js';
 import { findExpressBinding, findReceivers, isAppFactoryCall, isRouterFactoryCall, type Receiver } from './express-binding.js';
 import { collectUses, type ReceiverUse } from './receiver-uses.js';
 import { migrateRegistrations, type ReceiverState, type Shared } from './registrations.js';
+import { dropUnusedHelperImports } from './unused-helper-imports.js';
 import { addLegacyApp, addLegacyRouter, hasLegacySettings, legacySettingsBlocker, rewriteDeclaration, rewriteExport, rewriteListen, settingBlocker } from './app-shape.js';
 import { rewriteImports } from './imports.js';
 import { legacyOnlyUse } from './app-legacy-uses.js';
@@ -58,7 +59,10 @@ export function runPipeline(fc: FileContext): void {
     }
   }
   reportUnboundApps(fc, b);
-  if (fc.changed) rewriteImports(fc, b);
+  if (fc.changed) {
+    dropUnusedHelperImports(fc);
+    rewriteImports(fc, b);
+  }
 }
 
 function firstBlocker(fc: FileContext, s: ReceiverState, receivers: Receiver[]): string | null {
