@@ -20,7 +20,8 @@
  * order. Taken only in that shape: head calls as statements of the handler
  * itself before the one `res.flushHeaders()`, after it only `res.write`,
  * `res.end`, `res.on/once('close')` and `res` handed to a function of the
- * module that only calls `.write` / `.end` on it. A helper of the module
+ * module that only calls `.write` / `.end` on it (its TypeScript `Response`
+ * annotation widened to `Context['res']`). A helper of the module
  * that takes `req` (`resumeFrom(req)`) is translated with the handler when
  * this handler is its only caller; otherwise the handler stays on Express.
  */
@@ -45,6 +46,8 @@ interface Plan {
   rawReq: ASTPath<any>[];
   /** `req` handed to module helpers: identifiers to become `ctx`. */
   reqArgs: ASTPath<any>[];
+  /** Type annotations of write-only helpers to widen to the raw response. */
+  edits: OutsideEdit[];
 }
 
 /**
@@ -66,7 +69,7 @@ export function rewriteRawSse(env: HandlerEnv, fn: ASTPath<any>, original: any, 
   const plan = planStream(env, fn, resRefs, flushes[0]!, req);
   const edits = plan.reqArgs.length > 0 ? translateRequestHelpers(env, original, plan.reqArgs) : [];
   applyPlan(env, plan);
-  return edits;
+  return [...plan.edits, ...edits];
 }
 
 function memberName(ref: ASTPath<any>): string | null {
@@ -107,12 +110,12 @@ function planStream(env: HandlerEnv, fn: ASTPath<any>, resRefs: ASTPath<any>[], 
     fail('res.flushHeaders() is not a statement of the handler itself');
   }
   const flushAt = topIndex(fn, flush);
-  const plan: Plan = { heads: [], flush: flush.parent, rawRes: [], rawReq: [], reqArgs: [] };
+  const plan: Plan = { heads: [], flush: flush.parent, rawRes: [], rawReq: [], reqArgs: [], edits: [] };
   for (const ref of resRefs) {
     if (ref === flushRef) continue;
     const at = topIndex(fn, ref);
     if (at < flushAt) plan.heads.push(headStatement(fn, ref));
-    else plan.rawRes.push(rawResponseUse(env, ref));
+    else plan.rawRes.push(rawResponseUse(env, ref, plan.edits));
   }
   for (const ref of refsOf(j, fn, req)) {
     if (closeListener(ref)) plan.rawReq.push(ref);
@@ -133,13 +136,14 @@ function headStatement(fn: ASTPath<any>, ref: ASTPath<any>): { stmt: ASTPath<any
 }
 
 /** After the head: node's own response methods, or the response handed to a helper that only writes to it. */
-function rawResponseUse(env: HandlerEnv, ref: ASTPath<any>): ASTPath<any> {
+function rawResponseUse(env: HandlerEnv, ref: ASTPath<any>, edits: OutsideEdit[]): ASTPath<any> {
   const name = memberName(ref);
   const called = ref.parent.parent?.node.type === 'CallExpression' && ref.parent.parent.node.callee === ref.parent.node;
   if (name !== null && called && (RAW_CALLS.has(name) || (CLOSE_LISTENERS.has(name) && closeListener(ref)))) return ref;
   const call = ref.parent.node;
   if (call.type === 'CallExpression' && call.callee !== ref.node && call.arguments.includes(ref.node)) {
-    writeOnlyHelper(env, call, call.arguments.indexOf(ref.node));
+    const edit = writeOnlyHelper(env, call, call.arguments.indexOf(ref.node));
+    if (edit) edits.push(edit);
     return ref;
   }
   fail(name === null ? 'the event stream response is used as a value' : `res.${name} on an event stream has no raw counterpart here`);
@@ -166,8 +170,13 @@ function moduleFunction(env: HandlerEnv, name: string): { node: any; fn: any; ho
   return found.length === 1 ? found[0]! : null;
 }
 
-/** `writeEvent(res, ...)`: the module's own `writeEvent` touches that parameter only through `.write()` / `.end()`. */
-function writeOnlyHelper(env: HandlerEnv, call: any, index: number): void {
+/**
+ * `writeEvent(res, ...)`: the module's own `writeEvent` touches that parameter
+ * only through `.write()` / `.end()`. A TypeScript annotation of it (Express's
+ * `Response`) becomes `Context['res']`, node's ServerResponse, which Express's
+ * Response extends: callers left on Express still type-check.
+ */
+function writeOnlyHelper(env: HandlerEnv, call: any, index: number): OutsideEdit | null {
   const { j } = env.fc;
   const callee = call.callee;
   const fnRef = callee.type === 'Identifier' ? moduleFunction(env, callee.name) : null;
@@ -175,7 +184,6 @@ function writeOnlyHelper(env: HandlerEnv, call: any, index: number): void {
   if (!fnRef) fail(`the event stream response is handed to ${what}, not a function of this module`);
   const param = fnRef.fn.params[index];
   if (param?.type !== 'Identifier' || fnRef.fn.params.slice(0, index).some((p: any) => p.type === 'RestElement')) fail(`${what} takes the response as a pattern or rest parameter`);
-  if (param.typeAnnotation) fail(`${what} types its response parameter (the raw response is a node ServerResponse)`);
   const helperPath = standalonePath(env, fnRef.fn);
   if (someNode(fnRef.fn.body, (n) => n.type === 'Identifier' && n.name === 'arguments')) fail(`${what} reads \`arguments\``);
   for (const ref of refsOf(j, helperPath, param.name)) {
@@ -184,6 +192,11 @@ function writeOnlyHelper(env: HandlerEnv, call: any, index: number): void {
     const called = grand?.type === 'CallExpression' && grand.callee === ref.parent.node;
     if (name === null || !called || !RAW_CALLS.has(name)) fail(`${what} uses its response parameter other than to call .write() or .end()`);
   }
+  if (!param.typeAnnotation) return null;
+  return () => {
+    param.typeAnnotation = j.tsTypeAnnotation(j.tsIndexedAccessType(j.tsTypeReference(j.identifier('Context')), j.tsLiteralType(j.stringLiteral('res'))));
+    env.fc.runtimeTypeNames.add('Context');
+  };
 }
 
 /**
