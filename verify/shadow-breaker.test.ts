@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMirrorBreaker } from './shadow-breaker.js';
 import { startShadow, type ShadowOptions, type ShadowProxy } from './shadow-proxy.js';
 
@@ -27,7 +30,7 @@ describe('mirror circuit breaker (state machine)', () => {
     expect(breaker.admits()).toBe(false);
     expect(breaker.take()).toBeUndefined();
     breaker.countSkipped();
-    expect(breaker.snapshot()).toEqual({ state: 'open', opened: 1, skipped: 2 });
+    expect(breaker.snapshot()).toEqual({ state: 'open', opened: 1, skipped: 1 });
   });
 
   it('lets one probe through after the cooldown; its answer closes the breaker', () => {
@@ -246,6 +249,31 @@ describe('shadow proxy: a candidate that stopped answering is cut off', () => {
     await eventually(() => expect(proxy.stats().mirror.compared).toBe(10));
     expect(proxy.stats().mirror.breaker).toEqual({ state: 'closed', opened: 0, skipped: 0 });
     expect(proxy.stats().mirror.differing).toBe(10);
+  });
+
+  it('cutover: once the breaker is open, requests chosen for the candidate are answered by the primary without waiting', async () => {
+    const logFile = join(await mkdtemp(join(tmpdir(), 'exw-breaker-')), 'answers.ndjson');
+    let received = 0;
+    const candidate = await serve(() => void received++);
+    const proxy = await shadow({
+      primary: await serve(primaryApp),
+      candidate,
+      cutoverRoutes: ['GET /new/{id}'],
+      cutoverTimeoutMs: 100,
+      breakerFailures: 2,
+      breakerCooldownMs: 60_000,
+      logFile,
+    });
+    await expectPrimaryAnswers(proxy, paths('new', 7));
+    const s = proxy.stats();
+    expect(s.served).toEqual({ primary: 0, candidate: 0, fallback: 7 });
+    expect(s.mirror.breaker).toMatchObject({ state: 'open', opened: 1 });
+    expect(s.candidateErrors.timeout).toBe(2);
+    expect(received).toBeLessThanOrEqual(2);
+    await proxy.stop();
+    const reasons = (await readFile(logFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).fallbackReason as string);
+    expect(reasons.slice(0, 2)).toEqual([expect.stringContaining('timeout'), expect.stringContaining('timeout')]);
+    expect(reasons.slice(2)).toEqual(Array(5).fill('candidate circuit breaker open (it stopped answering)'));
   });
 
   it('rejects a bad breaker option with a coded error', async () => {

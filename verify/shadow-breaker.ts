@@ -1,5 +1,5 @@
 /**
- * The mirror's circuit breaker. A candidate that stopped answering (hanging
+ * The candidate's circuit breaker. A candidate that stopped answering (hanging
  * until the mirror deadline, or refusing connections) still costs the proxy
  * work for every mirror request sent to it: a socket held until the
  * deadline, then closed and reconnected for the next job, all in bursts on
@@ -11,6 +11,10 @@
  *
  * An answer of any status counts as an answer: a candidate that answers
  * 500 is compared (a difference), not cut off.
+ *
+ * Cutover answers go through the same breaker: while it is open, requests
+ * chosen for the candidate are answered by the primary at once instead of
+ * each waiting for the cutover deadline.
  */
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -30,13 +34,13 @@ export interface MirrorBreaker {
   readonly state: BreakerState;
   /** Cheap check before queueing: false while open and cooling down, or while a probe is out. */
   admits(): boolean;
-  /** Asks to send one request now; undefined (and one more skip) when it must not be sent. */
+  /** Asks to send one request now; undefined when it must not be sent (the caller counts the skip, if it is a mirror). */
   take(): BreakerTicket | undefined;
   /** The candidate answered the request sent with this ticket. */
   succeeded(ticket: BreakerTicket): void;
   /** The candidate timed out, refused or reset the request sent with this ticket. */
   failed(ticket: BreakerTicket): void;
-  /** Counts a mirror request not sent because the breaker was open (decided outside take()). */
+  /** Counts a mirror request not sent because the breaker was open. */
   countSkipped(): void;
   snapshot(): BreakerSnapshot;
 }
@@ -82,7 +86,6 @@ export function createMirrorBreaker(options: MirrorBreakerOptions): MirrorBreake
         state = 'half-open';
         return 'probe';
       }
-      skipped++;
       return undefined;
     },
     succeeded(ticket) {

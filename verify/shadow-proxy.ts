@@ -136,6 +136,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
   async function runMirror(job: MirrorJob): Promise<void> {
     const ticket = breaker.take();
     if (!ticket) {
+      breaker.countSkipped();
       stats.lost(job.route, job.request, 'not-replayed', breakerOpenMessage);
       return;
     }
@@ -380,6 +381,12 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('expressway shadow: request body too large\n');
       return;
     }
+    const ticket = breaker.take();
+    if (!ticket) {
+      // The candidate stopped answering: the primary answers now rather than after the cutover deadline.
+      fallBack(req, res, route, body, started, 'candidate circuit breaker open (it stopped answering)');
+      return;
+    }
     let reason: string;
     try {
       const answer = await requestBuffered(cfg.candidate, {
@@ -390,6 +397,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
         timeoutMs: cfg.cutoverTimeoutMs,
         maxBytes: cfg.maxCutoverBytes,
       });
+      breaker.succeeded(ticket);
       if (answer.status < 500) {
         res.writeHead(answer.status, answer.statusMessage, forwardResponseHeaders(answer.rawHeaders));
         res.end(answer.body);
@@ -403,6 +411,8 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       const failure = err instanceof UpstreamError ? err.reason : 'connection';
       if (failure === 'timeout') stats.candidateErrors.timeout++;
       else if (failure === 'connection') stats.candidateErrors.connection++;
+      if (failure === 'too-large') breaker.succeeded(ticket);
+      else breaker.failed(ticket);
       reason = `candidate ${failure}: ${(err as Error).message}`;
     }
     if (res.destroyed) return;
