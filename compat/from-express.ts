@@ -7,11 +7,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, Handler } from '../runtime/index.js';
 import { adoptExpressBody, shareRuntimeBody } from './body-ownership.js';
-import { callExpress, defaultLogger, type CompatLogger, type Outcome } from './call-express.js';
+import { callExpress, defaultLogger, type CallOptions, type CompatLogger, type Outcome } from './call-express.js';
 import { compatErrors } from './errors.js';
 import { makeApp, resolveExpress, type ExpressApp, type ExpressMiddleware, type ExpressModule } from './express-module.js';
 import { literalMount, matchMount } from './mount-path.js';
 import { prepareRequest } from './prepare.js';
+import type { RequestBridge } from './response-capture.js';
 import { DEFAULT_STATE_KEYS } from './state-bridge.js';
 
 export interface FromExpressOptions {
@@ -62,37 +63,29 @@ export function fromExpress<S extends object = any>(mw: ExpressMiddleware | Expr
     }
   };
 
-  return async function expressMiddleware(ctx: Context<any, any>): Promise<void> {
-    if (!ready) setup(ctx);
+  let calls: CallOptions[] = [];
+
+  // Synchronous while the middleware are (helmet, morgan, compression, cors call next() before
+  // returning): no promise, so the runtime pipeline carries on in the same tick (pipeline.ts);
+  // from the first middleware that answers later, the rest of the chain runs in runLater().
+  return function expressMiddleware(ctx: Context<any, any>): void | Promise<void> {
+    if (!ready) {
+      setup(ctx);
+      calls = fns.map((_, i) => ({ name: names[i] ?? 'router', timeout, logger }));
+    }
     const bridge = prepareRequest(ctx, { app: app!, capture: true, stateKeys });
     const req = ctx.req as MountedRequest;
-    const res = ctx.res;
-    // app.use(path) state, restored when the pipeline moves on (as Express's router restores it on next()).
-    let removed = '';
-    let slashAdded = false;
-    let parentUrl = '';
-    let parentParams: unknown;
+    let mounted: MountState | null = null;
     if (mount !== null) {
-      const at = matchMount(req.url!, mount);
-      if (at < 0) return; // not under the mount path: Express's router would call next()
-      parentUrl = req.baseUrl;
-      parentParams = req.params;
-      req.params = {};
-      if (at > 0) {
-        removed = req.url!.slice(0, at);
-        req.url = req.url!.slice(at);
-        if (req.url[0] !== '/') {
-          req.url = '/' + req.url;
-          slashAdded = true;
-        }
-        req.baseUrl = parentUrl + removed;
-      }
+      mounted = enterMount(req, matchMount(req.url!, mount));
+      if (mounted === null) return; // not under the mount path: Express's router would call next()
     }
     try {
       for (let i = 0; i < fns.length; i++) {
         const sharing = shareRuntimeBody(ctx, req);
-        if (sharing !== undefined) await sharing;
-        const outcome: Outcome = await callExpress(bridge, fns[i]!, req, res, { name: names[i] ?? 'router', timeout, logger });
+        if (sharing !== undefined) return runLater({ ctx, bridge, req, fns, calls, mounted }, i, sharing, false);
+        const outcome = callExpress(bridge, fns[i]!, req, ctx.res, calls[i]!);
+        if (typeof outcome !== 'string') return runLater({ ctx, bridge, req, fns, calls, mounted }, i, outcome, true);
         if (outcome === 'responded') {
           ctx.abort();
           return; // Express keeps the mounted url while it answers
@@ -100,23 +93,89 @@ export function fromExpress<S extends object = any>(mw: ExpressMiddleware | Expr
         adoptExpressBody(ctx, req);
       }
     } catch (err) {
-      if (mount !== null) leaveMount(req, removed, slashAdded, parentUrl, parentParams);
+      if (mounted !== null) leaveMount(req, mounted);
       throw err;
     }
-    if (mount !== null) leaveMount(req, removed, slashAdded, parentUrl, parentParams);
+    if (mounted !== null) leaveMount(req, mounted);
   } as Handler<S>;
+}
+
+/** One request's run through a fromExpress chain. */
+interface Chain {
+  ctx: Context<any, any>;
+  bridge: RequestBridge;
+  req: MountedRequest;
+  fns: ExpressMiddleware[];
+  calls: CallOptions[];
+  mounted: MountState | null;
+}
+
+/**
+ * The chain from middleware `i` on, once something is pending: the body the
+ * runtime is still reading (`isOutcome` false: then middleware `i` runs), or
+ * middleware `i`'s own outcome.
+ */
+async function runLater(chain: Chain, i: number, pending: Promise<unknown>, isOutcome: boolean): Promise<void> {
+  const { ctx, bridge, req, fns, calls, mounted } = chain;
+  try {
+    for (; i < fns.length; i++) {
+      let outcome: Outcome;
+      if (isOutcome) {
+        outcome = (await pending) as Outcome;
+        isOutcome = false;
+      } else {
+        const sharing = shareRuntimeBody(ctx, req);
+        if (sharing !== undefined) await sharing;
+        outcome = await callExpress(bridge, fns[i]!, req, ctx.res, calls[i]!);
+      }
+      if (outcome === 'responded') {
+        ctx.abort();
+        return;
+      }
+      adoptExpressBody(ctx, req);
+    }
+  } catch (err) {
+    if (mounted !== null) leaveMount(req, mounted);
+    throw err;
+  }
+  if (mounted !== null) leaveMount(req, mounted);
+}
+
+/** app.use(path) state, restored when the pipeline moves on (as Express's router restores it on next()). */
+interface MountState {
+  removed: string;
+  slashAdded: boolean;
+  parentUrl: string;
+  parentParams: unknown;
+}
+
+/** Express's router entering a layer mounted `at` characters into req.url; null when the path is not under it (at < 0). */
+function enterMount(req: MountedRequest, at: number): MountState | null {
+  if (at < 0) return null;
+  const state: MountState = { removed: '', slashAdded: false, parentUrl: req.baseUrl, parentParams: req.params };
+  req.params = {};
+  if (at > 0) {
+    state.removed = req.url!.slice(0, at);
+    req.url = req.url!.slice(at);
+    if (req.url[0] !== '/') {
+      req.url = '/' + req.url;
+      state.slashAdded = true;
+    }
+    req.baseUrl = state.parentUrl + state.removed;
+  }
+  return state;
 }
 
 type MountedRequest = IncomingMessage & { baseUrl: string; params: unknown };
 
 /** Express's router on next(): the removed prefix goes back on whatever url the middleware left. */
-function leaveMount(req: MountedRequest, removed: string, slashAdded: boolean, parentUrl: string, parentParams: unknown): void {
-  if (removed !== '') {
-    if (slashAdded) req.url = req.url!.slice(1);
-    req.url = removed + req.url!;
-    req.baseUrl = parentUrl;
+function leaveMount(req: MountedRequest, state: MountState): void {
+  if (state.removed !== '') {
+    if (state.slashAdded) req.url = req.url!.slice(1);
+    req.url = state.removed + req.url!;
+    req.baseUrl = state.parentUrl;
   }
-  req.params = parentParams;
+  req.params = state.parentParams;
 }
 
 export function checkTimeout(where: string, value: unknown, fallback: number): number {
