@@ -5,14 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMirrorBreaker } from './shadow-breaker.js';
+import { createCandidateBreaker } from './shadow-breaker.js';
 import { startShadow, type ShadowOptions, type ShadowProxy } from './shadow-proxy.js';
 
-describe('mirror circuit breaker (state machine)', () => {
+describe('candidate circuit breaker (state machine)', () => {
   function breakerAt(failures: number, cooldownMs: number) {
     let clock = 0;
     let opens = 0;
-    const breaker = createMirrorBreaker({ failures, cooldownMs, now: () => clock, onOpen: () => void opens++ });
+    const breaker = createCandidateBreaker({ failures, cooldownMs, now: () => clock, onOpen: () => void opens++ });
     return { breaker, advance: (ms: number) => void (clock += ms), opens: () => opens };
   }
 

@@ -30,7 +30,7 @@ export interface BreakerSnapshot {
   skipped: number;
 }
 
-export interface MirrorBreaker {
+export interface CandidateBreaker {
   readonly state: BreakerState;
   /** Cheap check before queueing: false while open and cooling down, or while a probe is out. */
   admits(): boolean;
@@ -45,7 +45,7 @@ export interface MirrorBreaker {
   snapshot(): BreakerSnapshot;
 }
 
-export interface MirrorBreakerOptions {
+export interface CandidateBreakerOptions {
   /** Failures in a row that open the breaker; 0 never opens. */
   failures: number;
   /** How long the breaker stays open before one probe is sent, in ms. */
@@ -55,7 +55,7 @@ export interface MirrorBreakerOptions {
   now?: () => number;
 }
 
-export function createMirrorBreaker(options: MirrorBreakerOptions): MirrorBreaker {
+export function createCandidateBreaker(options: CandidateBreakerOptions): CandidateBreaker {
   const now = options.now ?? (() => performance.now());
   let state: BreakerState = 'closed';
   let inARow = 0;

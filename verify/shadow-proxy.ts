@@ -34,10 +34,11 @@ import {
   requestBuffered,
   upstreamPath,
   type Target,
+  type UpstreamFailure,
 } from './shadow-forward.js';
 import { createMirrorQueue, type MirrorQueue } from './shadow-queue.js';
 import { createLoadGuard } from './shadow-load.js';
-import { createMirrorBreaker } from './shadow-breaker.js';
+import { createCandidateBreaker, type BreakerTicket } from './shadow-breaker.js';
 import { RuleSet, validateRules, type NoiseRules } from './noise.js';
 import type { RawDifference } from './diff.js';
 import { pathOf } from './shadow-routes.js';
@@ -119,25 +120,35 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
     run: runMirror,
     yieldTo: { busy: () => clientsInFlight > 0, maxWaitMs: cfg.mirrorYieldMs },
   });
-  const breakerOpenMessage = `candidate circuit breaker open (it stopped answering); not sent`;
-  const breaker = createMirrorBreaker({
+  const breaker = createCandidateBreaker({
     failures: cfg.breakerFailures,
     cooldownMs: cfg.breakerCooldownMs,
     // Jobs queued for a candidate that stopped answering would only hold sockets until their deadline.
     onOpen: () => {
       debug('candidate stopped answering: circuit breaker open for %d ms', cfg.breakerCooldownMs);
-      for (const job of queue.clear()) {
-        breaker.countSkipped();
-        stats.lost(job.route, job.request, 'not-replayed', breakerOpenMessage);
-      }
+      for (const job of queue.clear()) notSent(job.route, job.request);
     },
   });
+  /** A mirror request the breaker kept from the candidate: lost, but not the candidate's failure (never sent). */
+  const notSent = (route: string, request: ReportRequest) => {
+    breaker.countSkipped();
+    stats.lost(route, request, 'not-replayed', 'candidate circuit breaker open (it stopped answering); not sent');
+  };
+  /** Counts a failed candidate request (mirror or cutover) in the stats and in the breaker; returns why it failed. */
+  const candidateFailed = (err: unknown, ticket: BreakerTicket): UpstreamFailure => {
+    const reason = err instanceof UpstreamError ? err.reason : 'connection';
+    if (reason === 'timeout') stats.candidateErrors.timeout++;
+    else if (reason === 'connection') stats.candidateErrors.connection++;
+    // A too-large answer is still an answer.
+    if (reason === 'too-large') breaker.succeeded(ticket);
+    else breaker.failed(ticket);
+    return reason;
+  };
 
   async function runMirror(job: MirrorJob): Promise<void> {
     const ticket = breaker.take();
     if (!ticket) {
-      breaker.countSkipped();
-      stats.lost(job.route, job.request, 'not-replayed', breakerOpenMessage);
+      notSent(job.route, job.request);
       return;
     }
     try {
@@ -156,12 +167,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       const diffs = compare(job.primary, { status: answer.status, headers: headerPairs(answer.rawHeaders), body: answer.body });
       stats.compared(job.route, job.request, withoutNoise(job.route, diffs));
     } catch (err) {
-      const reason = err instanceof UpstreamError ? err.reason : 'connection';
-      if (reason === 'timeout') stats.candidateErrors.timeout++;
-      else if (reason === 'connection') stats.candidateErrors.connection++;
-      // A too-large answer is still an answer.
-      if (reason === 'too-large') breaker.succeeded(ticket);
-      else breaker.failed(ticket);
+      const reason = candidateFailed(err, ticket);
       stats.lost(job.route, job.request, reason === 'timeout' ? 'timeout' : reason === 'connection' ? 'connection' : 'not-replayed', (err as Error).message);
     }
   }
@@ -340,8 +346,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
               return;
             }
             if (!breaker.admits()) {
-              breaker.countSkipped();
-              stats.lost(route, request, 'not-replayed', breakerOpenMessage);
+              notSent(route, request);
               return;
             }
             if (!queue.push({ route, request, method, url, rawHeaders, body, primary: answer })) {
@@ -408,11 +413,7 @@ export async function startShadow(options: ShadowOptions): Promise<ShadowProxy> 
       stats.candidateErrors.status5xx++;
       reason = `candidate answered ${answer.status}`;
     } catch (err) {
-      const failure = err instanceof UpstreamError ? err.reason : 'connection';
-      if (failure === 'timeout') stats.candidateErrors.timeout++;
-      else if (failure === 'connection') stats.candidateErrors.connection++;
-      if (failure === 'too-large') breaker.succeeded(ticket);
-      else breaker.failed(ticket);
+      const failure = candidateFailed(err, ticket);
       reason = `candidate ${failure}: ${(err as Error).message}`;
     }
     if (res.destroyed) return;
