@@ -17,6 +17,7 @@ import { finishRespondPromise, guarded, wrapInRespondPromise } from './respond-p
 import { translateResponseEvents } from './response-events.js';
 import { pipeIntoResponse } from './response-pipe.js';
 import { rewriteFileCallbacks } from './file-callbacks.js';
+import { rewriteFinishRouteReads } from './finish-route-reads.js';
 import { inlineFormatCalls } from './res-format.js';
 import { rejectRenderCallbacks, setViewApp } from './res-render.js';
 
@@ -112,6 +113,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   // A hand-written event stream: head, res.flushHeaders(), then node's own writes (raw-sse.ts).
   const outside = strategy === 'inline' ? rewriteRawSse(env, fn, fnNode, req, res, next) : null;
   // res.on('finish', fn) listens on the raw response the runtime writes to (response-events.ts).
+  // req.route / req.baseUrl read when the response finishes: the node request's, as Express left them (finish-route-reads.ts).
+  rewriteFinishRouteReads(env, fn, req, res);
   translateResponseEvents(env, fn, res, next);
   // res.format's callbacks run in place, before they would count as nested functions (res-format.ts).
   inlineFormatCalls(env, fn, res);

@@ -102,7 +102,8 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
       const before = regs.slice(0, i).filter(isRouteLike);
       plan = planUse(shared, r, use, { afterRoutes: i > lastRoute, routesBefore: before.length > 0 });
       if (!isLegacy(plan) && plan.positional && before.some((b) => mayOverlap(usePrefix(use), b))) ordered = true;
-      if (r.kind === 'app' && !isLegacy(plan) && plan.positional && (plan.compatHandlers ?? 0) > 0 && mayReadRoute(fc, use.args)) markRoutes = true;
+      // Native middleware reads it too: in a finish listener, from the node request (finish-route-reads.ts).
+      if (r.kind === 'app' && !isLegacy(plan) && plan.positional && ((plan.compatHandlers ?? 0) > 0 || plan.handlers > 0) && mayReadRoute(fc, use.args)) markRoutes = true;
     } else plan = planRoute(shared, r, use, mark);
     plans.push({ use, plan });
   });

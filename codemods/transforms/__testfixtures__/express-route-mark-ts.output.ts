@@ -1,8 +1,8 @@
-import express, { type Request, type Response, type NextFunction } from 'express';
+import express from 'express';
 
 import { Server } from 'expressway/runtime';
 import type { Context } from 'expressway/runtime';
-import { fromExpress, mountExpress } from 'expressway/compat';
+import { mountExpress } from 'expressway/compat';
 
 const app = new Server();
 
@@ -19,14 +19,12 @@ function expressRoute(method: string, path: string | RegExp) {
 
 const timings = new Map<string, number>();
 
-// expressway-todo: middleware runs through fromExpress: req.route has no runtime counterpart
-app.requestMiddleware(fromExpress((req: Request, res: Response, next: NextFunction) => {
-  res.on('finish', () => {
-    const key = req.route ? String(req.route.path) : '(unmatched)';
+app.requestMiddleware(async (ctx: Context) => {
+  ctx.res.on('finish', () => {
+    const key = (ctx.req as any).route ? String((ctx.req as any).route.path) : '(unmatched)';
     timings.set(key, (timings.get(key) ?? 0) + 1);
   });
-  next();
-}));
+});
 
 app.get('/stats', expressRoute('get', '/stats'), async (ctx: Context) => {
   ctx.json(Object.fromEntries(timings));

@@ -1,6 +1,6 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
-const { fromExpress, mountExpress } = require('expressway/compat');
+const { mountExpress } = require('expressway/compat');
 const { Readable } = require('stream');
 
 const app = new Server({ middlewareOrder: 'registration' });
@@ -19,13 +19,11 @@ function expressRoute(method, path) {
 const seen = [];
 
 // Keyed by the route pattern once the response is out, as metrics middleware do.
-// expressway-todo: middleware runs through fromExpress: req is used inside a nested function that cannot be awaited (a callback that is not Node-style, in a loop, or followed by more code); as a respond-promise: req.baseUrl is read inside a callback of middleware (Express changes it once next() moves on)
-app.requestMiddleware(fromExpress((req, res, next) => {
-  res.on('finish', () => {
-    seen.push(`${req.method} ${req.route ? `${req.baseUrl}${req.route.path}` : '(unmatched)'} ${res.statusCode}`);
+app.requestMiddleware(async (ctx) => {
+  ctx.res.on('finish', () => {
+    seen.push(`${ctx.method} ${ctx.req.route ? `${ctx.req.baseUrl ?? ''}${ctx.req.route.path}` : '(unmatched)'} ${ctx.res.statusCode}`);
   });
-  next();
-}));
+});
 
 for (const path of ['/items', '/items/{id}']) app.get(path, expressRoute('get', '/items/:id?'), async (ctx) => {
   ctx.json({ id: ctx.params.id ?? null });
