@@ -972,11 +972,17 @@ function expressMiddlewareInPlace(shared: Shared, r: Receiver, p: ASTPath<any>, 
  * the runtime sends those to requestErrorHook and the rest to panicHook, so
  * the handler is registered as both (hoisted to a const when it is inline).
  */
+const hookNames = new WeakMap<FileContext, Set<string>>();
+
 function errorHookOuts(fc: FileContext, hook: any): Array<{ method: string; args: any[]; statement?: any }> {
   const { j } = fc;
   if (hook.type === 'Identifier') return [{ method: 'panicHook', args: [hook] }, { method: 'requestErrorHook', args: [hook] }];
   let name = 'handleError';
-  for (let i = 2; fc.root.find(j.Identifier, { name }).size() > 0; i++) name = `handleError${i}`;
+  // Two inline error handlers are planned before either is written: the names taken so far count too.
+  const taken = hookNames.get(fc) ?? new Set<string>();
+  hookNames.set(fc, taken);
+  for (let i = 2; taken.has(name) || fc.root.find(j.Identifier, { name }).size() > 0; i++) name = `handleError${i}`;
+  taken.add(name);
   const decl = j.variableDeclaration('const', [j.variableDeclarator(j.identifier(name), hook)]);
   return [
     { method: 'const', args: [], statement: decl },

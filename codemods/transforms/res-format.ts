@@ -93,6 +93,8 @@ function formatCases(env: HandlerEnv, obj: any, tail: boolean): { cases: FormatC
   for (const prop of obj.properties) {
     if ((prop.type !== 'Property' && prop.type !== 'ObjectProperty' && prop.type !== 'ObjectMethod') || prop.computed) fail('res.format with a computed or spread key');
     const key = prop.key.type === 'Identifier' ? prop.key.name : isStringLiteral(prop.key) ? prop.key.value : fail('res.format with a key that is not a name or a string');
+    // Object.keys keeps a repeated key at its first place with its last value: not worth mirroring.
+    if (key === 'default' ? fallback !== null : cases.some((c) => c.key === key)) fail(`res.format with the key '${key}' twice`);
     const body = callbackBody(env, prop.type === 'ObjectMethod' ? prop : prop.value, key, tail);
     if (key === 'default') fallback = body;
     else cases.push({ key, type: contentTypeOf(key, major), body });
