@@ -40,7 +40,7 @@ export function registerShadow(program: Command): void {
     .option('--queue <n>', 'mirror jobs that may wait before new ones are dropped', '1000')
     .option('--concurrency <n>', 'mirror requests in flight at once', '16')
     .option('--timeout <ms>', 'deadline of one mirror request', '5000')
-    .option('--breaker-failures <n>', 'mirror failures in a row (timeout, refused, reset) that stop mirroring to the candidate until a probe answers (0: never)', '5')
+    .option('--breaker-failures <n>', 'candidate failures in a row (timeout, refused, reset) that stop mirroring to it until a probe answers (0: never)', '5')
     .option('--breaker-cooldown <ms>', 'how long mirroring stays stopped before one probe request is sent', '5000')
     .option('--cutover-routes <file|list>', 'routes answered by the candidate: a verify report (its ready routes), a routes file, or "GET /a,GET /b/{id}"')
     .option('--cutover-percent <n>', 'percentage of mirrored-method requests answered by the candidate')
