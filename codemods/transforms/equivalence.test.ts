@@ -249,6 +249,10 @@ const cases: Record<string, Probe[]> = {
     { path: '/posts/first', headers: { accept: 'text/plain' } }, { path: '/posts/first', headers: { accept: 'text/csv' } }, { path: '/posts/nope' },
     { method: 'head', path: '/posts/first', also: ['etag', 'content-length'] },
   ],
+  'format-in-callback': [
+    { path: '/users/1' }, { path: '/users/1', headers: { accept: 'text/plain' } }, { path: '/users/1', headers: { accept: 'image/png' } },
+    { path: '/users/404', headers: { accept: 'text/plain' } }, { path: '/users/err', statusOnly: true },
+  ],
   'render-etag-disabled': [{ path: '/', also: ['etag'] }, { path: '/', headers: { 'if-none-match': '*' } }],
   'error-handler-legacy-no-404': [
     { path: '/ok' }, { path: '/page', headers: { accept: 'application/json' } }, { path: '/page', headers: { accept: 'text/html' } },

@@ -116,8 +116,6 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   // req.route / req.baseUrl read when the response finishes: the node request's, as Express left them (finish-route-reads.ts).
   rewriteFinishRouteReads(env, fn, req, res);
   translateResponseEvents(env, fn, res, next);
-  // res.format's callbacks run in place, before they would count as nested functions (res-format.ts).
-  inlineFormatCalls(env, fn, res);
   rejectRenderCallbacks(env, fn, res);
   // Name the first Express-only member up front: a clearer reason than any later check.
   for (const ref of refsOf(j, fn, res)) {
@@ -128,6 +126,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   if (strategy === 'inline') rewriteFileCallbacks(env, fn, { req, res, next }, site.routePaths ?? []);
   if (strategy === 'inline') inlineCallbacks(env, fn, names, next);
   else env.settle = wrapInRespondPromise(env, fn, names, typed);
+  // res.format's callbacks run in place (also where a Node-style callback was just awaited), before they would count as nested functions (res-format.ts).
+  inlineFormatCalls(env, fn, res);
   // Nothing below rewrites the clone until translateNextCalls: one walk per name serves every check.
   const refs = new Map(names.map((name) => [name, refsOf(j, fn, name)] as const));
   for (const name of names) {
