@@ -249,6 +249,7 @@ const cases: Record<string, Probe[]> = {
     { path: '/posts/first', headers: { accept: 'text/plain' } }, { path: '/posts/first', headers: { accept: 'text/csv' } }, { path: '/posts/nope' },
     { method: 'head', path: '/posts/first', also: ['etag', 'content-length'] },
   ],
+  'format-show-post-destructured': [{ path: '/posts/first', headers: { accept: 'text/html' } }, { path: '/posts/first', headers: { accept: 'text/plain' } }, { path: '/posts/nope' }],
   'format-in-callback': [
     { path: '/users/1' }, { path: '/users/1', headers: { accept: 'text/plain' } }, { path: '/users/1', headers: { accept: 'image/png' } },
     { path: '/users/404', headers: { accept: 'text/plain' } }, { path: '/users/err', statusOnly: true },

@@ -20,6 +20,7 @@ import { rewriteFileCallbacks } from './file-callbacks.js';
 import { rewriteFinishRouteReads } from './finish-route-reads.js';
 import { inlineFormatCalls } from './res-format.js';
 import { rejectRenderCallbacks, setViewApp } from './res-render.js';
+import { spreadRequestDestructuring } from './req-destructure.js';
 
 export interface HandlerSite {
   role: Role;
@@ -109,6 +110,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   setViewApp(env, site.viewApp, site.lastErrorHandler === true);
   const typed = !!fnNode.params[offset].typeAnnotation || /\.[mc]?tsx?$/.test(fc.options.path);
   const names = [req, res, ...(next ? [next] : [])];
+  // `const { post } = req`: one `req.<name>` read per name, translated like any other (req-destructure.ts).
+  spreadRequestDestructuring(env, fn, req);
 
   // A hand-written event stream: head, res.flushHeaders(), then node's own writes (raw-sse.ts).
   const outside = strategy === 'inline' ? rewriteRawSse(env, fn, fnNode, req, res, next) : null;
