@@ -196,6 +196,11 @@ const cases: Record<string, Probe[]> = {
   'res-attachment': [{ path: '/export/7' }, { path: '/download' }],
   'res-download': [{ path: '/manifest' }, { path: '/manifest/own-name' }, { path: '/manifest/cached' }, { path: '/manifest', method: 'head' }],
   'res-attachment-computed-stays-express': [{ path: '/export?name=a.csv' }],
+  // A read stream awaited until its first chunk: a missing file falls through, a directory (opens, fails on read) and a too-long name reach the error handler.
+  // The directory by status only: Express's res.json in the error handler keeps the text/plain the open listener set, ctx.json sets its own.
+  'sendfile-stream-open': [
+    { path: '/raw/views%2Fpage.ejs' }, { method: 'head', path: '/raw/views%2Fpage.ejs' }, { path: '/raw/missing.txt' }, { path: '/raw/views', statusOnly: true }, { path: '/raw/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' },
+  ],
   // res.sendFile/res.download callbacks: the error Express hands the callback (status, code, message) is what the catch sees.
   // 416 by status only: Express's res.json in the error handler keeps the Content-Type send had set, ctx.json sets its own.
   'sendfile-callback': [

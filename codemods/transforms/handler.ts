@@ -18,6 +18,7 @@ import { translateResponseEvents } from './response-events.js';
 import { pipeIntoResponse } from './response-pipe.js';
 import { rewriteFileCallbacks } from './file-callbacks.js';
 import { rewriteFinishRouteReads } from './finish-route-reads.js';
+import { awaitStreamOpen } from './stream-open.js';
 import { inlineFormatCalls } from './res-format.js';
 import { rejectRenderCallbacks, setViewApp } from './res-render.js';
 import { spreadRequestDestructuring } from './req-destructure.js';
@@ -127,6 +128,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   }
   // res.sendFile/res.download callbacks become a try/catch around ctx.file, before they could be inlined (file-callbacks.ts).
   if (strategy === 'inline') rewriteFileCallbacks(env, fn, { req, res, next }, site.routePaths ?? []);
+  // A read stream piped once open, its 'error' listener calling next: awaited in place (stream-open.ts).
+  if (strategy === 'inline') awaitStreamOpen(env, fn, res, next);
   if (strategy === 'inline') inlineCallbacks(env, fn, names, next);
   else env.settle = wrapInRespondPromise(env, fn, names, typed);
   // res.format's callbacks run in place (also where a Node-style callback was just awaited), before they would count as nested functions (res-format.ts).

@@ -321,7 +321,7 @@ function registrationsMeet(route: ReceiverUse, other: ReceiverUse): boolean {
   const split = (s: string) => s.toLowerCase().split('/').filter(Boolean);
   const [a, b] = [split(routePath.value), split(otherPath.value)];
   for (let s = 0; s < Math.min(a.length, b.length); s++) {
-    if (/[*?+]/.test(a[s]) || /[*?+]/.test(b[s])) return true; // spans or skips segments
+    if (spansSegments(a[s]) || spansSegments(b[s])) return true; // spans or skips segments
     if (/[:()]/.test(a[s]) || /[:()]/.test(b[s]) || a[s] === b[s]) continue;
     return false;
   }
@@ -329,6 +329,18 @@ function registrationsMeet(route: ReceiverUse, other: ReceiverUse): boolean {
   const longer = a.length > b.length ? a : b;
   if (longer.slice(Math.min(a.length, b.length)).some((seg) => /[*?]/.test(seg))) return true;
   return prefix && b.length < a.length; // a router under a shorter prefix holds longer paths
+}
+
+/**
+ * A path segment that may span or skip segments: `*`, `?` or `+` outside a param's own pattern, or a param
+ * pattern that can match '/' (`(.*)`, a negated class, `\W`, `\S`, `\D`); `:file([\w-]+\.(?:csv|txt))` cannot.
+ */
+function spansSegments(segment: string): boolean {
+  const param = /^:[A-Za-z_$][\w$]*\((.*)\)$/.exec(segment);
+  if (!param) return /[*?+]/.test(segment);
+  // Escapes that never match '/' go first; what is left may match it if it has '.', '/', a negated class or a wide escape.
+  const rest = param[1].replace(/\\[\\.dws\-_]/g, '');
+  return /[./]|\[\^|\\[WDS]/.test(rest);
 }
 
 function legacyRouteSamples(use: ReceiverUse): Array<{ method: string; sample: string }> {
