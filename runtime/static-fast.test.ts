@@ -302,3 +302,46 @@ describe('serveStatic through the real Server, with copies in memory', () => {
     expect((await request(port, '/app.js')).status).toBe(404);
   });
 });
+
+describe.each([
+  { name: 'immutable, a numeric maxAge', options: { immutable: true, maxAge: 86_400_000 } },
+  { name: 'no ETag, no Last-Modified, no Cache-Control, no Accept-Ranges', options: { etag: false, lastModified: false, cacheControl: false, acceptRanges: false } },
+  { name: 'an unparsable maxAge and a second index name', options: { maxAge: 'soon', index: ['missing.html', 'index.html'] } },
+])('fast path next to send with $name', ({ options: extra }) => {
+  let reference: Awaited<ReturnType<typeof listen>>;
+  let fastServer: Awaited<ReturnType<typeof listen>>;
+  let answered = 0;
+
+  beforeAll(async () => {
+    const options: send.SendOptions = { ...OPTIONS, ...extra, root };
+    reference = await listen((req, res) => {
+      send(req, toSendPath(normalizePath(rawPathOf(req.url!)))!, options).pipe(res);
+    });
+    const fast = new StaticFastPath(options, undefined, new FileCache({ racyMs: 0 }));
+    fastServer = await listen((req, res) => {
+      const sendPath = toSendPath(normalizePath(rawPathOf(req.url!)))!;
+      const outcome = fast.tryServe(new Host(req, res), sendPath);
+      if (outcome === null || (outcome as { kind?: string }).kind === 'missing') send(req, sendPath, options).pipe(res);
+      else answered++;
+    });
+  });
+  afterAll(async () => {
+    await reference.close();
+    await fastServer.close();
+  });
+
+  it('answers files, index files, 304 and 200 as send', async () => {
+    for (const [path, headers] of [
+      ['/hello.txt', {}],
+      ['/', {}],
+      ['/hello.txt', { 'if-modified-since': 'Wed, 03 Jan 2024 00:00:00 GMT' }],
+      ['/hello.txt', { range: 'bytes=0-4' }],
+    ] as Array<[string, Record<string, string>]>) {
+      for (let i = 0; i < 4; i++) {
+        expect(await request(fastServer.port, path, 'GET', headers)).toEqual(await request(reference.port, path, 'GET', headers));
+        await sleep(5);
+      }
+    }
+    expect(answered).toBeGreaterThan(4);
+  });
+});

@@ -90,13 +90,14 @@ export class StaticFastPath {
   private readonly extensions: number;
   private readonly dotfiles: string;
   private readonly acceptRanges: boolean;
-  private readonly cacheControl: string | null;
+  /** send's Cache-Control value, made on the first answer (send's helpers load only once a file is served); null: none. */
+  private cacheControl: string | null | undefined;
   private readonly lastModified: boolean;
   private readonly etag: boolean;
   private readonly paths = new Map<string, Resolution>();
   private readonly files: FileCache;
 
-  constructor(options: send.SendOptions, private readonly setHeaders: SetHeaders | undefined, files = new FileCache()) {
+  constructor(private readonly options: send.SendOptions, private readonly setHeaders: SetHeaders | undefined, files = new FileCache()) {
     // The same defaults and normalisation as send's constructor.
     this.root = resolve(options.root!);
     this.index = options.index === undefined ? ['index.html'] : listOf(options.index);
@@ -105,8 +106,7 @@ export class StaticFastPath {
     this.acceptRanges = options.acceptRanges !== undefined ? Boolean(options.acceptRanges) : true;
     this.lastModified = options.lastModified !== undefined ? Boolean(options.lastModified) : true;
     this.etag = options.etag !== undefined ? Boolean(options.etag) : true;
-    const cacheControl = options.cacheControl !== undefined ? Boolean(options.cacheControl) : true;
-    this.cacheControl = cacheControl ? `public, max-age=${Math.floor(maxAgeOf(options) / 1000)}${options.immutable ? ', immutable' : ''}` : null;
+    if (options.cacheControl !== undefined && !options.cacheControl) this.cacheControl = null;
     this.files = files;
   }
 
@@ -198,6 +198,7 @@ export class StaticFastPath {
     const out = new DeferredHeadResponse(host);
     this.setHeaders?.(out, path, stat); // send's 'headers' event
     if (this.acceptRanges && !out.getHeader('Accept-Ranges')) out.setHeader('Accept-Ranges', 'bytes');
+    if (this.cacheControl === undefined) this.cacheControl = `public, max-age=${Math.floor(maxAgeOf(this.options) / 1000)}${this.options.immutable ? ', immutable' : ''}`;
     if (this.cacheControl !== null && !out.getHeader('Cache-Control')) out.setHeader('Cache-Control', this.cacheControl);
     if (this.lastModified && !out.getHeader('Last-Modified')) out.setHeader('Last-Modified', file.lastModified);
     if (this.etag && !out.getHeader('ETag')) out.setHeader('ETag', file.etag);
