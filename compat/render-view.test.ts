@@ -5,7 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
+import express4 from 'express';
+import express5 from 'express5';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { Server } from '../runtime/index.js';
@@ -21,7 +22,10 @@ function engine(file: string, opts: Record<string, unknown>, cb: (err: Error | n
   cb(null, JSON.stringify({ a: opts.a, b: opts.b, c: opts.c }));
 }
 
-function viewApp(configure: (app: express.Express) => void = () => {}): express.Express {
+type Express = typeof express4;
+type App = ReturnType<Express>;
+
+function viewApp(express: Express, configure: (app: App) => void = () => {}): App {
   const app = express();
   app.engine('txt', engine);
   app.set('view engine', 'txt');
@@ -34,17 +38,17 @@ function viewApp(configure: (app: express.Express) => void = () => {}): express.
 }
 
 /** The same page from Express's res.render and from a runtime route with renderView. */
-function pair(configure?: (app: express.Express) => void, view = 'page') {
-  const original = viewApp(configure);
+function pair(express: Express, configure?: (app: App) => void, view = 'page') {
+  const original = viewApp(express, configure);
   original.get('/', (req, res) => {
     res.locals.b = 'res';
     if (req.query.type) res.type(String(req.query.type));
     res.status(Number(req.query.status ?? 200)).render(view, { c: 'call' });
   });
-  original.use((err: Error, req: express.Request, res: express.Response, next: express.NextFunction) => {
+  original.use((err: Error, req: any, res: any, next: any) => {
     res.status(500).json({ error: err.message });
   });
-  const legacy = viewApp(configure) as unknown as ViewApp;
+  const legacy = viewApp(express, configure) as unknown as ViewApp;
   const server = new Server();
   server.get('/', async (ctx) => {
     ctx.state.b = 'res';
@@ -67,20 +71,23 @@ async function both(apps: readonly [unknown, unknown], send: (agent: ReturnType<
   return out[0]!;
 }
 
-describe('renderView', () => {
+describe.each([
+  ['Express 4', express4],
+  ['Express 5', express5 as unknown as Express],
+])('renderView with %s', (_name, express) => {
   it('merges app.locals < res.locals (ctx.state) < the call locals', async () => {
-    const res = await both(pair(), (r) => r.get('/'));
+    const res = await both(pair(express), (r) => r.get('/'));
     expect(JSON.parse(res.text)).toEqual({ a: 'app', b: 'res', c: 'call' });
     expect(res.type).toBe('text/html; charset=utf-8');
   });
 
   it('keeps a Content-Type set before, with charset=utf-8 added', async () => {
-    const res = await both(pair(), (r) => r.get('/?type=xml'));
+    const res = await both(pair(express), (r) => r.get('/?type=xml'));
     expect(res.type).toBe('application/xml; charset=utf-8');
   });
 
   it('sends the ETag of the app etag setting, and 304 to a matching If-None-Match', async () => {
-    const apps = pair((app) => app.set('etag', 'strong'));
+    const apps = pair(express, (app) => app.set('etag', 'strong'));
     const first = await both(apps, (r) => r.get('/'));
     expect(first.etag).toMatch(/^"/);
     const again = await both(apps, (r) => r.get('/').set('if-none-match', first.etag));
@@ -88,17 +95,47 @@ describe('renderView', () => {
   });
 
   it('is not fresh for a non-2xx status, and sends no ETag when the setting is off', async () => {
-    expect((await both(pair(), (r) => r.get('/?status=404').set('if-none-match', '*'))).status).toBe(404);
-    expect((await both(pair((app) => app.disable('etag')), (r) => r.get('/'))).etag).toBeUndefined();
+    expect((await both(pair(express), (r) => r.get('/?status=404').set('if-none-match', '*'))).status).toBe(404);
+    expect((await both(pair(express, (app) => app.disable('etag')), (r) => r.get('/'))).etag).toBeUndefined();
   });
 
   it('answers HEAD with the headers of GET and no body', async () => {
-    const res = await both(pair(), (r) => r.head('/'));
+    const res = await both(pair(express), (r) => r.head('/'));
     expect(Number(res.length)).toBeGreaterThan(0);
   });
 
   it('rejects with the render error, which the error handler answers', async () => {
-    const res = await both(pair(undefined, 'boom'), (r) => r.get('/'), { etag: false });
+    const res = await both(pair(express, undefined, 'boom'), (r) => r.get('/'), { etag: false });
     expect(res).toMatchObject({ status: 500, text: '{"error":"template failed"}' });
+  });
+
+  it("answers a render error of the app's last error handler with Express's final handler", async () => {
+    const configure = (app: App) => app.set('env', 'production');
+    const original = viewApp(express, configure);
+    original.get('/', () => {
+      throw Object.assign(new Error('teapot'), { status: 418 });
+    });
+    original.use((err: any, req: any, res: any, next: any) => {
+      res.status(err.status);
+      res.render('boom');
+    });
+    const legacy = viewApp(express, configure) as unknown as ViewApp;
+    const server = new Server();
+    server.get('/', () => {
+      throw Object.assign(new Error('teapot'), { status: 418 });
+    });
+    server.panicHook(async (ctx, err) => {
+      ctx.status = (err as { status: number }).status;
+      await renderView(legacy, ctx, 'boom', undefined, { finalHandler: true });
+    });
+    const errors = console.error;
+    console.error = () => {};
+    try {
+      const res = await both([original, server.handler], (r) => r.get('/'), { etag: false });
+      expect(res.status).toBe(418);
+      expect(res.text).toContain('<pre>I&#39;m a Teapot</pre>');
+    } finally {
+      console.error = errors;
+    }
   });
 });

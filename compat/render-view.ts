@@ -126,6 +126,24 @@ function withUtf8Charset(type: string): string {
   return media!.trim().toLowerCase() + sorted.join('');
 }
 
+const finalHandlers = new WeakMap<object, FinalHandler>();
+
+/**
+ * The finalhandler of the very Express that made `app` (Express 4 and 5
+ * ship different majors): the loaded express module whose request
+ * prototype the app's extends, else the one compat resolves.
+ */
+function finalHandlerOf(app: ViewApp): FinalHandler {
+  const proto = Object.getPrototypeOf(app.request) as object;
+  let found = finalHandlers.get(proto);
+  if (found !== undefined) return found;
+  const modules = Object.values(createRequire(import.meta.url).cache);
+  const own = modules.find((m) => (m?.exports as { request?: unknown } | undefined)?.request === proto);
+  found = own ? (createRequire(own.filename)('finalhandler') as FinalHandler) : loadFinalHandler();
+  finalHandlers.set(proto, found);
+  return found;
+}
+
 let finalhandler: FinalHandler | undefined;
 
 /** The finalhandler package of the Express that compat resolves (resolveExpress's order). */
@@ -162,6 +180,6 @@ function answerWithFinalHandler(app: ViewApp, ctx: Context<any, any>, err: unkno
   const onerror = (e: any) => {
     if (app.get('env') !== 'test') console.error(e?.stack || String(e));
   };
-  loadFinalHandler()(ctx.req, res, { env: app.get('env'), onerror })(err);
+  finalHandlerOf(app)(ctx.req, res, { env: app.get('env'), onerror })(err);
   return done;
 }
