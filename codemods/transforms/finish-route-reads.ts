@@ -11,8 +11,11 @@
  * mark (express-route.ts; registrations.ts marks them when app middleware reads `.route`), Express code
  * behind mountExpress sets both as Express does, and a request no route matched has neither. `?? ''` is the
  * '' the runtime never writes for its app-level routes, as compat's bridge did for this middleware before
- * (express-prototypes.ts). Only for middleware registered on the app itself (`relativeUrl` false): in a
- * router or under a path, Express's baseUrl would be the mount path.
+ * (express-prototypes.ts). req.baseUrl only where `req.route` was just tested truthy: a request answered by
+ * a path-scoped guard has Express's baseUrl at the guard's mount path. Only for middleware registered on the
+ * app itself (`relativeUrl` false): in a router or under a path, Express's baseUrl would be the mount path.
+ * Left: a route that fell through (next()) into path-scoped middleware that answered has that mount path in
+ * Express, '' here (as with compat's bridge before).
  */
 import type { ASTPath } from 'jscodeshift';
 import { enclosingFunction, isFunctionNode, refsOf } from './ast-utils.js';
@@ -31,11 +34,18 @@ export function rewriteFinishRouteReads(env: HandlerEnv, fn: ASTPath<any>, req: 
       if (!within(ref, listener)) continue;
       const member = ref.parent.node;
       if (member.type !== 'MemberExpression' || member.object !== ref.node || member.computed) continue;
-      const name = member.property.name;
       const outer = ref.parent.parent.node;
-      if ((outer.type === 'AssignmentExpression' && outer.left === member) || (outer.type === 'CallExpression' && outer.callee === member)) continue;
-      if (name === 'route') ref.parent.replace(expr(env, `${raw}.route`));
-      else if (name === 'baseUrl') ref.parent.replace(expr(env, `(${raw}.baseUrl ?? '')`));
+      const written = (outer.type === 'AssignmentExpression' && outer.left === member) || outer.type === 'UpdateExpression' || (outer.type === 'CallExpression' && outer.callee === member);
+      if (!written && member.property.name === 'baseUrl' && guardedByRoute(ref, listener, req)) ref.parent.replace(expr(env, `(${raw}.baseUrl ?? '')`));
+    }
+    // After the baseUrl reads: their guards are recognised by the `req.route` they test.
+    for (const ref of refsOf(j, fn, req)) {
+      if (!within(ref, listener)) continue;
+      const member = ref.parent.node;
+      if (member.type !== 'MemberExpression' || member.object !== ref.node || member.computed || member.property.name !== 'route') continue;
+      const outer = ref.parent.parent.node;
+      if ((outer.type === 'AssignmentExpression' && outer.left === member) || outer.type === 'UpdateExpression' || (outer.type === 'CallExpression' && outer.callee === member)) continue;
+      ref.parent.replace(expr(env, `${raw}.route`));
     }
   }
 }
@@ -55,6 +65,22 @@ function listeners(env: HandlerEnv, fn: ASTPath<any>, res: string): ASTPath<any>
     out.push(call.get('arguments', 1));
   }
   return out;
+}
+
+/**
+ * True when the read sits where `req.route` was just tested truthy (`req.route ? HERE : ...`,
+ * `req.route && HERE`, `if (req.route) HERE`): Express's baseUrl is then the one of the router holding
+ * the route, '' for the app's routes. Elsewhere it may be a mount path (a path-scoped guard that answered).
+ */
+function guardedByRoute(ref: ASTPath<any>, listener: ASTPath<any>, req: string): boolean {
+  const testsRoute = (n: any) => n?.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === req && n.property.name === 'route';
+  for (let at: ASTPath<any> = ref; at.parent && at.node !== listener.node; at = at.parent) {
+    const parent = at.parent.node;
+    if (parent.type === 'ConditionalExpression' && parent.consequent === at.node && testsRoute(parent.test)) return true;
+    if (parent.type === 'IfStatement' && parent.consequent === at.node && testsRoute(parent.test)) return true;
+    if (parent.type === 'LogicalExpression' && parent.operator === '&&' && parent.right === at.node && testsRoute(parent.left)) return true;
+  }
+  return false;
 }
 
 function within(p: ASTPath<any>, ancestor: ASTPath<any>): boolean {
