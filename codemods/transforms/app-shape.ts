@@ -108,9 +108,10 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   for (const use of state.uses) {
     if (use.kind !== 'setting') continue;
     const plan = planSettingInPlace(fc, state, use);
-    // The runtime never sends ETags, but the legacy app's res.send and renderView (res-render.ts) do unless it is told not to.
-    const etagOff = plan.kind === 'drop' && withLegacyApp && settingKey(use.args) === 'etag';
-    if (plan.kind === 'legacy' || (plan.kind === 'option' && withLegacyApp) || etagOff) {
+    // The runtime never sends ETags or X-Powered-By, but the legacy app's answers (res.send, renderView in
+    // res-render.ts, its 404 page) do unless it is told not to.
+    const offOnLegacy = withLegacyApp && isDisabledOnLegacyApps(plan, use);
+    if (plan.kind === 'legacy' || (plan.kind === 'option' && withLegacyApp) || offOnLegacy) {
       if (plan.kind === 'option') options.push(`${plan.name}: ${plan.value}`);
       // Only Express code reads it: the legacy app (declared right after the app) keeps it.
       j(use.stmt).find(j.Identifier, { name: r.name }).filter((p) => p.parent.node.type === 'MemberExpression' && p.parent.node.object === p.node)
@@ -132,6 +133,27 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   r.declarator.node.init = j.newExpression(j.identifier(cls), options.length ? [parseExpression(j, `{ ${options.join(', ')} }`)] : []);
   addEntry(fc, r.declarator.node, 'migrated', r.kind === 'app' ? 'express-app' : 'express-router', { handler: r.name });
   fc.changed = true;
+}
+
+/** Settings the runtime drops because it never does what they turn off, but which every legacy Express app must keep off. */
+const OFF_ON_LEGACY_APPS = new Set(['etag', 'x-powered-by']);
+
+function isDisabledOnLegacyApps(plan: SettingPlan, use: SettingUse): boolean {
+  return plan.kind === 'drop' && OFF_ON_LEGACY_APPS.has(settingKey(use.args) ?? '');
+}
+
+/**
+ * `app.disable('x-powered-by')` moves to the first legacy app (rewriteDeclaration); the others
+ * (a closed segment's, the empty one answering Express's 404) get the same call after their declaration.
+ */
+function disablesForLegacyApp(fc: FileContext, state: ReceiverState, name: string): any[] {
+  if (name === LEGACY_APP) return [];
+  const keys = new Set<string>();
+  for (const use of state.uses) {
+    if (use.kind !== 'setting') continue;
+    if (isDisabledOnLegacyApps(planSetting(use, (node) => sourceOf(fc.j, node)), use)) keys.add(settingKey(use.args)!);
+  }
+  return [...keys].map((key) => parseStatement(fc.j, `${name}.disable('${key}');`));
 }
 
 /** app.locals and app.param statements go to the legacy app that keeps the routes reading them (app-legacy-uses.ts). */
@@ -180,7 +202,8 @@ export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName:
         : ` expressway-todo: routes on ${segment.name} stay on Express until migrated; ${r.name} mounts it last`, true, false)];
     return decl;
   });
-  declStatement.insertAfter(...declarations);
+  const statements = segments.flatMap((segment, i) => [declarations[i], ...disablesForLegacyApp(fc, state, segment.name)]);
+  declStatement.insertAfter(...statements);
   fc.compatNames.add('mountExpress');
   const lastMounts: any[] = [];
   for (const segment of segments) {
@@ -190,7 +213,7 @@ export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName:
     else lastMounts.push(mount);
   }
   // In order, after the last registration (the open legacy app, then the empty one answering Express's 404).
-  for (const mount of lastMounts.reverse()) insertAfterLastRegistration(state, declarations.at(-1), declStatement, mount);
+  for (const mount of lastMounts.reverse()) insertAfterLastRegistration(state, statements.at(-1), declStatement, mount);
 }
 
 /**

@@ -264,6 +264,10 @@ const cases: Record<string, Probe[]> = {
     { path: '/ok' }, { path: '/page', headers: { accept: 'application/json' } }, { path: '/page', headers: { accept: 'text/html' } },
     { path: '/nowhere' }, { method: 'post', path: '/ok' }, { method: 'delete', path: '/page' },
   ],
+  'settings-powered-by-legacy-apps': [
+    { path: '/ok', also: ['x-powered-by'] }, { path: '/padded', also: ['x-powered-by'] },
+    { path: '/nowhere', also: ['x-powered-by'] }, { method: 'post', path: '/ok', also: ['x-powered-by'] },
+  ],
 };
 
 describe('migrated fixtures answer like the Express originals', () => {
