@@ -13,6 +13,7 @@
  *    than the cache's quiet period.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -214,6 +215,22 @@ describe('fast path next to send', () => {
     }
     const big = await request(fastServer.port, '/big.bin');
     expect(big.body.length).toBe(BIG.length);
+  });
+
+  it('leaves a FIFO to send and never reads it into memory', () => {
+    execFileSync('mkfifo', [join(root, 'pipe.txt')]);
+    const filled: string[] = [];
+    class WatchedCache extends FileCache {
+      override fill(path: string): void {
+        filled.push(path); // never reads: a real read of a FIFO would wait for a writer
+      }
+    }
+    const fifo = new StaticFastPath({ ...OPTIONS, root }, undefined, new WatchedCache({ racyMs: 0 }));
+    const host = () => new Host({ headers: {}, method: 'GET' } as IncomingMessage, { headersSent: false } as ServerResponse);
+    expect(fifo.tryServe(host(), '/pipe.txt')).toBeNull(); // first sight
+    expect(fifo.tryServe(host(), '/pipe.txt')).toBeNull(); // hot, but not a regular file
+    expect(filled).toEqual([]);
+    rmSync(join(root, 'pipe.txt'));
   });
 
   it('serves the new content on the next request after a rewrite that keeps size and mtime', async () => {

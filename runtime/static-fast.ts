@@ -182,7 +182,8 @@ export class StaticFastPath {
   /** A regular file: from memory when the copy matches this stat, else send (and fill the copy). */
   private tryFile(host: FileHost, path: string, stat: Stats): Promise<FastOutcome> | null {
     const headers = host.req.headers;
-    if (host.res.headersSent) return null;
+    // A FIFO or device: send streams it; reading it into memory could block a threadpool thread.
+    if (!stat.isFile() || host.res.headersSent) return null;
     if (headers['if-match'] || headers['if-unmodified-since']) return null;
     if (this.acceptRanges && headers.range !== undefined && BYTES_RANGE_REGEXP.test(headers.range)) return null;
     const file = this.files.lookup(path, stat);
