@@ -105,6 +105,8 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   const { j } = fc;
   const r = state.receiver;
   const options: string[] = [];
+  // A setting that became an option or was dropped leaves its comments to the Server it configures.
+  const settingComments: any[] = [];
   for (const use of state.uses) {
     if (use.kind !== 'setting') continue;
     const plan = planSettingInPlace(fc, state, use);
@@ -120,8 +122,11 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
       continue;
     }
     if (plan.kind === 'option') options.push(`${plan.name}: ${plan.value}`);
-    (plan.kind === 'option' && plan.statement ? plan.statement : use.stmt).prune();
+    const gone = plan.kind === 'option' && plan.statement ? plan.statement : use.stmt;
+    settingComments.push(...(gone.node.comments ?? []));
+    gone.prune();
   }
+  keepCommentsAbove(r.declarator.parent as ASTPath<any>, settingComments);
   if (withLegacyApp) moveLegacyOnlyUses(fc, state);
   options.push(...state.serverOptions);
   const cls = r.kind === 'app' ? 'Server' : 'Router';
@@ -133,6 +138,13 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   r.declarator.node.init = j.newExpression(j.identifier(cls), options.length ? [parseExpression(j, `{ ${options.join(', ')} }`)] : []);
   addEntry(fc, r.declarator.node, 'migrated', r.kind === 'app' ? 'express-app' : 'express-router', { handler: r.name });
   fc.changed = true;
+}
+
+/** Comments as leading comments of the statement (after its own), trailing ones included. */
+function keepCommentsAbove(stmt: ASTPath<any>, comments: any[]): void {
+  if (comments.length === 0) return;
+  const target = stmt.parent?.node.type === 'ExportNamedDeclaration' ? stmt.parent.node : stmt.node;
+  target.comments = [...(target.comments ?? []), ...comments.map((c) => ({ ...c, leading: true, trailing: false }))];
 }
 
 /** Settings the runtime drops because it never does what they turn off, but which every legacy Express app must keep off. */

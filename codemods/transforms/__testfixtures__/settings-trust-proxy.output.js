@@ -7,8 +7,10 @@ const app = new Server({ trustProxy: true });
 const legacyApp = express();
 
 legacyApp.set('trust proxy', true);
-app.requestMiddleware(mountExpress(legacyApp));
+legacyApp.disable('x-powered-by');
 
 app.get('/ip', async (ctx) => ctx.json({ ip: ctx.ip }));
+
+app.requestMiddleware(mountExpress(legacyApp));
 
 module.exports = app.handler;

@@ -8,6 +8,8 @@ const app = new Server();
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
+legacyApp.disable('x-powered-by');
+
 function writeEvent(res, { id, event, data }) {
   if (id !== undefined) res.write(`id: ${id}\n`);
   if (event) res.write(`event: ${event}\n`);
