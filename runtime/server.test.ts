@@ -198,6 +198,22 @@ describe('routing', () => {
     expect(res.headers.allow).toBe('GET, HEAD, POST');
   });
 
+  it('sends Allow only with its own 405: a middleware answering first (a CORS preflight) sends none, as in Express', async () => {
+    const server = new Server();
+    server.requestMiddleware((ctx) => {
+      if (ctx.method !== 'OPTIONS' || !ctx.header('origin')) return;
+      ctx.status = 204;
+      ctx.abort();
+    });
+    server.post('/items', (ctx) => ctx.text('made'));
+    const preflight = await request(server.handler).options('/items').set('origin', 'http://a.test');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.allow).toBeUndefined();
+    const plain = await request(server.handler).options('/items');
+    expect(plain.status).toBe(405);
+    expect(plain.headers.allow).toBe('POST');
+  });
+
   it('answers 404 by default, replaceable by notFound (request middleware still run)', async () => {
     const server = new Server();
     expect((await request(server.handler).get('/nope')).body).toMatchObject({ statusCode: 404, error: 'Not Found' });

@@ -37,10 +37,6 @@ interface RouteValue {
 
 const EMPTY_PARAMS: Params = Object.freeze(Object.create(null) as Params);
 
-function methodNotAllowed(ctx: Context<any, any>): void {
-  ctx.status = 405;
-  ctx.json({ statusCode: 405, error: 'Method Not Allowed', message: `Method ${ctx.method} is not allowed on ${ctx.path}` });
-}
 
 function ignoreSocketError(): void {
   // An upgrade or parser-error socket may reset at any time; the close path cleans up.
@@ -136,7 +132,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
     const res = this.responseEntries;
     for (const value of this.routeValues) value.plan = buildPlan(value.pattern, req, res, value.fns, value.position);
     this.notFoundPlan = buildPlan(null, req, res, this.notFoundFns);
-    this.methodNotAllowedPlan = buildPlan(null, req, res, [methodNotAllowed]);
+    this.methodNotAllowedPlan = buildPlan(null, req, res, [(ctx) => this.methodNotAllowed(ctx)]);
     this.errorPlan = buildPlan(null, [], res.filter((e) => e.scope === null), []);
     this.dirty = false;
   }
@@ -248,12 +244,24 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
     }
     ctx.params = EMPTY_PARAMS;
     if (match.kind === 'method-not-allowed') {
-      ctx.setHeader('allow', match.allowed.join(', '));
       ctx._plan = this.methodNotAllowedPlan;
     } else {
       ctx._plan = this.notFoundPlan;
     }
     return true;
+  }
+
+  /**
+   * The 405 answer, with Allow. The header is set here, not when the path is
+   * resolved: a middleware that answers first (cors' 204 preflight, a legacy
+   * Express app) sends no Allow, as in Express, where only the router's own
+   * OPTIONS answer carries one. The path is looked up again: 405s are rare.
+   */
+  private methodNotAllowed(ctx: Context<S>): void {
+    const match = this.tree.find(ctx.method, ctx.path);
+    if (match.kind === 'method-not-allowed') ctx.setHeader('allow', match.allowed.join(', '));
+    ctx.status = 405;
+    ctx.json({ statusCode: 405, error: 'Method Not Allowed', message: `Method ${ctx.method} is not allowed on ${ctx.path}` });
   }
 
   /** Installs handler, upgradeHandler, clientErrorHandler and the timeouts on an existing http.Server. */
