@@ -119,7 +119,12 @@ const cases: Record<string, Probe[]> = {
   'basic-app-cjs': [{ path: '/health' }, { path: '/health/' }],
   'path-params': [{ path: '/users/7/posts/9' }, { path: '/users/7/posts', statusOnly: true }],
   'path-regex-param': [{ path: '/items/42' }, { path: '/items/abc', statusOnly: true }],
-  'path-wildcard': [{ path: '/files/a/b/c.txt' }],
+  'path-wildcard': [{ path: '/files/a/b/c.txt' }, { path: '/files/a/' }],
+  // Express's "*" capture is the raw path after the prefix, decoded once: trailing and repeated slashes kept.
+  'wildcard-raw-path': [
+    { path: '/files/a/b.txt' }, { path: '/files/guides/' }, { path: '/files/a//b' }, { path: '/files/caf%C3%A9%2Fx' }, { path: '/files/' },
+    { path: '/ASSETS/v1.0/x%20y/' }, { path: '/docs/missing/' }, { path: '/users/1/x/' }, { path: '/nested/more/a/b/' },
+  ],
   'path-optional-param': [{ path: '/users' }, { path: '/users/5' }],
   'path-regex-literal': [{ path: '/api/x/y' }],
   'route-chain': [{ path: '/books' }, { method: 'post', path: '/books', body: { title: 't' } }],

@@ -33,7 +33,7 @@
 import type { ASTPath } from 'jscodeshift';
 import { isFunctionNode, isTailPosition, parseExpression, pathsWhere, someNode, sourceOf } from './ast-utils.js';
 import { fail, type HandlerEnv } from './handler-env.js';
-import { classify, constInit, isModuleFileUrl, readsWildcard, type ArgSite } from './file-call-args.js';
+import { classify, constInit, isModuleFileUrl, type ArgSite } from './file-call-args.js';
 import { TERMINAL } from './response-calls.js';
 
 const FILE_CALLS = new Set(['sendFile', 'download']);
@@ -81,7 +81,6 @@ function rewriteOne(env: HandlerEnv, fn: ASTPath<any>, call: ASTPath<any>, { req
 function checkArguments(site: ArgSite, name: string, args: any[], what: string): void {
   if (args.some((a) => classify(site, a) === null)) fail(`${what}: an argument may throw when evaluated (Express throws it to next(err), not to the callback)`);
   if (classify(site, args[0]) !== 'nonEmpty') fail(`${what}: the path is not provably a non-empty string (Express throws synchronously otherwise)`);
-  if (readsWildcard(site, args[0])) fail(`${what}: the path is built from a "*" capture, whose runtime value drops the trailing slash Express keeps (a directory then fails as EISDIR instead of ENOENT)`);
   if (name === 'download') {
     if (args.length < 2) fail(`${what} and no download name`);
     if (classify(site, args[1]) !== 'nonEmpty') fail(`${what}: the download name is not provably a non-empty string`);

@@ -6,6 +6,8 @@ import type { ASTPath } from 'jscodeshift';
 import { expr, fail, type HandlerEnv } from './handler-env.js';
 import { isStringLiteral } from './ast-utils.js';
 import { onRawRequest } from './request-props.js';
+import { WILDCARD_PARAM } from './route-path.js';
+import { expressWildcardValue } from './wildcard-value.js';
 
 type Rewrite = (env: HandlerEnv, member: ASTPath<any>) => void;
 
@@ -40,7 +42,10 @@ const headerCall: Rewrite = (env, member) => {
   member.replace(env.fc.j.memberExpression(env.fc.j.identifier(env.ctx), env.fc.j.identifier('header')));
 };
 
-/** Express `req.params[0]` is the `*` or regex capture; the runtime names it. */
+/**
+ * Express `req.params[0]` is the `*` or regex capture; the runtime names it. A `*` capture is
+ * rebuilt from the raw path (wildcard-value.ts): the runtime's comes from its normalised path.
+ */
 const params: Rewrite = (env, member) => {
   const outer = member.parent;
   if (outer.node.type === 'MemberExpression' && outer.node.object === member.node && outer.node.computed) {
@@ -48,7 +53,7 @@ const params: Rewrite = (env, member) => {
     if (key.type === 'NumericLiteral' || (key.type === 'Literal' && typeof key.value === 'number')) {
       const name = env.indexNames.get(key.value);
       if (!name) fail(`req.params[${key.value}] has no counterpart in the runtime path`);
-      outer.replace(expr(env, `${env.ctx}.params.${name}`));
+      outer.replace(expr(env, name === WILDCARD_PARAM ? expressWildcardValue(env, member) : `${env.ctx}.params.${name}`));
       return;
     }
   }

@@ -1,6 +1,7 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
+const parseurl = require('parseurl');
 const app = new Server();
 
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.
@@ -8,7 +9,9 @@ const legacyApp = express();
 
 // Everything under /files is a file path.
 app.get('/files/{wildcard:.*}', async (ctx) => {
-  ctx.json({ path: ctx.params.wildcard });
+  ctx.json(
+    { path: parseurl(ctx.req).pathname.slice(0, 7).toLowerCase() === '/files/' ? decodeURIComponent(parseurl(ctx.req).pathname.slice(7)) : ctx.params.wildcard }
+  );
 });
 
 app.requestMiddleware(mountExpress(legacyApp));

@@ -3,6 +3,7 @@ const express = require('express');
 
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
+const parseurl = require('parseurl');
 
 const app = new Server();
 
@@ -46,11 +47,15 @@ legacyApp.get('/computed/:name', (req, res, next) => {
 });
 
 // The "*" capture keeps a trailing slash in Express that the runtime's drops.
-// expressway-todo: res.sendFile() with a callback: the path is built from a "*" capture, whose runtime value drops the trailing slash Express keeps (a directory then fails as EISDIR instead of ENOENT)
-legacyApp.get('/docs/*', (req, res, next) => {
-  res.sendFile(req.params[0] || 'index.html', { root: FILES }, (err) => {
-    if (err) next(err);
-  });
+app.get('/docs/{wildcard:.*}', async (ctx) => {
+  try {
+    await ctx.file(
+      (parseurl(ctx.req).pathname.slice(0, 6).toLowerCase() === '/docs/' ? decodeURIComponent(parseurl(ctx.req).pathname.slice(6)) : ctx.params.wildcard) || 'index.html',
+      { root: FILES, expressErrors: true, dotfiles: 'express4' }
+    );
+  } catch (err) {
+    throw err;
+  }
 });
 
 app.requestMiddleware(mountExpress(legacyApp));
