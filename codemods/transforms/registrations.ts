@@ -13,8 +13,13 @@
  * A registration that cannot be translated moves, unchanged, to a legacy
  * Express app that the runtime app mounts last with mountExpress (apps), or
  * keeps its whole router on Express (routers), with an expressway-todo comment.
+ *
+ * This file plans each registration (routes, route chains, use()) and each of
+ * its functions, then applies the plans. What a plan is: registration-plan.ts;
+ * which planned routes go back to Express once all are planned, and how legacy
+ * registrations group into legacy apps: route-demotion.ts; whether two
+ * registrations can meet the same requests: route-overlap.ts.
  */
-import { basename } from 'node:path';
 import type { ASTPath } from 'jscodeshift';
 import { addEntry, type FileContext } from './context.js';
 import type { ExpressBinding, Receiver } from './express-binding.js';
@@ -31,8 +36,10 @@ import { handlerArrayOf } from './handler-arrays.js';
 import { keepsLegacyState, paramNames, paramRouteReason } from './app-legacy-uses.js';
 import { convertSegmentCaptureRegex } from './route-regex.js';
 import { expressRouteMark, mayReadRoute } from './express-route.js';
-import { mountsOf } from './mount-hints.js';
 import { addParamMountImports, paramMountStatement, routerNameTaken, runtimeMountPath } from './param-mount.js';
+import { isLegacy, routeKey, type Legacy, type Plan, type Planned } from './registration-plan.js';
+import { closesSegment, demoteDuplicateRoutes, demoteFallThroughRoutes, demoteParamRoutes, demoteShadowingRoutes, legacySplit, routePathOf } from './route-demotion.js';
+import { isRouteLike, mayOverlap, usePrefix } from './route-overlap.js';
 
 export const LEGACY_APP = 'legacyApp';
 /** A runtime Router's routes that stay on Express (compat's mountExpressRouter answers them in place). */
@@ -73,13 +80,6 @@ interface Shared {
 
 /** One legacy Express app and the last registration moved onto it (its mount goes after that one when `closed`). */
 export interface LegacySegment { name: string; last: ReceiverUse; closed: boolean; /** Holds the routes app.param resolves (app-legacy-uses.ts). */ params?: boolean }
-
-/** `positional`: emits request middleware or a mount, whose place among the routes matters under middlewareOrder 'registration'. */
-type Planned = { apply: () => void; handlers: number; compatHandlers?: number; entries: Array<() => void>; routeKeys?: string[]; positional?: boolean; /** A route whose next() became ctx.fallThrough(). */ fallsThrough?: boolean; /** A use() that mounts a router. */ mounts?: boolean };
-type Legacy = { legacy: string; handlers: number };
-type Plan = Planned | Legacy;
-
-const isLegacy = (p: Plan): p is Legacy => 'legacy' in p;
 
 /** Plans every registration of `state.receiver`; applies them when the receiver can move. */
 export function migrateRegistrations(shared: Shared, state: ReceiverState): void {
@@ -164,254 +164,6 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     fc.handlers.compat += planned.compatHandlers ?? 0;
     fc.changed = true;
   }
-}
-
-/** Routes with a parameter that app.param resolves stay on Express, next to the moved app.param (app-legacy-uses.ts). */
-function demoteParamRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>, params: Set<string>): void {
-  if (params.size === 0) return;
-  for (const p of plans) {
-    if (isLegacy(p.plan) || !(p.use.kind === 'route-chain' || (p.use.kind === 'registration' && p.use.method !== 'use'))) continue;
-    const reason = paramRouteReason(routePathOf(p.use), params);
-    if (reason) p.plan = { legacy: reason, handlers: p.plan.handlers };
-  }
-}
-
-/** The path of a route, or of `app.use('/p/:id', ...)` (Express 4 resolves app.param for those layers too). */
-function routePathOf(use: ReceiverUse): any {
-  if (use.kind === 'route-chain') return use.path;
-  if (use.kind !== 'registration') return null;
-  return use.method !== 'use' || isStringLiteral(use.args[0]) ? use.args[0] : null;
-}
-
-/**
- * Native middleware after a run of legacy registrations closes their legacy app (it is mounted before the
- * middleware) only when the middleware can meet one of their requests: `/admin` after `/posts/:id` cannot,
- * so the legacy app stays open and takes the later legacy registrations too (one app for the settings,
- * locals and app.param the legacy routes share).
- */
-function closesSegment(use: ReceiverUse, segmentUses: ReceiverUse[]): boolean {
-  if (use.kind !== 'registration') return true;
-  const prefix = usePrefix(use);
-  return segmentUses.some((earlier) => mayOverlap(prefix, earlier));
-}
-
-/**
- * app.param runs once per request in one Express app: its routes must all land in the same legacy app. The
- * settings and app.locals that Express code reads live on one legacy app too (`legacyApp`): a second one would
- * render without them.
- */
-function legacySplit(plans: Array<{ use: ReceiverUse; plan: Plan }>, ordered: boolean, params: Set<string>, sharedState: boolean): string | null {
-  if (params.size === 0 && !sharedState) return null;
-  let segment = 0;
-  let open = false;
-  let uses: ReceiverUse[] = [];
-  const holding = new Set<number>();
-  for (const p of plans) {
-    if (isLegacy(p.plan)) {
-      if (!open) { segment++; open = true; uses = []; }
-      uses.push(p.use);
-      if (paramRouteReason(routePathOf(p.use), params)) holding.add(segment);
-    } else if (ordered && open && (p.plan as Planned).positional && closesSegment(p.use, uses)) open = false;
-  }
-  if (holding.size > 1) return 'app.param resolves routes that would land in different legacy apps (middleware between them)';
-  return sharedState && segment > 1 ? 'Express-only settings or app.locals would serve routes in different legacy apps (middleware between them)' : null;
-}
-
-/**
- * Express keeps every registration and reaches a repeated method+path only
- * through next() from the first; the runtime refuses duplicates. Later
- * duplicates stay on Express, where they behave as before.
- */
-function demoteDuplicateRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>): void {
-  const seen = new Set<string>();
-  for (const p of plans) {
-    if (isLegacy(p.plan) || !p.plan.routeKeys) continue;
-    // Param names do not matter for a clash: /users/{id} and /users/{userId} are the same route.
-    const shapes = p.plan.routeKeys.map((k) => k.toLowerCase().replace(/\{[^}:]+(:[^}]*)?\}/g, '{$1}'));
-    if (shapes.some((k) => seen.has(k))) {
-      p.plan = { legacy: 'same method and path as an earlier route (Express reaches it only through next())', handlers: p.plan.handlers };
-      continue;
-    }
-    shapes.forEach((k) => seen.add(k));
-  }
-}
-
-/**
- * The legacy app answers after every runtime route, so a runtime route that
- * Express reached only after an earlier legacy route (`/users/new` legacy,
- * then `/users/:id` migrated) would now win: it stays on Express too.
- */
-function demoteShadowingRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>): void {
-  const legacySamples: Array<{ method: string; sample: string }> = [];
-  for (const p of plans) {
-    if (isLegacy(p.plan)) {
-      legacySamples.push(...legacyRouteSamples(p.use));
-      continue;
-    }
-    const keys = p.plan.routeKeys ?? [];
-    const shadowed = keys.some((k) => {
-      const [method, pattern] = [k.slice(0, k.indexOf(' ')), k.slice(k.indexOf(' ') + 1)];
-      const re = patternRegex(pattern);
-      return legacySamples.some((l) => (l.method === method || l.method === 'ALL' || method === 'ALL') && re.test(l.sample));
-    });
-    if (shadowed) {
-      p.plan = { legacy: 'an earlier route that stays on Express matches the same requests (Express tried it first)', handlers: p.plan.handlers };
-      legacySamples.push(...legacyRouteSamples(p.use));
-    }
-  }
-}
-
-/**
- * A route whose next() became ctx.fallThrough() keeps it only when the runtime then runs what Express ran: the
- * middleware registered after it and the legacy app mounted last (both in the fall-through plan under
- * middlewareOrder 'registration', which the caller sets), but no runtime route or router that could take the
- * request (Express would have tried it), and no earlier legacy registration that could (Express ran it before
- * the route; the legacy app would run it after). In a router, the same inside the router, then at every mount
- * of it: the project pass checks what the mounter registered around the mount (project/mount-fall-through.ts).
- * True when a route keeps its ctx.fallThrough().
- */
-function demoteFallThroughRoutes(plans: Array<{ use: ReceiverUse; plan: Plan }>, r: Receiver, fc: FileContext): boolean {
-  let kept = false;
-  plans.forEach((p, i) => {
-    if (isLegacy(p.plan) || !p.plan.fallsThrough) return;
-    const blocker = fallThroughBlocker(plans, i) ?? (r.kind === 'router' ? mountFallThroughBlocker(fc, r) : null);
-    if (blocker) p.plan = { legacy: `next() in a route handler falls through to later routes (${blocker})`, handlers: p.plan.handlers };
-    else kept = true;
-  });
-  return kept;
-}
-
-/** Every mount of the router (the project pass's 'router' hints for it) must pass; none seen is not proved. */
-function mountFallThroughBlocker(fc: FileContext, r: Receiver): string | null {
-  const mounts = mountsOf(fc, r.name);
-  if (mounts.length === 0) return 'in a router, what runs after its mount is not known';
-  const failed = mounts.find((h) => h.mountFallThrough !== null);
-  if (!failed) return null;
-  return `in a router mounted at ${basename(failed.from.file)}:${failed.from.line}: ${failed.mountFallThrough ?? 'not checked'}`;
-}
-
-function fallThroughBlocker(plans: Array<{ use: ReceiverUse; plan: Plan }>, i: number): string | null {
-  const route = plans[i].use;
-  for (const [k, q] of plans.entries()) {
-    if (k === i) continue;
-    const legacy = isLegacy(q.plan);
-    const later = k > i;
-    if (later && legacy) continue; // the legacy app, mounted after the route, receives the request
-    if (!later && !legacy) continue; // ran (or was passed over) before the route, in both
-    const isRoute = q.use.kind === 'route-chain' || (q.use.kind === 'registration' && q.use.method !== 'use');
-    if (later && !isRoute && !(q.plan as Planned).mounts) continue; // middleware: in the fall-through plan, in order
-    if (registrationsMeet(route, q.use)) return `${later ? 'a later runtime' : 'an earlier Express'} registration may match the same requests`;
-  }
-  return null;
-}
-
-/** Whether some request can reach both a route and another registration: by method, then segment by segment. */
-function registrationsMeet(route: ReceiverUse, other: ReceiverUse): boolean {
-  const methodsOf = (u: ReceiverUse): string[] => (u.kind === 'route-chain' ? u.methods.map((m) => m.method.toLowerCase()) : u.kind === 'registration' ? [u.method.toLowerCase()] : ['use']);
-  const [mine, theirs] = [methodsOf(route), methodsOf(other)];
-  const methodMeets = (a: string, b: string) => a === b || [a, b].some((m) => m === 'all' || m === 'use') || (a === 'get' && b === 'head') || (a === 'head' && b === 'get');
-  if (!mine.some((a) => theirs.some((b) => methodMeets(a, b)))) return false;
-  const pathOf = (u: ReceiverUse): any => (u.kind === 'route-chain' ? u.path : u.kind === 'registration' ? u.args[0] : null);
-  const prefix = other.kind === 'registration' && other.method === 'use';
-  const otherPath = pathOf(other);
-  const routePath = pathOf(route);
-  if (!isStringLiteral(routePath)) return true;
-  if (prefix && !isStringLiteral(otherPath)) return true; // app.use(router): every path
-  if (!isStringLiteral(otherPath)) return true;
-  const split = (s: string) => s.toLowerCase().split('/').filter(Boolean);
-  const [a, b] = [split(routePath.value), split(otherPath.value)];
-  for (let s = 0; s < Math.min(a.length, b.length); s++) {
-    if (spansSegments(a[s]) || spansSegments(b[s])) return true; // spans or skips segments
-    if (/[:()]/.test(a[s]) || /[:()]/.test(b[s]) || a[s] === b[s]) continue;
-    return false;
-  }
-  if (a.length === b.length) return true;
-  const longer = a.length > b.length ? a : b;
-  if (longer.slice(Math.min(a.length, b.length)).some((seg) => /[*?]/.test(seg))) return true;
-  return prefix && b.length < a.length; // a router under a shorter prefix holds longer paths
-}
-
-/**
- * A path segment that may span or skip segments: `*`, `?` or `+` outside a param's own pattern, or a param
- * pattern that can match '/' (`(.*)`, a negated class, `\W`, `\S`, `\D`); `:file([\w-]+\.(?:csv|txt))` cannot.
- */
-function spansSegments(segment: string): boolean {
-  const param = /^:[A-Za-z_$][\w$]*\((.*)\)$/.exec(segment);
-  if (!param) return /[*?+]/.test(segment);
-  // Escapes that never match '/' go first; what is left may match it if it has '.', '/', a negated class or a wide escape.
-  const rest = param[1].replace(/\\[\\.dws\-_]/g, '');
-  return /[./]|\[\^|\\[WDS]/.test(rest);
-}
-
-function legacyRouteSamples(use: ReceiverUse): Array<{ method: string; sample: string }> {
-  const sample = (node: any) => (isStringLiteral(node) ? node.value.replace(/:[A-Za-z_$][\w$]*(\([^)]*\))?\??/g, 'x').replace(/\*/g, 'x') : null);
-  if (use.kind === 'registration' && use.method !== 'use') {
-    const s = sample(use.args[0]);
-    return s ? [{ method: use.method === 'del' ? 'DELETE' : use.method.toUpperCase(), sample: s.toLowerCase().replace(/\/$/, '') }] : [];
-  }
-  if (use.kind === 'route-chain') {
-    const s = sample(use.path);
-    return s ? use.methods.map((m) => ({ method: m.method.toUpperCase(), sample: s.toLowerCase().replace(/\/$/, '') })) : [];
-  }
-  return [];
-}
-
-function patternRegex(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i] === '{') {
-      const end = pattern.indexOf('}', i);
-      const inner = pattern.slice(i + 1, end);
-      const colon = inner.indexOf(':');
-      out += colon < 0 ? '[^/]+' : `(?:${inner.slice(colon + 1)})`;
-      i = end;
-    } else out += pattern[i].replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-  }
-  try { return new RegExp(`^${out}$`, 'i'); } catch { return /^$/; }
-}
-
-function routeKey(method: string, path: string): string {
-  return `${method.toUpperCase()} ${path.replace(/\/$/, '') || '/'}`;
-}
-
-/**
- * Routes, and routers mounted under a prefix (`app.use('/api', api)`,
- * `app.use('/users', require('./users'))`): what Express tries in order
- * before a later catch-all `use`.
- */
-function isRouteLike(u: ReceiverUse): boolean {
-  if (u.kind === 'route-chain') return true;
-  if (u.kind !== 'registration') return false;
-  if (u.method !== 'use') return true;
-  if (!isStringLiteral(u.args[0]) || u.args[0].value === '/') return false;
-  return u.args.slice(1).some((a: any) => a.type === 'Identifier'
-    || (a.type === 'CallExpression' && a.callee.type === 'Identifier' && a.callee.name === 'require'));
-}
-
-/** The path prefix of `app.use('/p', ...)`, '/' without one, null when it is not a string literal. */
-function usePrefix(use: Extract<ReceiverUse, { kind: 'registration' }>): string | null {
-  const first = use.args[0];
-  if (isStringLiteral(first)) return first.value;
-  return first && /Function|Identifier|CallExpression|ArrayExpression/.test(first.type) ? '/' : null;
-}
-
-/**
- * Whether middleware under `prefix` can meet the requests of an earlier route or mount `earlier`: if it
- * cannot (`/api` after `/health`), registration order changes nothing there. Params and patterns match anything.
- */
-function mayOverlap(prefix: string | null, earlier: ReceiverUse): boolean {
-  const path = earlier.kind === 'route-chain' ? earlier.path : earlier.kind === 'registration' ? earlier.args[0] : null;
-  if (prefix === null || !isStringLiteral(path)) return true;
-  const split = (p: string) => p.toLowerCase().split('/').filter(Boolean);
-  const [mw, other] = [split(prefix), split(path.value)];
-  const isMount = earlier.kind === 'registration' && earlier.method === 'use';
-  // A route shorter than the prefix cannot lie inside it (unless a pattern swallows segments); a mount's routes can.
-  if (!isMount && other.length < mw.length && !/[*(]/.test(path.value)) return false;
-  for (let i = 0; i < Math.min(mw.length, other.length); i++) {
-    if (/[:*?+()]/.test(other[i]) || mw[i] === other[i]) continue;
-    return false;
-  }
-  return true;
 }
 
 function describe(r: Receiver, use: ReceiverUse): string {
