@@ -125,6 +125,7 @@ const cases: Record<string, Probe[]> = {
     { path: '/files/a/b.txt' }, { path: '/files/guides/' }, { path: '/files/a//b' }, { path: '/files/caf%C3%A9%2Fx' }, { path: '/files/' },
     { path: '/ASSETS/v1.0/x%20y/' }, { path: '/docs/missing/' }, { path: '/users/1/x/' }, { path: '/nested/more/a/b/' },
   ],
+  'wildcard-root-star': [{ path: '/api/v2/' }, { path: '/api//x' }, { path: '/' }, { path: '/a%20b/c/' }, { path: '/x//y' }],
   'path-optional-param': [{ path: '/users' }, { path: '/users/5' }],
   'path-regex-literal': [{ path: '/api/x/y' }],
   'route-chain': [{ path: '/books' }, { method: 'post', path: '/books', body: { title: 't' } }],
