@@ -62,9 +62,11 @@ const params: Rewrite = (env, member) => {
 };
 
 /**
- * Express 5 `req.params.rest` of `*rest` is the rest of the path split at `/`,
- * each piece decoded. ctx.path keeps `%2F` and `%25` encoded, so splitting it
- * then decoding gives the same pieces (ctx.params.rest is decoded whole).
+ * Express 5 `req.params.rest` of `*rest` is the rest of the raw path (what
+ * its router matches: parseurl's pathname) split at `/`, each piece decoded:
+ * empty pieces for `//` and a trailing slash, `.` and `..` kept. ctx.path is
+ * normalised (those are gone) and ctx.params.rest decoded whole, so the
+ * array is rebuilt from the same pathname with the same parser Express uses.
  */
 function wildcardParams(env: HandlerEnv, member: ASTPath<any>): void {
   const outer = member.parent;
@@ -73,7 +75,8 @@ function wildcardParams(env: HandlerEnv, member: ASTPath<any>): void {
   const before = env.wildcards.get(key);
   if (before === undefined) return replaceWith((c) => `${c}.params`)(env, member);
   if (env.relativeUrl) fail(`req.params.${key} (an Express 5 wildcard) inside a router: the mount path's length is not known here`);
-  outer.replace(expr(env, `${env.ctx}.path.split('/').slice(${before + 1}).map(decodeURIComponent)`));
+  env.fc.helperImports.set('parseurl', 'parseurl');
+  outer.replace(expr(env, `parseurl(${env.ctx}.req).pathname.split('/').slice(${before + 1}).map(decodeURIComponent)`));
 }
 
 const signedCookies: Rewrite = (env, member) => {
