@@ -11,7 +11,6 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { isStringLiteral } from './ast-utils.js';
-import { WILDCARD_PARAM } from './route-path.js';
 import type { HandlerEnv } from './handler-env.js';
 
 export type Kind = 'nonEmpty' | 'string' | 'stringOrUndefined' | 'safe';
@@ -160,35 +159,4 @@ function isPathModule(site: ArgSite, name: string): boolean {
     }
   }
   return false;
-}
-
-/**
- * True when the value reads an Express 4 `*` capture (`req.params[0]` of `/docs/*`), directly or through a
- * const. Its runtime counterpart drops a trailing slash Express keeps (`/docs/guides/` gives 'guides/' in
- * Express, 'guides' in the runtime), and res.sendFile answers 'guides/' with the index file or ENOENT where
- * 'guides' is EISDIR: a file path built from it does not name the same thing.
- */
-export function readsWildcard(site: ArgSite, node: any, depth = 0): boolean {
-  if (!node || typeof node !== 'object' || depth > 8) return depth > 8;
-  if (Array.isArray(node)) return node.some((n) => readsWildcard(site, n, depth));
-  if (typeof node.type !== 'string') return false;
-  if (node.type === 'Identifier') {
-    const init = constInit(site, node.name);
-    return !!init && readsWildcard(site, init, depth + 1);
-  }
-  if (node.type === 'MemberExpression') {
-    if (isWildcardRead(site, node)) return true;
-    // A property name (`req.params.file`) is not a reference to a const of that name.
-    return readsWildcard(site, node.object, depth) || (node.computed && readsWildcard(site, node.property, depth));
-  }
-  if ((node.type === 'Property' || node.type === 'ObjectProperty') && !node.computed) return readsWildcard(site, node.value, depth);
-  return Object.keys(node).some((k) => !['loc', 'original', 'tokens', 'comments', 'type', 'typeAnnotation'].includes(k) && readsWildcard(site, node[k], depth));
-}
-
-function isWildcardRead(site: ArgSite, n: any): boolean {
-  if (!n.computed) return false;
-  const obj = n.object;
-  const isParams = obj.type === 'MemberExpression' && !obj.computed && obj.object.type === 'Identifier' && obj.object.name === site.req && obj.property.name === 'params';
-  const index = n.property.type === 'NumericLiteral' || n.property.type === 'Literal' ? n.property.value : null;
-  return isParams && site.env.indexNames.get(index) === WILDCARD_PARAM;
 }
