@@ -36,12 +36,21 @@ let resolved: ExpressModule | undefined;
 
 export function resolveExpress(given?: ExpressModule): ExpressModule {
   if (given !== undefined) return given;
-  if (resolved !== undefined) return resolved;
+  resolved ??= requireWhereExpressIs((require) => require('express') as ExpressModule);
+  return resolved;
+}
+
+/**
+ * Loads something through the first place the user's Express resolves from
+ * (this package, then the working directory): `load` gets a require for
+ * that place. A missing Express is EXW_ERR_COMPAT_EXPRESS_MISSING, with why
+ * each place failed.
+ */
+export function requireWhereExpressIs<T>(load: (require: NodeJS.Require) => T): T {
   const reasons: string[] = [];
   for (const from of [import.meta.url, pathToFileURL(process.cwd() + '/').href]) {
     try {
-      resolved = createRequire(from)('express') as ExpressModule;
-      return resolved;
+      return load(createRequire(from));
     } catch (err) {
       reasons.push((err as Error).message.split('\n')[0]!);
     }

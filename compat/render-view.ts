@@ -14,10 +14,8 @@
  */
 import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
-import { pathToFileURL } from 'node:url';
 import type { Context } from '../runtime/index.js';
-import { compatErrors } from './errors.js';
-import type { ExpressApp } from './express-module.js';
+import { requireWhereExpressIs, type ExpressApp } from './express-module.js';
 
 /** What renderView uses of an Express app: app.render, and req.fresh from its request prototype. */
 export interface ViewApp extends ExpressApp {
@@ -148,17 +146,9 @@ let finalhandler: FinalHandler | undefined;
 
 /** The finalhandler package of the Express that compat resolves (resolveExpress's order). */
 function loadFinalHandler(): FinalHandler {
-  if (finalhandler !== undefined) return finalhandler;
-  const reasons: string[] = [];
-  for (const from of [import.meta.url, pathToFileURL(process.cwd() + '/').href]) {
-    try {
-      finalhandler = createRequire(createRequire(from).resolve('express'))('finalhandler') as FinalHandler;
-      return finalhandler;
-    } catch (err) {
-      reasons.push((err as Error).message.split('\n')[0]!);
-    }
-  }
-  throw compatErrors.EXW_ERR_COMPAT_EXPRESS_MISSING(reasons.join('; '));
+  // Express's own copy: the one next(err) used, resolved next to the express module.
+  finalhandler ??= requireWhereExpressIs((require) => createRequire(require.resolve('express'))('finalhandler') as FinalHandler);
+  return finalhandler;
 }
 
 /**

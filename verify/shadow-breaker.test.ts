@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deadUrl } from './__testfixtures__/dead-url.js';
 import { createCandidateBreaker } from './shadow-breaker.js';
 import { startShadow, type ShadowOptions, type ShadowProxy } from './shadow-proxy.js';
 
@@ -135,13 +135,6 @@ async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> 
   }
 }
 
-async function deadUrl(): Promise<string> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return `http://127.0.0.1:${port}`;
-}
 
 const paths = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `/${prefix}/${i}`);
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { deadUrl } from './__testfixtures__/dead-url.js';
 import { startShadow, type ShadowOptions, type ShadowProxy } from './shadow-proxy.js';
 
 const servers: http.Server[] = [];
@@ -70,14 +71,6 @@ async function closeRaw(server: net.Server): Promise<void> {
   await new Promise((r) => server.close(r));
 }
 
-/** A port nobody listens on: listen, note the port, close. */
-async function deadUrl(): Promise<string> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return `http://127.0.0.1:${port}`;
-}
 
 const binary = randomBytes(70_000);
 binary[10] = 0;
