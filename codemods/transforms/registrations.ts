@@ -40,6 +40,7 @@ import { addParamMountImports, paramMountStatement, routerNameTaken, runtimeMoun
 import { isLegacy, routeKey, type Legacy, type Plan, type Planned } from './registration-plan.js';
 import { closesSegment, demoteDuplicateRoutes, demoteFallThroughRoutes, demoteParamRoutes, demoteShadowingRoutes, legacySplit, routePathOf } from './route-demotion.js';
 import { isRouteLike, mayOverlap, usePrefix } from './route-overlap.js';
+import { translatePackageMiddleware } from './package-middleware.js';
 
 export const LEGACY_APP = 'legacyApp';
 /** A runtime Router's routes that stay on Express (compat's mountExpressRouter answers them in place). */
@@ -334,6 +335,16 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
     };
   }
   if (role === 'middleware') {
+    const translated = translatePackageMiddleware(fc, argPath);
+    if (translated !== null && typeof translated !== 'string') {
+      return {
+        node: translated.node, own: false, entries: [],
+        apply: () => {
+          translated.runtimeNames?.forEach((n) => fc.runtimeNames.add(n));
+          translated.compatNames?.forEach((n) => fc.compatNames.add(n));
+        },
+      };
+    }
     const { j } = fc;
     const what = fc.j(argPath.node).toSource().split('\n')[0].slice(0, 60);
     // Planned in registration order: later handlers may read what this middleware puts on req.user/req.session.
@@ -345,7 +356,7 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
     return {
       node: j.callExpression(j.identifier('fromExpress'), args), own: ours, compat: ours,
       viaCompat: what,
-      entries: [() => addEntry(fc, argPath.node, 'compat', ours ? 'imported-middleware' : 'third-party-middleware', { reason: `${what} runs through fromExpress`, handler: what })],
+      entries: [() => addEntry(fc, argPath.node, 'compat', ours ? 'imported-middleware' : 'third-party-middleware', { reason: `${what} runs through fromExpress${typeof translated === 'string' ? ` (${translated})` : ''}`, handler: what })],
       apply: () => { fc.compatNames.add('fromExpress'); },
     };
   }
