@@ -26,3 +26,5 @@ export { fromExpressErrorHandler } from './from-express-error.js';
 export type { ExpressErrorMiddleware, FromExpressErrorOptions } from './from-express-error.js';
 export { renderView } from './render-view.js';
 export type { ViewApp } from './render-view.js';
+export { fixedHeaders } from './fixed-headers.js';
+export type { FixedHeadersOptions } from './fixed-headers.js';
