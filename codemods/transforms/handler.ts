@@ -22,6 +22,7 @@ import { awaitStreamOpen } from './stream-open.js';
 import { inlineFormatCalls } from './res-format.js';
 import { rejectRenderCallbacks, setViewApp } from './res-render.js';
 import { spreadRequestDestructuring } from './req-destructure.js';
+import { contextAnnotation } from './context-types.js';
 
 export interface HandlerSite {
   role: Role;
@@ -157,7 +158,8 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   if (env.settle) finishRespondPromise(env, env.settle);
 
   const ctxParam = j.identifier(env.ctx);
-  if (typed) (ctxParam as any).typeAnnotation = j.tsTypeAnnotation(j.tsTypeReference(j.identifier('Context')));
+  // Context<Locals, P> from the Express generics; alignContextTypes checks them against the registrations (context-types.ts).
+  if (typed) (ctxParam as any).typeAnnotation = contextAnnotation(fc, fnNode, offset);
   clone.params = errParam ? [ctxParam, errParam] : [ctxParam];
   clone.async = true;
   if (clone.returnType) clone.returnType = null;

@@ -8,8 +8,11 @@ import type { ASTPath } from 'jscodeshift';
 import type { FileContext } from './context.js';
 import { hasNode, identifierPaths, isOfType, isReference, parseStatement, pathsWhere } from './ast-utils.js';
 import type { ExpressBinding } from './express-binding.js';
+import { alignContextTypes } from './context-types.js';
 
 export function rewriteImports(fc: FileContext, b: ExpressBinding): void {
+  // Before the imports are written: a Context whose Locals does not fit its registrations needs DefaultState.
+  alignContextTypes(fc);
   const anchor = firstImportAnchor(fc, b);
   // Trim first: the runtime's `Router` may replace express's `Router` under the same name.
   const removable = trimExpressImports(fc, b);
