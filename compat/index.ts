@@ -28,3 +28,5 @@ export { renderView } from './render-view.js';
 export type { ViewApp } from './render-view.js';
 export { fixedHeaders } from './fixed-headers.js';
 export type { FixedHeadersOptions } from './fixed-headers.js';
+export { accessLog } from './access-log.js';
+export type { AccessLogFormat, AccessLogOptions, Morgan } from './access-log.js';
