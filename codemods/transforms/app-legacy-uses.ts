@@ -63,13 +63,34 @@ function inDeclaringBlock(r: Receiver, stmt: ASTPath<any>): boolean {
   return stmt.parent === decl.parent;
 }
 
+/** app.param statements that merged with their routes into one runtime route (param-route-merge.ts): no longer Express state. */
+const mergedParams = new WeakSet<object>();
+
+export function consumeParam(stmtNode: object): void {
+  mergedParams.add(stmtNode);
+}
+
+export function releaseParam(stmtNode: object): void {
+  mergedParams.delete(stmtNode);
+}
+
+/** The app.locals / app.param statements that stay Express state (an app.param merged with its routes is not). */
 export function legacyOnlyUses(r: Receiver, uses: ReceiverUse[]): LegacyOnlyUse[] {
+  return allLegacyOnlyUses(r, uses).filter((u) => !(u.kind === 'param' && mergedParams.has(u.stmt.node)));
+}
+
+function allLegacyOnlyUses(r: Receiver, uses: ReceiverUse[]): LegacyOnlyUse[] {
   return uses.map((u) => legacyOnlyUse(r, u)).filter((u): u is LegacyOnlyUse => u !== null);
 }
 
-/** Express-only settings, app.locals or app.param: state that exactly one legacy app can hold. */
-export function keepsLegacyState(r: Receiver, uses: ReceiverUse[]): boolean {
-  return uses.some((u) => u.kind === 'setting' && LEGACY_SETTINGS.has(settingKey(u.args) ?? '')) || legacyOnlyUses(r, uses).length > 0;
+/**
+ * Express-only settings, app.locals or app.param: state that exactly one legacy app can hold. `besides`: leave
+ * out this statement (a param that may merge with its routes). Merged params count: handlers planned before the
+ * merge render with the legacy app, which must then still exist.
+ */
+export function keepsLegacyState(r: Receiver, uses: ReceiverUse[], besides?: object): boolean {
+  return uses.some((u) => u.kind === 'setting' && LEGACY_SETTINGS.has(settingKey(u.args) ?? ''))
+    || allLegacyOnlyUses(r, uses).some((u) => u.stmt.node !== besides);
 }
 
 /** The app.param names whose routes must stay on Express. */

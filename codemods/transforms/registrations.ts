@@ -41,6 +41,7 @@ import { isLegacy, routeKey, type Legacy, type Plan, type Planned } from './regi
 import { closesSegment, demoteDuplicateRoutes, demoteFallThroughRoutes, demoteParamRoutes, demoteShadowingRoutes, legacySplit, routePathOf } from './route-demotion.js';
 import { isRouteLike, mayOverlap, usePrefix } from './route-overlap.js';
 import { translatePackageMiddleware } from './package-middleware.js';
+import { mergeParamRoutes, settleMerges } from './param-route-merge.js';
 
 export const LEGACY_APP = 'legacyApp';
 /** A runtime Router's routes that stay on Express (compat's mountExpressRouter answers them in place). */
@@ -108,11 +109,22 @@ export function migrateRegistrations(shared: Shared, state: ReceiverState): void
     } else plan = planRoute(shared, r, use, mark);
     plans.push({ use, plan });
   });
-  demoteParamRoutes(plans, paramNames(r, state.uses));
-  demoteDuplicateRoutes(plans);
-  demoteShadowingRoutes(plans);
-  // ctx.fallThrough() goes on through the middleware registered after the route and the legacy app mounted last.
-  if (demoteFallThroughRoutes(plans, r, fc)) ordered = true;
+  // app.param with the routes it resolves as one runtime route, when nothing else needs the param (param-route-merge.ts).
+  const merges = mergeParamRoutes({
+    fc, b: shared.b, r, uses: state.uses, receivers: shared.receivers, registrationCallees: shared.registrationCallees,
+    bridged: shared.viaCompat ? ['user', 'session'] : [], viewApp: r.kind === 'app' && keepsLegacyState(r, state.uses) ? LEGACY_APP : undefined,
+    ...(markRoutes ? { mark: (method: string, pathNode: any) => expressRouteMark(fc, r, method, pathNode) } : {}),
+  }, plans);
+  const demote = () => {
+    demoteParamRoutes(plans, paramNames(r, state.uses));
+    demoteDuplicateRoutes(plans);
+    demoteShadowingRoutes(plans);
+    // ctx.fallThrough() goes on through the middleware registered after the route and the legacy app mounted last.
+    if (demoteFallThroughRoutes(plans, r, fc)) ordered = true;
+  };
+  demote();
+  // A merge that lost a member to the checks goes back whole (with its app.param): check again without it.
+  while (settleMerges(merges)) demote();
   const legacy = plans.filter((p) => isLegacy(p.plan));
   // A router's Express routes run for the runtime routes registered after them (Express tried them first), not before.
   if (r.kind === 'router' && legacy.length > 0) ordered = true;
@@ -177,7 +189,7 @@ function pathText(node: any): string {
   return isStringLiteral(node) ? `'${node.value}'` : node?.type === 'RegExpLiteral' ? `/${node.pattern}/` : '…';
 }
 
-function countPlanned(fns: FnPlan[]): { handlers: number; compatHandlers: number } {
+export function countPlanned(fns: Array<Pick<FnPlan, 'own' | 'compat'>>): { handlers: number; compatHandlers: number } {
   return { handlers: fns.filter((f) => f.own && !f.compat).length, compatHandlers: fns.filter((f) => f.own && f.compat).length };
 }
 
