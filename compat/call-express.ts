@@ -14,6 +14,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { debuglog } from 'node:util';
 import { isThenable } from '../runtime/thenable.js';
+import { handOverCompression } from './compression-handover.js';
 import { compatErrors, WARN_NEXT_TWICE } from './errors.js';
 import { expressResponded, isLive, type RequestBridge } from './response-capture.js';
 
@@ -44,6 +45,8 @@ type Middleware = (req: any, res: any, next: (err?: unknown) => void) => unknown
  * synchronous next(err) or throw is thrown.
  */
 export function callExpress(bridge: RequestBridge | null, mw: Middleware, req: IncomingMessage, res: ServerResponse, opts: CallOptions): Outcome | Promise<Outcome> {
+  // compress() marked the response: Express code gets it wrapped by the app's own compression.
+  handOverCompression(req, res);
   const call = new ExpressCall(bridge, req, res, opts);
   try {
     let result: unknown;

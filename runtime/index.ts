@@ -24,5 +24,7 @@ export { serveStatic, sendFile } from './static.js';
 export type { ServeStaticOptions, SendFileOptions } from './static.js';
 export type { EventStream, EventStreamOptions, ServerSentEvent } from './sse.js';
 export type { WebSocketConnection, WebSocketMessage, WebSocketSendable, AcceptWebSocketOptions } from './websocket.js';
+export { compress } from './compress.js';
+export type { CompressOptions, CompressionModule } from './compress.js';
 export { session, Session, MemoryStore, SessionCookie } from './session.js';
 export type { SessionOptions, SessionMiddleware, SessionStore, SessionData, SessionCookieOptions } from './session.js';

@@ -6,6 +6,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { debuglog } from 'node:util';
+import { compressPlanOf, decideEncoding, encodeLaterWrites, sendEncoded, type CompressPlan } from './compress.js';
 import { BODY_BYTES, BODY_JSON, BODY_NONE, BODY_STREAM, BODY_TEXT, HeaderBag, type Context, type HeaderValue } from './context.js';
 
 const debug = debuglog('expressway:runtime');
@@ -30,13 +31,18 @@ export function writeResponse(ctx: Context<any, any>): void {
   if (ctx._closeAfter || ctx._core.draining) res.shouldKeepAlive = false;
   const status = ctx._status;
   const kind = ctx._kind;
+  // compress() marked this response (compress.ts); null for every other one.
+  const plan = compressPlanOf(res) ?? null;
   if (kind === BODY_STREAM) {
     const headers = headersFor(ctx);
     if (headers['content-type'] === undefined) headers['content-type'] = 'application/octet-stream';
+    const encoding = plan === null ? null : decideEncoding(plan, ctx.req, res, headers, undefined);
     res.writeHead(status, headers as OutgoingHttpHeaders);
     if (noBodyStatus(status) || ctx.method === 'HEAD') {
       (ctx._body as Readable).destroy();
       res.end();
+    } else if (encoding !== null) {
+      pipeEncoded(ctx, res, plan!, encoding);
     } else {
       pipeBody(ctx, res);
     }
@@ -56,11 +62,17 @@ export function writeResponse(ctx: Context<any, any>): void {
       delete headers['content-length'];
       delete headers['content-type'];
     }
+    // No body goes out; compression still adds its headers when the type it sees qualifies.
+    if (plan !== null) decideEncoding(plan, ctx.req, res, headersFor(ctx), 0);
     res.writeHead(status, (headers ?? undefined) as OutgoingHttpHeaders | undefined);
     res.end();
     return;
   }
   const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+  if (plan !== null) {
+    writeCompressible(ctx, res, plan, kind, payload, length);
+    return;
+  }
   const headers = ctx._headers;
   if (headers === null) {
     // Shortcut: nothing set by the handler, one flat literal array for node.
@@ -71,6 +83,23 @@ export function writeResponse(ctx: Context<any, any>): void {
     res.writeHead(status, headers as OutgoingHttpHeaders);
   }
   res.end(payload);
+}
+
+/** A buffered body under compress(): the head as usual, then the body encoded when compression would. */
+function writeCompressible(ctx: Context<any, any>, res: ServerResponse, plan: CompressPlan, kind: number, payload: string | Uint8Array, length: number): void {
+  const headers = headersFor(ctx);
+  if (kind !== BODY_NONE && headers['content-type'] === undefined) headers['content-type'] = ctx._type ?? defaultType(kind);
+  headers['content-length'] = length;
+  const encoding = decideEncoding(plan, ctx.req, res, headers, length);
+  res.writeHead(ctx._status, headers as OutgoingHttpHeaders);
+  if (encoding === null) res.end(payload);
+  else sendEncoded(plan, encoding, res, payload, onStreamDone);
+}
+
+function pipeEncoded(ctx: Context<any, any>, res: ServerResponse, plan: CompressPlan, encoding: string): void {
+  const body = ctx._body as Readable;
+  ctx._kind = BODY_NONE;
+  pipeline(body, plan.createEncoder(encoding), res, onStreamDone);
 }
 
 function defaultType(kind: number): string {
@@ -98,5 +127,13 @@ export function writeHeadOnly(ctx: Context<any, any>): void {
   if (ctx._closeAfter || ctx._core.draining) res.shouldKeepAlive = false;
   const headers = headersFor(ctx);
   if (headers['content-type'] === undefined && ctx._type !== null) headers['content-type'] = ctx._type;
+  const plan = compressPlanOf(res);
+  const encoding = plan === undefined ? null : decideEncoding(plan, ctx.req, res, headers, undefined);
   res.writeHead(ctx._status, headers as OutgoingHttpHeaders);
+  // The body is written by whoever committed (static files, ctx.sse(), ctx.stream()): through the encoder.
+  if (encoding !== null) encodeLaterWrites(plan!, encoding, res, isEventStream(headers['content-type']));
+}
+
+function isEventStream(type: HeaderValue | undefined): boolean {
+  return typeof type === 'string' && type.toLowerCase().startsWith('text/event-stream');
 }
