@@ -1,7 +1,8 @@
 /**
  * Imports, once, at the end: the runtime and compat names the rewritten code
  * uses, helper packages Express itself depends on (type-is, accepts,
- * content-disposition), and the express import trimmed to what is still
+ * content-disposition; parseurl, encodeurl and http-errors from
+ * expressway/helpers: helper-sources.ts), and the express import trimmed to what is still
  * referenced (a legacy app, a type, express.text()). CJS stays CJS, ESM stays ESM.
  */
 import type { ASTPath } from 'jscodeshift';
@@ -9,6 +10,7 @@ import type { FileContext } from './context.js';
 import { hasNode, identifierPaths, isOfType, isReference, parseStatement, pathsWhere } from './ast-utils.js';
 import type { ExpressBinding } from './express-binding.js';
 import { alignContextTypes } from './context-types.js';
+import { helperSource } from './helper-sources.js';
 
 export function rewriteImports(fc: FileContext, b: ExpressBinding): void {
   // Before the imports are written: a Context whose Locals does not fit its registrations needs DefaultState.
@@ -19,10 +21,15 @@ export function rewriteImports(fc: FileContext, b: ExpressBinding): void {
   const added: any[] = [];
   added.push(...namedImports(fc, fc.options.runtimeImport, [...fc.runtimeNames].sort(), [...fc.runtimeTypeNames].sort()));
   added.push(...namedImports(fc, fc.options.compatImport, [...fc.compatNames].sort(), []));
+  const fromHelpers = new Map<string, Array<{ name: string; local: string }>>();
   for (const [local, pkg] of fc.helperImports) {
+    const via = helperSource(fc, pkg);
+    if (via && !isBound(fc, local)) fromHelpers.set(via.source, [...(fromHelpers.get(via.source) ?? []), { name: via.name, local }]);
+    if (via) continue;
     const node = defaultImport(fc, local, pkg);
     if (node) added.push(node);
   }
+  for (const [source, names] of fromHelpers) added.push(helpersImport(fc, source, names));
   const slot = removable.find((p) => p.parent?.node.type === 'Program');
   if (slot && added.length > 0) {
     // The new imports take the express import's place, with its comments (file headers stay on top).
@@ -164,13 +171,24 @@ function hasRequire(fc: FileContext): boolean {
   return fc.root.paths().some((r) => hasNode(j, r.node, (n) => isOfType(j, n.type, 'CallExpression') && n.callee?.type === 'Identifier' && n.callee.name === 'require'));
 }
 
-function defaultImport(fc: FileContext, local: string, pkg: string): any | null {
+function isBound(fc: FileContext, local: string): boolean {
   const { j, root } = fc;
   // One walk that stops at the first binding, not three Collection.find passes.
-  const bound = root.paths().some((r) => hasNode(j, r.node, (n) =>
+  return root.paths().some((r) => hasNode(j, r.node, (n) =>
     (n.type === 'VariableDeclarator' && n.id?.type === 'Identifier' && n.id.name === local)
-    || ((n.type === 'ImportDefaultSpecifier' || n.type === 'ImportNamespaceSpecifier') && n.local?.name === local)));
-  if (bound) return null;
+    || ((n.type === 'ImportDefaultSpecifier' || n.type === 'ImportNamespaceSpecifier' || n.type === 'ImportSpecifier') && n.local?.name === local)));
+}
+
+/** `import { parseurl, encodeUrl } from 'expressway/helpers';` (or the require), one statement per module. */
+function helpersImport(fc: FileContext, source: string, names: Array<{ name: string; local: string }>): any {
+  const esm = useImportSyntax(fc);
+  const list = names.map(({ name, local }) => (name === local ? name : esm ? `${name} as ${local}` : `${name}: ${local}`)).join(', ');
+  return parseStatement(fc.j, esm ? `import { ${list} } from ${quote(fc, source)};` : `const { ${list} } = require(${quote(fc, source)});`);
+}
+
+function defaultImport(fc: FileContext, local: string, pkg: string): any | null {
+  const { j } = fc;
+  if (isBound(fc, local)) return null;
   return parseStatement(j, useImportSyntax(fc)
     ? `import ${local} from ${quote(fc, pkg)};`
     : `const ${local} = require(${quote(fc, pkg)});`);

@@ -1,0 +1,63 @@
+/**
+ * Where migrated code imports a helper package Express itself depends on:
+ * from expressway/helpers (compat/helpers.ts: typed, the version both Express
+ * majors use, still there once Express is removed) unless the app depends on
+ * the package itself, in which case its own import stays. accepts, type-is
+ * and content-disposition always stay on the app's resolution: their
+ * versions differ between Express majors, and the rules that use them rely
+ * on the copy the app's Express loads.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { FileContext } from './context.js';
+
+/** Package -> the name compat/helpers.ts exports it as. */
+const HELPERS: Record<string, string> = { parseurl: 'parseurl', encodeurl: 'encodeUrl', 'http-errors': 'createError' };
+
+/** The helpers module next to the compat module the file imports (`expressway/compat` -> `expressway/helpers`). */
+function helpersModule(compatImport: string): string | null {
+  if (/(^|\/)compat$/.test(compatImport)) return compatImport.replace(/compat$/, 'helpers');
+  if (/\/compat\/index\.js$/.test(compatImport)) return compatImport.replace(/index\.js$/, 'helpers.js');
+  return null;
+}
+
+/** `{ source, name }` when `pkg` comes from expressway's helpers for this file; null when the file imports it itself. */
+export function helperSource(fc: FileContext, pkg: string): { source: string; name: string } | null {
+  const name = HELPERS[pkg];
+  if (!name) return null;
+  const source = helpersModule(fc.options.compatImport);
+  if (source === null || appDependsOn(fc.options.path, pkg)) return null;
+  return { source, name };
+}
+
+const manifests = new Map<string, Set<string>>();
+
+/** True when the nearest package.json above the file (the toolkit's own excepted) lists `pkg` as a dependency of any kind. */
+function appDependsOn(filePath: string, pkg: string): boolean {
+  return dependenciesOf(dirname(resolve(filePath))).has(pkg);
+}
+
+function dependenciesOf(start: string): Set<string> {
+  const hit = manifests.get(start);
+  if (hit) return hit;
+  let found = new Set<string>();
+  for (let dir = start; ; dir = dirname(dir)) {
+    const manifest = readManifest(join(dir, 'package.json'));
+    if (manifest && manifest.name !== 'expressway') {
+      found = new Set(['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) => Object.keys(manifest[k] ?? {})));
+      break;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  manifests.set(start, found);
+  return found;
+}
+
+function readManifest(file: string): Record<string, any> | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
