@@ -15,11 +15,14 @@
 import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
 import type { Context } from '../runtime/index.js';
+import { withEjsCompileCache } from './ejs-compile-cache.js';
 import { requireWhereExpressIs, type ExpressApp } from './express-module.js';
 
 /** What renderView uses of an Express app: app.render, and req.fresh from its request prototype. */
 export interface ViewApp extends ExpressApp {
   render(view: string, options: object, callback: (err: Error | null, html?: string) => void): void;
+  /** Express's registered engines by extension (app.engine). */
+  engines?: Record<string, unknown>;
 }
 
 export interface RenderViewOptions {
@@ -49,7 +52,7 @@ function render(app: ViewApp, ctx: Context<any, any>, view: string, locals?: obj
   options._locals = ctx.state;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
-    app.render(view, options, (err, html) => {
+    const rendered = (err: Error | null, html?: string) => {
       if (settled) return;
       settled = true;
       if (err) return reject(err);
@@ -59,7 +62,9 @@ function render(app: ViewApp, ctx: Context<any, any>, view: string, locals?: obj
       } catch (sendErr) {
         reject(sendErr);
       }
-    });
+    };
+    if (app.engines === undefined) app.render(view, options, rendered);
+    else withEjsCompileCache(app.engines, () => app.render(view, options, rendered));
   });
 }
 

@@ -1,0 +1,239 @@
+/**
+ * The ejs compile cache behind renderView, side by side with Express's
+ * res.render on the same views (real ejs, real Express, view cache off):
+ * the same bytes for every request, edits and deletions seen on the next
+ * request, locals-carried and module-level compile options honoured, ejs's
+ * own state given back, and other engines left alone.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ejs from 'ejs';
+import express4 from 'express';
+import express5 from 'express5';
+import request from 'supertest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Server } from '../runtime/index.js';
+import { renderView, type ViewApp } from './index.js';
+
+type Express = typeof express4;
+type App = ReturnType<Express>;
+
+const root = mkdtempSync(join(tmpdir(), 'exw-ejs-cache-'));
+let views = '';
+let dirs = 0;
+
+/** A fresh views folder per test: page.ejs with two includes, and a few more views. */
+function writeViews(): void {
+  views = join(root, String(++dirs));
+  mkdirSync(join(views, 'partials'), { recursive: true });
+  writeFileSync(join(views, 'partials/header.ejs'), '<header><%= title %> · <%= site %></header>\n');
+  writeFileSync(join(views, 'partials/footer.ejs'), '<footer>&copy; <%= site %></footer>\n');
+  writeFileSync(join(views, 'page.ejs'), "<%- include('partials/header', { title: 'Page' }) %>\n<ul><% items.forEach(function (i) { %><li><%= i %></li><% }) %></ul>\n<%- include('partials/footer') %>\n");
+  writeFileSync(join(views, 'marks.ejs'), '<p><%= who %></p> <p><?= who ?></p>\n   <i>  indented  </i>   \n');
+}
+
+const ownCache = ejs.cache;
+const ownLoader = ejs.fileLoader;
+const ownCompile = ejs.compile;
+let compiles: string[] = [];
+
+beforeEach(() => {
+  writeViews();
+  compiles = [];
+  // Counts the compiles ejs makes (handleCache calls exports.compile), to see which side compiled what.
+  ejs.compile = function (template: string, opts?: ejs.Options) {
+    compiles.push(String(opts?.filename));
+    return ownCompile.call(this, template, opts as ejs.Options);
+  } as typeof ejs.compile;
+});
+
+afterEach(() => {
+  ejs.compile = ownCompile;
+  ejs.fileLoader = ownLoader;
+  ejs.delimiter = undefined;
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function viewApp(express: Express, configure: (app: App) => void): App {
+  const app = express();
+  app.set('view engine', 'ejs');
+  app.set('views', views);
+  app.locals.site = 'Notes';
+  configure(app);
+  return app;
+}
+
+/** Locals for a request: ?opt=delimiter:? carries a compile option in the render data, as res.render(view, { delimiter }) does. */
+function localsOf(query: Record<string, unknown>): Record<string, unknown> {
+  const locals: Record<string, unknown> = { items: ['a', '<b>'], who: 'Ann & Bo' };
+  for (const pair of String(query.opt ?? '').split(',').filter(Boolean)) {
+    const [name, value] = pair.split(':') as [string, string];
+    locals[name] = value === 'true' ? true : value;
+  }
+  return locals;
+}
+
+/** Express's res.render, and renderView on a runtime route, over the same views and settings. */
+function pair(express: Express, configure: (app: App) => void = () => {}) {
+  const original = viewApp(express, configure);
+  original.get('/:view', (req, res) => res.render(req.params.view!, localsOf(req.query)));
+  original.use((err: Error, req: any, res: any, next: any) => {
+    res.status(500).json({ error: err.message });
+  });
+  const legacy = viewApp(express, configure);
+  const server = new Server();
+  server.get('/{view}', async (ctx) => {
+    await renderView(legacy as unknown as ViewApp, ctx, ctx.params.view, localsOf(ctx.query));
+  });
+  server.panicHook((ctx, err) => ctx.json({ error: (err as Error).message }, 500));
+  return { apps: [original, server.handler] as const, legacy };
+}
+
+/** GET on both; the answers must be equal (the ETag too, unless an error: the runtime sends none with JSON). */
+async function same(apps: readonly [unknown, unknown], path: string) {
+  const out = [];
+  const compiled: string[][] = [];
+  for (const app of apps) {
+    compiles = [];
+    const res = await request(app as Parameters<typeof request>[0]).get(path);
+    out.push({ status: res.status, type: res.headers['content-type'], etag: res.status === 200 ? res.headers.etag : null, text: res.text });
+    compiled.push(compiles);
+  }
+  expect(out[1]).toEqual(out[0]);
+  return { ...out[0]!, compiledByExpress: compiled[0]!.length, compiledByRenderView: compiled[1]!.length };
+}
+
+/** Express registers the ejs engine on an app's first render (View loads it): the cache serves from the second on. */
+async function warm(apps: readonly [unknown, unknown], path: string) {
+  await same(apps, path);
+  return same(apps, path);
+}
+
+describe.each([
+  ['Express 4', express4],
+  ['Express 5', express5 as unknown as Express],
+])('ejs compile cache with %s', (_name, express) => {
+  it('answers the same bytes, and compiles the view and its includes only once', async () => {
+    const { apps } = pair(express);
+    const first = await warm(apps, '/page');
+    expect(first.text).toContain('<li>&lt;b&gt;</li>');
+    expect(first.compiledByRenderView).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      const again = await same(apps, '/page');
+      expect(again.text).toBe(first.text);
+      expect(again.compiledByExpress).toBe(3);
+      expect(again.compiledByRenderView).toBe(0);
+    }
+  });
+
+  it('shows an edited view and an edited include on the next request', async () => {
+    const { apps } = pair(express);
+    await warm(apps, '/page');
+    writeFileSync(join(views, 'page.ejs'), "<%- include('partials/header', { title: 'Edited' }) %>\n<%- include('partials/footer') %>\n");
+    const edited = await same(apps, '/page');
+    expect(edited.text).toContain('Edited');
+    expect(edited.compiledByRenderView).toBe(1);
+    // Same length and same second: a check on size or mtime alone would miss this edit.
+    writeFileSync(join(views, 'partials/footer.ejs'), '<footer>&reg; <%= site %></footer>\n');
+    const include = await same(apps, '/page');
+    expect(include.text).toContain('&reg; Notes');
+    expect(include.compiledByRenderView).toBe(1);
+    writeFileSync(join(views, 'partials/footer.ejs'), '<footer>&copy; <%= site %></footer>\n');
+    expect((await same(apps, '/page')).text).toContain('&copy; Notes');
+  });
+
+  it('keeps compile options carried by the locals apart (delimiter, rmWhitespace)', async () => {
+    const { apps } = pair(express);
+    const plain = await warm(apps, '/marks');
+    const question = await same(apps, '/marks?opt=delimiter:?');
+    const trimmed = await same(apps, '/marks?opt=rmWhitespace:true');
+    expect(new Set([plain.text, question.text, trimmed.text]).size).toBe(3);
+    expect(question.text).toContain('<p>Ann &amp; Bo</p>');
+    for (const path of ['/marks', '/marks?opt=delimiter:?', '/marks?opt=rmWhitespace:true']) {
+      const again = await same(apps, path);
+      expect(again.compiledByRenderView).toBe(0);
+    }
+  });
+
+  it("follows 'view options' and ejs's module-level delimiter", async () => {
+    const { apps, legacy } = pair(express, (app) => app.set('view options', { delimiter: '?' }));
+    expect((await same(apps, '/marks')).text).toContain('<p><%= who %></p> <p>Ann &amp; Bo</p>');
+    expect(legacy.get('view options')).toEqual({ delimiter: '?' });
+    const { apps: moduleLevel } = pair(express);
+    await warm(moduleLevel, '/marks');
+    ejs.delimiter = '?';
+    const changed = await same(moduleLevel, '/marks');
+    expect(changed.text).toContain('<p><%= who %></p>');
+    expect(changed.compiledByRenderView).toBe(1);
+  });
+
+  it('fails like Express for a deleted view and a deleted include', async () => {
+    const { apps } = pair(express);
+    await warm(apps, '/page');
+    rmSync(join(views, 'partials/footer.ejs'));
+    const include = await same(apps, '/page');
+    expect(include.status).toBe(500);
+    expect(include.text).toContain('Could not find the include file');
+    rmSync(join(views, 'page.ejs'));
+    const view = await same(apps, '/page');
+    expect(view.text).toContain('Failed to lookup view');
+  });
+
+  it('reads through a fileLoader the app set on ejs, as often as ejs does', async () => {
+    const { apps } = pair(express);
+    const reads: string[][] = [[], []];
+    for (const [i, app] of apps.entries()) {
+      ejs.fileLoader = (file: string) => {
+        reads[i]!.push(file);
+        return readFileSync(file, 'utf8').replace('<ul>', '<ol>');
+      };
+      await request(app as Parameters<typeof request>[0]).get('/page');
+      await request(app as Parameters<typeof request>[0]).get('/page');
+    }
+    expect(reads[1]).toEqual(reads[0]);
+    expect((await same(apps, '/page')).text).toContain('<ol>');
+  });
+
+  it("gives ejs's cache, fileLoader and the app's engine back", async () => {
+    const { apps, legacy } = pair(express);
+    await same(apps, '/page');
+    expect(ejs.cache).toBe(ownCache);
+    expect(ejs.fileLoader).toBe(ownLoader);
+    expect((legacy as unknown as { engines: Record<string, unknown> }).engines['.ejs']).toBe(ejs.renderFile);
+  });
+
+  it("leaves options it cannot key, and the view cache, to ejs's own path", async () => {
+    const { apps } = pair(express);
+    expect((await warm(apps, '/page?opt=compileDebug:false')).compiledByRenderView).toBe(3);
+    expect((await same(apps, '/page?opt=compileDebug:false')).compiledByRenderView).toBe(0);
+    await same(apps, '/marks?opt=client:true');
+    expect((await same(apps, '/marks?opt=client:true')).compiledByRenderView).toBe(1);
+    const { apps: cached } = pair(express, (app) => app.enable('view cache'));
+    ejs.clearCache();
+    const first = await same(cached, '/page');
+    expect(first.compiledByExpress).toBe(3);
+    expect(first.compiledByRenderView).toBe(0);
+    ejs.clearCache();
+  });
+});
+
+describe('another engine', () => {
+  it('is called as registered, every time', async () => {
+    let calls = 0;
+    const engine = (file: string, opts: Record<string, unknown>, cb: (err: Error | null, html?: string) => void) => {
+      calls++;
+      cb(null, readFileSync(file, 'utf8').replace('NAME', String(opts.who)));
+    };
+    writeFileSync(join(views, 'card.tpl'), '<b>NAME</b>');
+    const { apps, legacy } = pair(express4, (app) => {
+      app.engine('tpl', engine);
+      app.set('view engine', 'tpl');
+    });
+    for (let i = 0; i < 2; i++) expect((await same(apps, '/card')).text).toBe('<b>Ann & Bo</b>');
+    expect(calls).toBe(4);
+    expect((legacy as unknown as { engines: Record<string, unknown> }).engines['.tpl']).toBe(engine);
+  });
+});
