@@ -82,10 +82,11 @@ function sendHelpers(): SendHelpers {
   return helpers;
 }
 
-type SetHeaders = (res: DeferredHeadResponse, path: string, stat: Stats) => void;
+export type SetHeaders = (res: DeferredHeadResponse, path: string, stat: Stats) => void;
 
 export class StaticFastPath {
-  private readonly root: string;
+  /** null: no `root` option (res.sendFile with an absolute path), send's other branch. */
+  private readonly root: string | null;
   private readonly index: string[];
   private readonly extensions: number;
   private readonly dotfiles: string;
@@ -99,7 +100,7 @@ export class StaticFastPath {
 
   constructor(private readonly options: send.SendOptions, private readonly setHeaders: SetHeaders | undefined, files = new FileCache()) {
     // The same defaults and normalisation as send's constructor.
-    this.root = resolve(options.root!);
+    this.root = options.root ? resolve(options.root) : null;
     this.index = options.index === undefined ? ['index.html'] : listOf(options.index);
     this.extensions = options.extensions === undefined ? 0 : listOf(options.extensions).length;
     this.dotfiles = options.dotfiles ?? 'ignore';
@@ -113,29 +114,31 @@ export class StaticFastPath {
   /**
    * Answers `sendPath` (the URL-encoded path handed to send) when it can:
    * 'served' once the response is written, 'missing' (404) when send would
-   * find nothing, null to let `send` handle the request.
+   * find nothing, null to let `send` handle the request. `setHeaders`, when
+   * given, replaces the constructor's for this request (ctx.file's headers
+   * and Content-Disposition differ per call).
    */
-  tryServe(host: FileHost, sendPath: string): FastOutcome | Promise<FastOutcome> | null {
+  tryServe(host: FileHost, sendPath: string, setHeaders = this.setHeaders): FastOutcome | Promise<FastOutcome> | null {
     const resolution = this.hotResolution(sendPath);
     if (resolution === null) return null;
-    if (resolution.index) return this.tryIndex(host, resolution.path);
+    if (resolution.index) return this.tryIndex(host, resolution.path, setHeaders);
     const found = statQuietly(resolution.path);
     if (found === 'error' || found === 'directory') return null;
     if (found === 'missing') {
       // send tries `extensions` for an extension-less missing path: leave that to it.
       return this.extensions > 0 && extname(resolution.path) === '' ? null : MISSING;
     }
-    return this.tryFile(host, resolution.path, found);
+    return this.tryFile(host, resolution.path, found, setHeaders);
   }
 
   /** send's sendIndex: the first index file that is a file; 404 when none is (other errors: send's 500). */
-  private tryIndex(host: FileHost, dir: string): FastOutcome | Promise<FastOutcome> | null {
+  private tryIndex(host: FileHost, dir: string, setHeaders: SetHeaders | undefined): FastOutcome | Promise<FastOutcome> | null {
     for (const name of this.index) {
       const path = join(dir, name);
       const found = statQuietly(path);
       if (found === 'error') return null;
       if (found === 'missing' || found === 'directory') continue;
-      return this.tryFile(host, path, found);
+      return this.tryFile(host, path, found, setHeaders);
     }
     return MISSING;
   }
@@ -170,17 +173,27 @@ export class StaticFastPath {
       return null;
     }
     if (path.includes('\0')) return null;
-    if (path) path = normalize('.' + sep + path);
-    if (UP_PATH_REGEXP.test(path)) return null;
-    if (this.dotfiles !== 'allow' && containsDotFile(path.split(sep))) return null;
-    const full = normalize(join(this.root, path));
+    let parts: string[];
+    let full: string;
+    if (this.root !== null) {
+      if (path) path = normalize('.' + sep + path);
+      if (UP_PATH_REGEXP.test(path)) return null;
+      parts = path.split(sep);
+      full = normalize(join(this.root, path));
+    } else {
+      // send without a root: `..` is refused before normalising, the dotfile test sees the whole normalised path.
+      if (UP_PATH_REGEXP.test(path)) return null;
+      parts = normalize(path).split(sep);
+      full = resolve(path);
+    }
+    if (this.dotfiles !== 'allow' && containsDotFile(parts)) return null;
     const trailingSlash = sendPath[sendPath.length - 1] === '/';
     if (trailingSlash && this.index.length === 0) return null;
     return { path: full, index: trailingSlash, seenAt: now };
   }
 
   /** A regular file: from memory when the copy matches this stat, else send (and fill the copy). */
-  private tryFile(host: FileHost, path: string, stat: Stats): Promise<FastOutcome> | null {
+  private tryFile(host: FileHost, path: string, stat: Stats, setHeaders: SetHeaders | undefined): Promise<FastOutcome> | null {
     const headers = host.req.headers;
     // A FIFO or device: send streams it; reading it into memory could block a threadpool thread.
     if (!stat.isFile() || host.res.headersSent) return null;
@@ -191,13 +204,13 @@ export class StaticFastPath {
       this.files.fill(path, stat, sendHelpers());
       return null;
     }
-    return this.answer(host, path, stat, file);
+    return this.answer(host, path, stat, file, setHeaders);
   }
 
   /** send's send(), for a whole file, a HEAD or a 304, with the same header order. */
-  private async answer(host: FileHost, path: string, stat: Stats, file: CachedFile): Promise<FastOutcome> {
+  private async answer(host: FileHost, path: string, stat: Stats, file: CachedFile, setHeaders: SetHeaders | undefined): Promise<FastOutcome> {
     const out = new DeferredHeadResponse(host);
-    this.setHeaders?.(out, path, stat); // send's 'headers' event
+    setHeaders?.(out, path, stat); // send's 'headers' event
     if (this.acceptRanges && !out.getHeader('Accept-Ranges')) out.setHeader('Accept-Ranges', 'bytes');
     if (this.cacheControl === undefined) this.cacheControl = `public, max-age=${Math.floor(maxAgeOf(this.options) / 1000)}${this.options.immutable ? ', immutable' : ''}`;
     if (this.cacheControl !== null && !out.getHeader('Cache-Control')) out.setHeader('Cache-Control', this.cacheControl);

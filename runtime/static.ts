@@ -29,6 +29,7 @@ import { DeferredHeadResponse, type FileHost } from './static-response.js';
 import { encodeFilePath, normalizePrefix, stripPrefix, toSendPath } from './static-path.js';
 import { escapeHtml } from './html-escape.js';
 import { StaticFastPath } from './static-fast.js';
+import { trySendFileFast } from './send-file-fast.js';
 
 export type { FileHost } from './static-response.js';
 
@@ -147,9 +148,10 @@ function loadSend(): Promise<typeof send> {
 }
 
 /** content-disposition 1.x, as Express 4 (0.5) and 5 write it: `attachment; filename="name.ext"`. */
+let createDisposition: ((filename: string) => string) | undefined;
 async function contentDisposition(filename: string): Promise<string> {
-  const { default: create } = await import('content-disposition');
-  return create(filename);
+  createDisposition ??= (await import('content-disposition')).default;
+  return createDisposition(filename);
 }
 
 type Outcome =
@@ -240,10 +242,16 @@ export async function sendFile(ctx: FileHost, path: string, opts: SendFileOption
   };
   const attachmentName = opts.attachment === true ? basename(path) : typeof opts.attachment === 'string' ? opts.attachment : undefined;
   const disposition = attachmentName === undefined ? undefined : await contentDisposition(attachmentName);
-  const outcome = await pipeFile(ctx, encodeFilePath(path), sendOptions, (res) => {
-    for (const [name, value] of Object.entries(opts.headers ?? {})) res.setHeader(name, value);
+  const sendPath = encodeFilePath(path);
+  // What res.sendFile's `headers` option and res.download do in send's 'headers' event.
+  const onHeaders = (res: StaticHeaders) => {
+    if (opts.headers !== undefined) for (const [name, value] of Object.entries(opts.headers)) res.setHeader(name, value);
     if (disposition !== undefined) res.setHeader('Content-Disposition', disposition);
-  });
+  };
+  // A file sent again and again: from memory, as send would answer it (send-file-fast.ts).
+  const fast = trySendFileFast(ctx, sendPath, sendOptions, onHeaders);
+  if (fast !== false && (await fast)) return;
+  const outcome = await pipeFile(ctx, sendPath, sendOptions, onHeaders);
   if (outcome.kind === 'served') {
     if (outcome.aborted && opts.expressErrors) throw expressAbortError();
     return;
