@@ -63,7 +63,7 @@ async function pair(format: any, options: Record<string, unknown> = {}, trust?: 
   closers.push(() => new Promise<void>((resolve) => legacy.close(() => resolve())));
 
   const server = new Server({ logErrors: false, ...(trust ? { trustProxy: trust } : {}) });
-  server.requestMiddleware(accessLog(morgan as any, format, { ...options, stream: seen.runtime }));
+  server.requestMiddleware(accessLog(morgan, format, { ...options, stream: seen.runtime }));
   server.get('/hello', (ctx) => {
     ctx.setHeader('x-id', 'abc');
     ctx.html('hi');
@@ -194,7 +194,7 @@ describe('accessLog: the same lines as morgan on Express', () => {
     const lines = { bridged: sink(), native: sink() };
     const server = new Server();
     server.requestMiddleware('/a', fromExpress(morgan(format, { stream: lines.bridged })));
-    server.requestMiddleware('/a', accessLog(morgan as any, format, { stream: lines.native }));
+    server.requestMiddleware('/a', accessLog(morgan, format, { stream: lines.native }));
     const router = new Router();
     router.get('/b', (ctx) => ctx.text('b'));
     server.mount('/a', router);
@@ -259,7 +259,7 @@ describe('accessLog: the same lines as morgan on Express', () => {
     const objects: unknown[] = [];
     const stream = { writableObjectMode: true, write: (o: unknown) => void objects.push(o) };
     const server = new Server();
-    server.requestMiddleware(accessLog(morgan as any, (tokens: any, req: any, res: any) => ({ status: tokens.status(req, res) }), { stream }));
+    server.requestMiddleware(accessLog(morgan, (tokens: any, req: any, res: any) => ({ status: tokens.status(req, res) }), { stream }));
     server.get('/x', (ctx) => ctx.text('x'));
     const running = await serve(server);
     closers.push(running.close);

@@ -31,15 +31,17 @@ import { prepareRequest } from './prepare.js';
 import { DEFAULT_STATE_KEYS } from './state-bridge.js';
 
 /** A morgan line builder: (tokens, req, res) => line, null/undefined for no line. */
-export type AccessLogFormat = (tokens: Morgan, req: any, res: any) => unknown;
+export type AccessLogFormat = (tokens: any, req: any, res: any) => unknown;
 
-/** What accessLog uses of the morgan module (the app's own copy, 1.x). */
+/** What accessLog uses of the morgan module (the app's own copy, 1.x): typed loosely so @types/morgan's module fits. */
 export interface Morgan {
-  (format?: unknown, options?: unknown): unknown;
-  compile(format: string): AccessLogFormat;
-  token(name: string, fn: (req: any, res: any, arg?: string) => unknown): unknown;
-  [name: string]: unknown;
+  (...args: any[]): unknown;
+  compile(format: string): any;
+  token(name: string, fn: any): unknown;
 }
+
+/** The morgan module read by name: formats and tokens are its properties. */
+type MorganTable = Morgan & Record<string, unknown> & { compile(format: string): AccessLogFormat };
 
 /** morgan's options, with the same meaning. */
 export interface AccessLogOptions {
@@ -67,7 +69,7 @@ const TOKEN = /:([-\w]{2,})(?:\[([^\]]+)\])?/g;
 const DEFAULT_BUFFER_DURATION = 1000;
 
 /** The token functions each morgan module had when accessLog first saw it: one replaced later is the app's own. */
-const ownTokensOf = new WeakMap<Morgan, Map<string, unknown>>();
+const ownTokensOf = new WeakMap<MorganTable, Map<string, unknown>>();
 
 type Stamped = { _startAt?: [number, number]; _startTime?: Date };
 type LogReq = IncomingMessage & Stamped & { _remoteAddress?: string; originalUrl?: string; ip?: string };
@@ -76,8 +78,9 @@ type LineStream = { write(chunk: any): unknown; writableObjectMode?: boolean };
 
 const kWriteHead = Symbol('expressway.compat.accessLog.writeHead');
 
-export function accessLog<S extends object = any>(morgan: Morgan, format?: string | AccessLogFormat | AccessLogOptions, options?: AccessLogOptions): Handler<S> {
-  checkMorgan(morgan);
+export function accessLog<S extends object = any>(morganModule: Morgan, format?: string | AccessLogFormat | AccessLogOptions, options?: AccessLogOptions): Handler<S> {
+  checkMorgan(morganModule);
+  const morgan = morganModule as MorganTable;
   // morgan itself checks the arguments and prints its deprecations (undefined format, buffer, options first).
   morgan(format, options);
   const own = ownTokens(morgan);
@@ -190,7 +193,7 @@ class LineWriter {
   private app: ExpressApp | undefined = undefined;
 
   constructor(
-    private readonly morgan: Morgan,
+    private readonly morgan: MorganTable,
     private readonly formatLine: AccessLogFormat,
     private readonly skip: AccessLogOptions['skip'],
     private readonly stream: LineStream,
@@ -245,7 +248,7 @@ function checkMorgan(morgan: unknown): asserts morgan is Morgan {
 }
 
 /** morgan's getFormatFunction: a named format, else the string compiled. */
-function formatFunction(morgan: Morgan, name: unknown): AccessLogFormat {
+function formatFunction(morgan: MorganTable, name: unknown): AccessLogFormat {
   const fmt = (name ? morgan[name as string] : undefined) || name || morgan.default;
   return typeof fmt !== 'function' ? morgan.compile(fmt as string) : (fmt as AccessLogFormat);
 }
@@ -255,7 +258,7 @@ function formatFunction(morgan: Morgan, name: unknown): AccessLogFormat {
  * null when the format may read anything (a format function other than
  * morgan's dev, a token the app defined).
  */
-function tokensRead(morgan: Morgan, formatLine: AccessLogFormat, fmt: unknown): Array<[string, unknown]> | null {
+function tokensRead(morgan: MorganTable, formatLine: AccessLogFormat, fmt: unknown): Array<[string, unknown]> | null {
   if (typeof fmt === 'function') return null;
   // What formatFunction compiled (a named format's string, or the format itself), else morgan's dev function.
   const resolved = fmt ? morgan[fmt as string] || fmt : undefined;
@@ -272,7 +275,7 @@ function tokensRead(morgan: Morgan, formatLine: AccessLogFormat, fmt: unknown): 
 }
 
 /** morgan's token functions as first seen (before any request, usually at app setup). */
-function ownTokens(morgan: Morgan): Map<string, unknown> {
+function ownTokens(morgan: MorganTable): Map<string, unknown> {
   let own = ownTokensOf.get(morgan);
   if (own === undefined) {
     own = new Map([...OWN_TOKENS].map((name) => [name, morgan[name]]));

@@ -13,6 +13,7 @@
 import type { ASTPath } from 'jscodeshift';
 import type { FileContext } from './context.js';
 import { calleeModule } from './handler-refs.js';
+import { translateMorgan } from './morgan-rule.js';
 
 export interface PackageTranslation {
   /** The expression registered in place of the package's middleware call. */
@@ -26,6 +27,7 @@ export interface PackageTranslation {
 export type PackageTranslator = (fc: FileContext, argPath: ASTPath<any>) => PackageTranslation | string;
 
 const TRANSLATORS = new Map<string, PackageTranslator>();
+TRANSLATORS.set('morgan', translateMorgan);
 
 /** Null when `argPath` is not a direct call of a package with a translator. */
 export function translatePackageMiddleware(fc: FileContext, argPath: ASTPath<any>): PackageTranslation | string | null {

@@ -1,6 +1,6 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
-const { fromExpress, mountExpress } = require('expressway/compat');
+const { accessLog, fromExpress, mountExpress } = require('expressway/compat');
 const cors = require('cors');
 const helmet = require('helmet');
 const morgan = require('morgan');
@@ -12,7 +12,7 @@ const legacyApp = express();
 
 app.requestMiddleware(fromExpress(cors()));
 app.requestMiddleware(fromExpress(helmet()));
-app.requestMiddleware(fromExpress(morgan('dev')));
+app.requestMiddleware(accessLog(morgan, 'dev'));
 
 app.get('/', async (ctx) => ctx.json({ ok: true }));
 
