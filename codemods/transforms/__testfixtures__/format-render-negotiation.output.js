@@ -3,8 +3,8 @@ const express = require('express');
 
 const { Server } = require('expressway/runtime');
 const { mountExpress, renderView } = require('expressway/compat');
-const createError = require('http-errors');
 const accepts = require('accepts');
+const { createError } = require('expressway/helpers');
 
 const app = new Server();
 

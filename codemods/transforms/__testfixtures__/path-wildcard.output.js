@@ -1,7 +1,7 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
-const parseurl = require('parseurl');
+const { parseurl } = require('expressway/helpers');
 const app = new Server();
 
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.

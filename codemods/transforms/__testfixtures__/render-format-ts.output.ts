@@ -4,8 +4,8 @@ import express from 'express';
 import { Server } from 'expressway/runtime';
 import type { Context } from 'expressway/runtime';
 import { mountExpress, renderView } from 'expressway/compat';
-import createError from 'http-errors';
 import accepts from 'accepts';
+import { createError } from 'expressway/helpers';
 
 const app = new Server();
 

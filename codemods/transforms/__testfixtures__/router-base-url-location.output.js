@@ -1,5 +1,5 @@
 const { Router } = require('expressway/runtime');
-const encodeUrl = require('encodeurl');
+const { encodeUrl } = require('expressway/helpers');
 const router = new Router();
 
 router.post('/', async (ctx) => {

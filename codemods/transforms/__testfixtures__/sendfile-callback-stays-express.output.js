@@ -3,7 +3,7 @@ const express = require('express');
 
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
-const parseurl = require('parseurl');
+const { parseurl } = require('expressway/helpers');
 
 const app = new Server();
 

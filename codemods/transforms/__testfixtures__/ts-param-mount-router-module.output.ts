@@ -1,6 +1,6 @@
 import express from 'express';
 import { Router, Server, jsonBody } from 'expressway/runtime';
-import type { Context } from 'expressway/runtime';
+import type { Context, DefaultState } from 'expressway/runtime';
 import { mountExpress, mountExpressRouter } from 'expressway/compat';
 import tasks from './tasks.js';
 
@@ -11,7 +11,7 @@ const legacyApp = express();
 
 app.requestMiddleware(jsonBody());
 
-app.get('/orgs/{org}', async (ctx: Context) => {
+app.get('/orgs/{org}', async (ctx: Context<DefaultState, { org: string }>) => {
   ctx.json({ org: ctx.params.org });
 });
 

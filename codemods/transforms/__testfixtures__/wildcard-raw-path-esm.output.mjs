@@ -4,7 +4,7 @@ import express from 'express';
 
 import { Router, Server } from 'expressway/runtime';
 import { mountExpress, mountExpressRouter } from 'expressway/compat';
-import parseurl from 'parseurl';
+import { parseurl } from 'expressway/helpers';
 
 const app = new Server({ middlewareOrder: 'registration' });
 

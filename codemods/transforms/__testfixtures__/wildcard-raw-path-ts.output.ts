@@ -3,7 +3,7 @@ import express from 'express';
 import { Server } from 'expressway/runtime';
 import type { Context } from 'expressway/runtime';
 import { mountExpress } from 'expressway/compat';
-import parseurl from 'parseurl';
+import { parseurl } from 'expressway/helpers';
 
 const app = new Server();
 

@@ -3,7 +3,7 @@ const express = require('express');
 
 const { Router, Server } = require('expressway/runtime');
 const { mountExpress, mountExpressRouter } = require('expressway/compat');
-const parseurl = require('parseurl');
+const { parseurl } = require('expressway/helpers');
 
 const app = new Server({ middlewareOrder: 'registration' });
 
