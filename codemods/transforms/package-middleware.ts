@@ -13,6 +13,7 @@
 import type { ASTPath } from 'jscodeshift';
 import type { FileContext } from './context.js';
 import { calleeModule } from './handler-refs.js';
+import { translateCompression } from './compression-rule.js';
 import { translateMorgan } from './morgan-rule.js';
 
 export interface PackageTranslation {
@@ -28,6 +29,7 @@ export type PackageTranslator = (fc: FileContext, argPath: ASTPath<any>) => Pack
 
 const TRANSLATORS = new Map<string, PackageTranslator>();
 TRANSLATORS.set('morgan', translateMorgan);
+TRANSLATORS.set('compression', translateCompression);
 
 /** Null when `argPath` is not a direct call of a package with a translator. */
 export function translatePackageMiddleware(fc: FileContext, argPath: ASTPath<any>): PackageTranslation | string | null {
