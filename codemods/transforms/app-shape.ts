@@ -19,6 +19,7 @@ import { LEGACY_SETTINGS, planSetting, type SettingPlan } from './app-settings.j
 import { addTodoComment } from './todo-comments.js';
 import { bindLegacyApp, legacyOnlyUses, moveUseToLegacy } from './app-legacy-uses.js';
 import { isOwnImportedHandler } from './imported-refs.js';
+import { poweredByRemoval } from './helmet-rule.js';
 
 /** Why a setting keeps the app on Express, or null when it translates, drops or moves (app-settings.ts). */
 export function settingBlocker(fc: FileContext, state: ReceiverState, use: Extract<ReceiverUse, { kind: 'setting' }>): string | null {
@@ -157,15 +158,19 @@ function isDisabledOnLegacyApps(plan: SettingPlan, use: SettingUse): boolean {
 /**
  * `app.disable('x-powered-by')` moves to the first legacy app (rewriteDeclaration); the others
  * (a closed segment's, the empty one answering Express's 404) get the same call after their declaration.
+ * Where helmet removed the X-Powered-By Express had set, the legacy apps it ran before get the call (helmet-rule.ts).
  */
 function disablesForLegacyApp(fc: FileContext, state: ReceiverState, name: string): any[] {
-  if (name === LEGACY_APP) return [];
   const keys = new Set<string>();
   for (const use of state.uses) {
     if (use.kind !== 'setting') continue;
     if (isDisabledOnLegacyApps(planSetting(use, (node) => sourceOf(fc.j, node)), use)) keys.add(settingKey(use.args)!);
   }
-  return [...keys].map((key) => parseStatement(fc.j, `${name}.disable('${key}');`));
+  const moved = name === LEGACY_APP ? new Set(keys) : new Set<string>();
+  const removal = poweredByRemoval(state.uses);
+  const express404App = !state.legacySegments.some((segment) => segment.name === name);
+  if (removal === 'all' || (removal === 'not-found' && express404App)) keys.add('x-powered-by');
+  return [...keys].filter((key) => !moved.has(key)).map((key) => parseStatement(fc.j, `${name}.disable('${key}');`));
 }
 
 /** app.locals and app.param statements go to the legacy app that keeps the routes reading them (app-legacy-uses.ts). */

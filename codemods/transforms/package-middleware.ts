@@ -14,6 +14,7 @@ import type { ASTPath } from 'jscodeshift';
 import type { FileContext } from './context.js';
 import { calleeModule } from './handler-refs.js';
 import { translateCompression } from './compression-rule.js';
+import { translateHelmet } from './helmet-rule.js';
 import { translateMorgan } from './morgan-rule.js';
 
 export interface PackageTranslation {
@@ -28,6 +29,7 @@ export interface PackageTranslation {
 export type PackageTranslator = (fc: FileContext, argPath: ASTPath<any>) => PackageTranslation | string;
 
 const TRANSLATORS = new Map<string, PackageTranslator>();
+TRANSLATORS.set('helmet', translateHelmet);
 TRANSLATORS.set('morgan', translateMorgan);
 TRANSLATORS.set('compression', translateCompression);
 

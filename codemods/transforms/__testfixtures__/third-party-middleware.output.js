@@ -1,6 +1,6 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
-const { accessLog, fromExpress, mountExpress } = require('expressway/compat');
+const { accessLog, fixedHeaders, fromExpress, mountExpress } = require('expressway/compat');
 const cors = require('cors');
 const helmet = require('helmet');
 const morgan = require('morgan');
@@ -10,8 +10,9 @@ const app = new Server();
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
+legacyApp.disable('x-powered-by');
 app.requestMiddleware(fromExpress(cors()));
-app.requestMiddleware(fromExpress(helmet()));
+app.requestMiddleware(fixedHeaders(helmet()));
 app.requestMiddleware(accessLog(morgan, 'dev'));
 
 app.get('/', async (ctx) => ctx.json({ ok: true }));
