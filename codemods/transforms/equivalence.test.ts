@@ -58,6 +58,9 @@ const stubs: Record<string, unknown> = {
   './audit': { record: () => undefined },
   './controllers/users': { list: (_req: unknown, res: { json(v: unknown): void }) => res.json([{ id: 1 }]) },
   './feed': feed,
+  // param-route-merge pairs: a published post, a draft, and users by role (none for 'x', whose lookup fails).
+  './posts': { find: (idOrSlug: string) => [{ id: 1, slug: 'first', draft: false }, { id: 2, slug: 'wip', draft: true }].find((p) => String(p.id) === idOrSlug || p.slug === idOrSlug) },
+  './users': { get: (id: string) => ({ '1': { name: 'ada', admin: true }, '2': { name: 'bob' }, '3': { name: 'guest', guest: true } } as Record<string, object>)[id] },
   './models/user': {
     findAll: () => new Promise((resolve) => later(() => resolve(Object.values(rows)))),
     findById: (id: string) => new Promise((resolve, reject) => later(() => (id === 'err' ? reject(new Error('lookup failed')) : resolve(rows[id] ?? null)))),
@@ -222,7 +225,20 @@ const cases: Record<string, Probe[]> = {
   'work-after-next-stays-express': [{ path: '/anything', statusOnly: true }],
   'res-mutation-stays-express': [{ path: '/' }],
   'req-custom-unknown-stays-express': [{ path: '/tenant' }],
-  'app-param-stays-express': [{ path: '/items/3' }],
+  // app.param and its routes as one runtime route (param-route-merge.ts): the param's own answer, next('route') to
+  // the second route, next() from the first route's last function, next('route') from the last route (fall-through),
+  // errors from the callback; HEAD, other cases, a trailing slash, a malformed escape. Another method only without a
+  // 404 handler of the app's own (with one the runtime answers 405: docs/codemod-rules.md "Known limits").
+  'param-route-merge-one-route': [{ path: '/items/3' }, { path: '/items/a%20b' }, { path: '/items/%E0%A4%A', statusOnly: true }, { method: 'post', path: '/items/3' }, { path: '/items' }],
+  'param-route-merge-next-route': [
+    { path: '/posts/1' }, { path: '/posts/first' }, { path: '/posts/2' }, { path: '/posts/wip?preview=secret' }, { path: '/posts/wip?preview=no' },
+    { path: '/posts/nope' }, { path: '/posts/' }, { path: '/posts/1/more' }, { path: '/POSTS/First' }, { path: '/posts/first/' },
+    { method: 'head', path: '/posts/1' }, { method: 'head', path: '/posts/2' },
+    { path: '/posts/%E0%A4%A', statusOnly: true },
+  ],
+  'param-route-merge-next-route-last': [
+    { path: '/users/1' }, { path: '/users/2' }, { path: '/users/3' }, { path: '/users/x' }, { path: '/users/3/' }, { method: 'head', path: '/users/3' },
+  ],
   // app.locals and the view settings move to the legacy app; Express code through the bridges renders with them.
   'app-locals-legacy-app': [
     { path: '/' }, { path: '/?lang=de' }, { path: '/api/status' }, { path: '/api/status?lang=de' }, { path: '/boom' }, { path: '/about' },

@@ -182,7 +182,7 @@ function planMerge(site: MergeSite, param: Extract<LegacyOnlyUse, { kind: 'param
     for (const [i] of args.entries()) {
       const last = i === args.length - 1;
       const argPath = route.stmt.get('expression', 'arguments', i + 1) as ASTPath<any>;
-      const hoistName = `${param.name}Route${k + 1}${last ? '' : `Step${i + 1}`}`;
+      const hoistName = `${param.name}Route${routes.length > 1 ? k + 1 : ''}${last ? '' : `Step${i + 1}`}`;
       const step = convertRouteFn(site, argPath, last ? 'route' : 'middleware', baseSite(last ? 'route' : 'middleware', last && lastRoute), { nextIsRoute: last && !lastRoute }, () => freeName(fc, hoistName, taken));
       if (typeof step === 'string') return `${route.method.toUpperCase()} ${pathNode.value} (${k + 1} of ${routes.length}): ${step}`;
       step.result.stateWrites.forEach((w) => written.add(w));
@@ -211,25 +211,30 @@ function planMerge(site: MergeSite, param: Extract<LegacyOnlyUse, { kind: 'param
     const decl = s.place();
     if (decl) into.push(decl);
   };
+  // Comments of an earlier route that leaves no statement behind describe what the merged registration now runs.
+  const carried: any[] = [];
   const earlier: Planned[] = routes.slice(0, -1).map((route, k) => ({
     handlers: 0, entries: [],
     apply: () => {
       perRoute[k]!.forEach((s) => applyStep(s, hoisted[k]!));
-      replaceKeepingComments(route.stmt, hoisted[k]!);
+      if (hoisted[k]!.length === 0) {
+        carried.push(...(route.stmt.node.comments ?? []));
+        route.stmt.prune();
+      } else replaceKeepingComments(route.stmt, hoisted[k]!);
     },
   }));
   const merged: Planned = {
     handlers, entries, routeKeys: [routeKey(method, runtimePath)], fallsThrough: lastFellThrough,
     apply: () => {
       const paramDecl = paramStep.place();
-      paramDecl.comments = [...(param.stmt.node.comments ?? []), j.commentLine(` app.param('${param.name}'): the ${label} route below runs it first, once per request (Express did not run it again after next('route')).`, true, false)];
+      paramDecl.comments = [...(param.stmt.node.comments ?? []), j.commentLine(` app.param('${param.name}'): the ${label} route below runs it first${routes.length > 1 ? ", once per request (Express did not run it again after next('route'))" : ''}.`, true, false)];
       param.stmt.replace(paramDecl);
       const k = routes.length - 1;
       perRoute[k]!.forEach((s) => applyStep(s, hoisted[k]!));
       const registration = parseStatement(j, registrationSource(site, method, runtimePath, paramStep.name, perRoute));
       if (site.mark) registration.expression.arguments.splice(1, 0, site.mark(routes[0]!.method, pathNode));
       const note = j.commentLine(` ${routes.length === 1 ? label : `${routes.length} Express routes ${label}`} and app.param('${param.name}') as one route${routes.length > 1 ? ": a function's 'route' result is its next('route')" : ''}.`, true, false);
-      registration.comments = [note];
+      registration.comments = [...carried, note];
       const statements = [...hoisted[k]!, registration];
       replaceKeepingComments(routes[k]!.stmt, statements);
       (routes[k] as { tail?: any }).tail = registration;

@@ -3,16 +3,23 @@ const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
 const app = new Server();
 
-// expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();
 
-legacyApp.param('id', (req, res, next, id) => {
-  req.item = { id };
-  next();
-});
+// app.param('id'): the GET /items/:id route below runs it first.
+const idParam = async (ctx) => {
+  let id = ctx.params.id;
+  ctx.state.item = { id };
+};
 
-// expressway-todo: req.item is set outside migrated code
-legacyApp.get('/items/:id', (req, res) => res.json(req.item));
+const idRoute = async (ctx) => ctx.json(ctx.state.item);
+
+// GET /items/:id and app.param('id') as one route.
+app.get('/items/{id}', async (ctx) => {
+  await idParam(ctx);
+  if (ctx.aborted) return;
+  await idRoute(ctx);
+});
 
 app.requestMiddleware(mountExpress(legacyApp));
 
