@@ -46,6 +46,17 @@ export function contextAnnotation(fc: FileContext, fnNode: any, offset: number):
   return j.tsTypeAnnotation(ref);
 }
 
+/**
+ * An error handler's `err` without a type was `any` from Express's types (ErrorRequestHandler, app.use's
+ * overloads); the runtime's hooks would make it `unknown`, so it says `any`, as before.
+ */
+export function typedErrorParam(fc: FileContext, errParam: any): any {
+  if (errParam.type !== 'Identifier' || errParam.typeAnnotation) return errParam;
+  const typed = fc.j.identifier(errParam.name);
+  (typed as any).typeAnnotation = fc.j.tsTypeAnnotation(fc.j.tsAnyKeyword());
+  return typed;
+}
+
 /** The Locals and P the handler's Express types agree on (null where none is written or they disagree). */
 function expressSlots(fc: FileContext, fnNode: any, offset: number): Slots {
   const states: any[] = [];

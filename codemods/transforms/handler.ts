@@ -22,7 +22,7 @@ import { awaitStreamOpen } from './stream-open.js';
 import { inlineFormatCalls } from './res-format.js';
 import { rejectRenderCallbacks, setViewApp } from './res-render.js';
 import { spreadRequestDestructuring } from './req-destructure.js';
-import { contextAnnotation } from './context-types.js';
+import { contextAnnotation, typedErrorParam } from './context-types.js';
 
 export interface HandlerSite {
   role: Role;
@@ -160,7 +160,7 @@ function convert(fc: FileContext, fnNode: any, site: HandlerSite, strategy: 'inl
   const ctxParam = j.identifier(env.ctx);
   // Context<Locals, P> from the Express generics; alignContextTypes checks them against the registrations (context-types.ts).
   if (typed) (ctxParam as any).typeAnnotation = contextAnnotation(fc, fnNode, offset);
-  clone.params = errParam ? [ctxParam, errParam] : [ctxParam];
+  clone.params = errParam ? [ctxParam, typed ? typedErrorParam(fc, errParam) : errParam] : [ctxParam];
   clone.async = true;
   if (clone.returnType) clone.returnType = null;
   return { ok: true, node: clone, stateWrites: env.stateWrites, bridgedReads: env.bridgedReads, typed, ...(env.fellThrough ? { fallsThrough: true } : {}), ...(outside?.length ? { outside: () => outside.forEach((edit) => edit()) } : {}) };
