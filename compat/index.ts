@@ -6,6 +6,7 @@
  * - mountExpressRouter(router): a runtime Router's routes that stay on Express, answered where they were registered.
  * - toExpress(server): runtime routes inside an Express app.
  * - renderView(app, ctx, view, locals): res.render for a native handler, through the app's view system only.
+ * - fixedHeaders(mw): a middleware that only sets constant headers (helmet), its recorded setHeader calls made again without the bridge.
  *
  * State crosses every bridge: res.locals is ctx.state, req.user and
  * req.session are ctx.state.user and ctx.state.session.
