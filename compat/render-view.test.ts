@@ -43,6 +43,7 @@ function pair(express: Express, configure?: (app: App) => void, view = 'page') {
   original.get('/', (req, res) => {
     res.locals.b = 'res';
     if (req.query.type) res.type(String(req.query.type));
+    if (req.query.rawtype !== undefined) res.set('Content-Type', String(req.query.rawtype));
     res.status(Number(req.query.status ?? 200)).render(view, { c: 'call' });
   });
   original.use((err: Error, req: any, res: any, next: any) => {
@@ -53,6 +54,7 @@ function pair(express: Express, configure?: (app: App) => void, view = 'page') {
   server.get('/', async (ctx) => {
     ctx.state.b = 'res';
     if (ctx.query.type) ctx.setHeader('Content-Type', ctx.query.type === 'xml' ? 'application/xml' : String(ctx.query.type));
+    if (ctx.query.rawtype !== undefined) ctx.setHeader('Content-Type', String(ctx.query.rawtype));
     ctx.status = Number(ctx.query.status ?? 200);
     await renderView(legacy, ctx, view, { c: 'call' });
   });
@@ -84,6 +86,15 @@ describe.each([
   it('keeps a Content-Type set before, with charset=utf-8 added', async () => {
     const res = await both(pair(express), (r) => r.get('/?type=xml'));
     expect(res.type).toBe('application/xml; charset=utf-8');
+  });
+
+  it("formats a set type with Express's own content-type, and answers text/html for an empty one", async () => {
+    const apps = pair(express);
+    // Express 4's content-type sorts the parameters, Express 5's keeps their order; both unquote what needs no quotes.
+    const expected = express === express4 ? 'text/html; charset=utf-8; foo=ab' : 'text/html; foo=ab; charset=utf-8';
+    expect((await both(apps, (r) => r.get('/').query({ type: 'Text/HTML; Foo="ab"' }))).type).toBe(expected);
+    expect((await both(apps, (r) => r.get('/').query({ type: 'Text/HTML; Foo="ab"' }))).type).toBe(expected);
+    expect((await both(apps, (r) => r.get('/?rawtype='))).type).toBe('text/html; charset=utf-8');
   });
 
   it('sends the ETag of the app etag setting, and 304 to a matching If-None-Match', async () => {

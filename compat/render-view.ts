@@ -14,6 +14,7 @@
  */
 import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
+import { basename, dirname } from 'node:path';
 import type { Context } from '../runtime/index.js';
 import { withEjsCompileCache } from './ejs-compile-cache.js';
 import { requireWhereExpressIs, type ExpressApp } from './express-module.js';
@@ -80,8 +81,10 @@ function sendRendered(app: ViewApp, ctx: Context<any, any>, html: string | undef
     ctx.body = null;
     return;
   }
+  // res.send: res.type('html') when no (or an empty) type is set, then setCharset on a string type.
   const type = ctx.getHeader('content-type');
-  ctx.setHeader('Content-Type', typeof type === 'string' ? withUtf8Charset(type) : 'text/html; charset=utf-8');
+  if (!type) ctx.setHeader('Content-Type', 'text/html; charset=utf-8');
+  else if (typeof type === 'string') ctx.setHeader('Content-Type', expressPartsOf(app).setCharset(type));
   const etagFn = app.get('etag fn') as ETagFn | undefined;
   if (typeof etagFn === 'function' && !ctx.hasHeader('etag')) {
     const etag = etagFn(Buffer.from(html, 'utf8'), undefined);
@@ -113,47 +116,55 @@ function getterOf(proto: object | null, name: string): (() => unknown) | undefin
 }
 
 /**
- * Express's setCharset (content-type's parse and format): the media type in
- * lower case, then its parameters sorted by name, charset set to utf-8.
+ * The parts of the very Express that made `app` (Express 4 and 5 ship
+ * different majors of finalhandler and content-type): found through the
+ * loaded express module whose request prototype the app's extends, else
+ * the Express compat resolves (resolveExpress's order).
  */
-function withUtf8Charset(type: string): string {
-  const [media, ...rest] = type.split(';');
-  const params = new Map<string, string>();
-  for (const part of rest) {
-    const eq = part.indexOf('=');
-    if (eq === -1) continue;
-    params.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
-  }
-  params.set('charset', 'utf-8');
-  const sorted = [...params.keys()].sort().map((k) => `; ${k}=${params.get(k)}`);
-  return media!.trim().toLowerCase() + sorted.join('');
+interface ExpressParts {
+  finalhandler: FinalHandler;
+  /** Express's utils.setCharset(type, 'utf-8'), as res.send calls it, its answers kept (a pure function of the type). */
+  setCharset: (type: string) => string;
 }
 
-const finalHandlers = new WeakMap<object, FinalHandler>();
+type SetCharset = (type: string, charset: string) => string;
 
-/**
- * The finalhandler of the very Express that made `app` (Express 4 and 5
- * ship different majors): the loaded express module whose request
- * prototype the app's extends, else the one compat resolves.
- */
-function finalHandlerOf(app: ViewApp): FinalHandler {
+const partsByProto = new WeakMap<object, ExpressParts>();
+let resolvedParts: ExpressParts | undefined;
+
+function expressPartsOf(app: ViewApp): ExpressParts {
   const proto = Object.getPrototypeOf(app.request) as object;
-  let found = finalHandlers.get(proto);
+  let found = partsByProto.get(proto);
   if (found !== undefined) return found;
   const modules = Object.values(createRequire(import.meta.url).cache);
   const own = modules.find((m) => (m?.exports as { request?: unknown } | undefined)?.request === proto);
-  found = own ? (createRequire(own.filename)('finalhandler') as FinalHandler) : loadFinalHandler();
-  finalHandlers.set(proto, found);
+  found = own ? partsAt(own.filename) : (resolvedParts ??= requireWhereExpressIs((require) => partsAt(require.resolve('express'))));
+  partsByProto.set(proto, found);
   return found;
 }
 
-let finalhandler: FinalHandler | undefined;
+/** `file` is the express package's index.js or its lib/express.js; finalhandler is resolved next to it (Express's own copy). */
+function partsAt(file: string): ExpressParts {
+  const require = createRequire(file);
+  const inLib = basename(file) === 'express.js' && basename(dirname(file)) === 'lib';
+  const utils = require(inLib ? './utils.js' : './lib/utils.js') as { setCharset: SetCharset };
+  return { finalhandler: require('finalhandler') as FinalHandler, setCharset: keptAnswers(utils.setCharset) };
+}
 
-/** The finalhandler package of the Express that compat resolves (resolveExpress's order). */
-function loadFinalHandler(): FinalHandler {
-  // Express's own copy: the one next(err) used, resolved next to the express module.
-  finalhandler ??= requireWhereExpressIs((require) => createRequire(require.resolve('express'))('finalhandler') as FinalHandler);
-  return finalhandler;
+const MAX_KEPT_TYPES = 64;
+
+function keptAnswers(setCharset: SetCharset): (type: string) => string {
+  const kept = new Map<string, string>();
+  return (type) => {
+    let answer = kept.get(type);
+    if (answer === undefined) {
+      // A type content-type cannot parse throws here, as res.send threw.
+      answer = setCharset(type, 'utf-8');
+      if (kept.size >= MAX_KEPT_TYPES) kept.clear();
+      kept.set(type, answer);
+    }
+    return answer;
+  };
 }
 
 /**
@@ -175,6 +186,6 @@ function answerWithFinalHandler(app: ViewApp, ctx: Context<any, any>, err: unkno
   const onerror = (e: any) => {
     if (app.get('env') !== 'test') console.error(e?.stack || String(e));
   };
-  finalHandlerOf(app)(ctx.req, res, { env: app.get('env'), onerror })(err);
+  expressPartsOf(app).finalhandler(ctx.req, res, { env: app.get('env'), onerror })(err);
   return done;
 }
