@@ -18,6 +18,9 @@
  *   object type (so plain `Context` handlers, runtime middleware and routers
  *   typed otherwise still fit), and no router from another module mounted on
  *   it. A handler exported or used any other way keeps the default state.
+ * - req.body was ReqBody (`any` unless written) in Express's types, and
+ *   ctx.requestBody is `unknown`: each read says what Express said,
+ *   `(ctx.requestBody as ReqBody)` / `(ctx.requestBody as any)`.
  */
 import type { ASTPath } from 'jscodeshift';
 import { cloneNode, isStringLiteral, pathsWhere, sourceOf } from './ast-utils.js';
@@ -32,17 +35,16 @@ const OTHER_REGISTRATIONS = new Set(['requestMiddleware', 'responseMiddleware', 
 /** Registry methods that return the registry (so a chained call registers on it too). */
 const CHAINABLE = new Set([...ROUTE_METHODS, 'on', 'mount', ...OTHER_REGISTRATIONS]);
 
-type Slots = { state: any | null; params: any | null };
+/** Locals, P and ReqBody as written in the Express types (null: not written, or the parameters disagree). */
+type Slots = { state: any | null; params: any | null; body: any | null };
 
 /** `ctx: Context<Locals, P>` for a handler with Express parameters at `offset` (1 for error handlers). */
 export function contextAnnotation(fc: FileContext, fnNode: any, offset: number): any {
   const { j } = fc;
   const ref: any = j.tsTypeReference(j.identifier('Context'));
   const slots = expressSlots(fc, fnNode, offset);
-  if (slots.state || slots.params) {
-    ref[CARRIED] = { state: slots.state && cloneNode(slots.state), params: slots.params && cloneNode(slots.params) };
-    writeArguments(fc, ref);
-  }
+  ref[CARRIED] = { state: slots.state && cloneNode(slots.state), params: slots.params && cloneNode(slots.params), body: slots.body && cloneNode(slots.body) };
+  writeArguments(fc, ref);
   return j.tsTypeAnnotation(ref);
 }
 
@@ -61,13 +63,14 @@ export function typedErrorParam(fc: FileContext, errParam: any): any {
 function expressSlots(fc: FileContext, fnNode: any, offset: number): Slots {
   const states: any[] = [];
   const params: any[] = [];
+  const bodies: any[] = [];
   const reqType = expressTypeArgs(fc, fnNode.params[offset]?.typeAnnotation?.typeAnnotation);
-  if (reqType?.name === 'Request') { params.push(reqType.args[0]); states.push(reqType.args[4]); }
+  if (reqType?.name === 'Request') { params.push(reqType.args[0]); bodies.push(reqType.args[2]); states.push(reqType.args[4]); }
   const resType = expressTypeArgs(fc, fnNode.params[offset + 1]?.typeAnnotation?.typeAnnotation);
   if (resType?.name === 'Response') states.push(resType.args[1]);
   const held = expressTypeArgs(fc, holderType(fc, fnNode));
-  if (held && (held.name === 'RequestHandler' || held.name === 'ErrorRequestHandler')) { params.push(held.args[0]); states.push(held.args[4]); }
-  return { state: agreed(fc, states), params: agreed(fc, params) };
+  if (held && (held.name === 'RequestHandler' || held.name === 'ErrorRequestHandler')) { params.push(held.args[0]); bodies.push(held.args[2]); states.push(held.args[4]); }
+  return { state: agreed(fc, states), params: agreed(fc, params), body: agreed(fc, bodies) };
 }
 
 function agreed(fc: FileContext, nodes: any[]): any | null {
@@ -146,6 +149,38 @@ export function alignContextTypes(fc: FileContext): void {
     if (slots.state && !c.registrations?.every((r) => typed.get(r.registry.node) === sourceOf(j, slots.state))) slots.state = null;
     if (slots.params && !slots.state) fc.runtimeTypeNames.add('DefaultState');
     writeArguments(fc, c.ref);
+    typeBodyReads(fc, c.fn, slots.body);
+  }
+}
+
+/**
+ * Express typed req.body as the Request's ReqBody (`any` unless written); ctx.requestBody is `unknown`, so a
+ * read says what Express's types said: `(ctx.requestBody as ReqBody)`, `(ctx.requestBody as any)`.
+ */
+function typeBodyReads(fc: FileContext, fn: ASTPath<any>, body: any | null): void {
+  const { j } = fc;
+  const ctx = fn.node.params[0]?.name;
+  const reads = pathsWhere(j, fn, (n) => n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier'
+    && n.object.name === ctx && n.property.type === 'Identifier' && n.property.name === 'requestBody');
+  for (const read of reads) {
+    const parent = read.parent.node;
+    if ((parent.type === 'AssignmentExpression' && parent.left === read.node) || parent.type === 'TSAsExpression') continue;
+    const cast = j.tsAsExpression(read.node, body ? cloneNode(body) : j.tsAnyKeyword());
+    read.replace(standsAlone(read) ? cast : j.parenthesizedExpression(cast));
+  }
+}
+
+/** Where `x as T` needs no parentheses: a whole argument, initialiser, value or statement. */
+function standsAlone(read: ASTPath<any>): boolean {
+  const parent = read.parent.node;
+  switch (parent.type) {
+    case 'CallExpression': case 'NewExpression': return parent.callee !== read.node;
+    case 'VariableDeclarator': case 'ReturnStatement': case 'SpreadElement': case 'ExpressionStatement':
+    case 'ArrayExpression': case 'TemplateLiteral': return true;
+    case 'ObjectProperty': case 'Property': return parent.value === read.node;
+    case 'AssignmentExpression': return parent.right === read.node;
+    case 'ArrowFunctionExpression': return parent.body === read.node;
+    default: return false;
   }
 }
 

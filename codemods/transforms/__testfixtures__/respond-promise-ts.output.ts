@@ -19,7 +19,7 @@ app.post('/jobs', async (ctx: Context) => {
         resolve();
       }
     }, 500);
-    queue.push(ctx.requestBody, (err: Error | null, id?: string) => {
+    queue.push(ctx.requestBody as any, (err: Error | null, id?: string) => {
       clearTimeout(timer);
       if (err) {
         if (!responded) {

@@ -36,6 +36,15 @@ const rename: RequestHandler<{ name: string }, unknown, unknown, Record<string, 
 };
 accounts.post('/rename/:name', rename);
 
+// req.body is ReqBody when written, any otherwise: ctx.requestBody (unknown) is read as that.
+accounts.post('/:accountId/notes', (req: Request<AccountParams, unknown, { text: string }>, res: Response<unknown, AccountLocals>) => {
+  res.status(201).json({ account: req.params.accountId, text: req.body.text.trim() });
+});
+accounts.put('/:accountId/tags', (req: Request<AccountParams>, res: Response<unknown, AccountLocals>) => {
+  const { tags } = req.body;
+  res.json({ tags: tags.map((t: string) => t.toLowerCase()), first: req.body.tags[0] });
+});
+
 app.use('/accounts', accounts);
 
 // Without Locals: the default state before P.

@@ -43,6 +43,20 @@ const rename = async (ctx: Context<AccountLocals, { name: string }>) => {
 };
 accounts.post('/rename/{name}', rename);
 
+// req.body is ReqBody when written, any otherwise: ctx.requestBody (unknown) is read as that.
+accounts.post('/{accountId}/notes', async (ctx: Context<AccountLocals, AccountParams>) => {
+  ctx.json(
+    { account: ctx.params.accountId, text: (ctx.requestBody as { text: string }).text.trim() },
+    201
+  );
+});
+accounts.put('/{accountId}/tags', async (ctx: Context<AccountLocals, AccountParams>) => {
+  const { tags } = ctx.requestBody as any;
+  ctx.json(
+    { tags: tags.map((t: string) => t.toLowerCase()), first: (ctx.requestBody as any).tags[0] }
+  );
+});
+
 app.mount('/accounts', accounts);
 
 // Without Locals: the default state before P.
