@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import morgan from 'morgan';
 import http from 'node:http';
+import onHeaders from 'on-headers';
 import { Router, Server } from 'expressway/runtime';
 import { accessLog, fromExpress } from 'expressway/compat';
 import { serve } from './__testfixtures__/serve.js';
@@ -32,7 +33,17 @@ async function pair(format: any, options: Record<string, unknown> = {}, trust?: 
 
   const app = express();
   if (trust) app.set('trust proxy', trust);
-  app.use(morgan(format, { ...options, stream: seen.express }));
+  // morgan(options): the second argument is ignored, the stream goes inside.
+  const args = (stream: Sink) => (typeof format === 'object' ? [{ ...format, ...options, stream }] : [format, { ...options, stream }]) as [any, any];
+  app.use(morgan(...args(seen.express)));
+  app.use((_req, res, next) => {
+    onHeaders(res, () => res.setHeader('x-after', 'set as the head goes out'));
+    next();
+  });
+  app.use('/legacy', (_req, res) => {
+    res.set('x-id', 'legacy');
+    res.status(202).send('answered by Express code');
+  });
   app.get('/hello', (_req, res) => {
     res.set('x-id', 'abc');
     res.send('hi');
@@ -63,7 +74,12 @@ async function pair(format: any, options: Record<string, unknown> = {}, trust?: 
   closers.push(() => new Promise<void>((resolve) => legacy.close(() => resolve())));
 
   const server = new Server({ logErrors: false, ...(trust ? { trustProxy: trust } : {}) });
-  server.requestMiddleware(accessLog(morgan, format, { ...options, stream: seen.runtime }));
+  server.requestMiddleware(accessLog(morgan, ...args(seen.runtime)));
+  server.responseMiddleware((ctx) => ctx.setHeader('x-after', 'set as the head goes out'));
+  server.requestMiddleware('/legacy', fromExpress((_req: any, res: any) => {
+    res.set('x-id', 'legacy');
+    res.status(202).send('answered by Express code');
+  }, { path: '/legacy' }));
   server.get('/hello', (ctx) => {
     ctx.setHeader('x-id', 'abc');
     ctx.html('hi');
@@ -110,6 +126,7 @@ const REQUESTS: Req[] = [
   { target: '/missing' },
   { target: '/throws' },
   { target: '/hello', method: 'HEAD' },
+  { target: '/legacy/x?y=1' },
 ];
 
 /** A raw request (the target byte for byte); `abortAfter` ms destroys the socket before the answer. */
@@ -150,10 +167,11 @@ describe('accessLog: the same lines as morgan on Express', () => {
   }
 
   it('a custom format string: request and response headers, remote user, status, url under a mounted path', async () => {
-    const { run } = await pair(':method :url :status :req[x-request-id] :res[x-id] :res[content-length] :remote-user :remote-addr :http-version ":referrer" ":user-agent" rt=:response-time[1] tt=:total-time[2] :date[iso] :date[web] :pid');
+    const { run } = await pair(':method :url :status :req[x-request-id] :res[x-id] :res[x-after] :res[content-type] :res[content-length] :remote-user :remote-addr :http-version ":referrer" ":user-agent" rt=:response-time[1] tt=:total-time[2] :date[iso] :date[web] :pid');
     const logs = await run(REQUESTS);
     expect(logs.runtime).toEqual(logs.express);
-    expect(logs.runtime[3]).toContain('GET /api/items/7?full=1 200 r-1 item-7 ');
+    expect(logs.runtime[3]).toContain('GET /api/items/7?full=1 200 r-1 item-7 set as the head goes out ');
+    expect(logs.runtime[7]).toContain('GET /legacy/x?y=1 202 - legacy set as the head goes out text/html; charset=utf-8 24 ');
     expect(logs.runtime[2]).toContain(' ada ');
   });
 
@@ -266,6 +284,13 @@ describe('accessLog: the same lines as morgan on Express', () => {
     await fetch(`${running.url}/x`);
     await until(() => objects.length > 0);
     expect(objects).toEqual([{ status: '200' }]);
+  });
+
+  it('the deprecated morgan(options) form, the format inside the options', async () => {
+    const { run } = await pair({ format: 'tiny' });
+    const logs = await run([{ target: '/hello' }, { target: '/json', method: 'POST' }]);
+    expect(logs.runtime).toEqual(logs.express);
+    expect(logs.runtime[0]).toBe('GET /hello 200 2 - T ms\n');
   });
 
   it('rejects what is not the morgan module', () => {
