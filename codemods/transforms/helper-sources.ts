@@ -16,7 +16,7 @@ const HELPERS: Record<string, string> = { parseurl: 'parseurl', encodeurl: 'enco
 
 /** The helpers module next to the compat module the file imports (`expressway/compat` -> `expressway/helpers`). */
 function helpersModule(compatImport: string): string | null {
-  if (/(^|\/)compat$/.test(compatImport)) return compatImport.replace(/compat$/, 'helpers');
+  if (compatImport === 'expressway/compat') return 'expressway/helpers';
   if (/\/compat\/index\.js$/.test(compatImport)) return compatImport.replace(/index\.js$/, 'helpers.js');
   return null;
 }
