@@ -37,12 +37,19 @@ function optionsBlocker(call: any): string | null {
   const args = call.arguments as any[];
   if (args.length === 0) return null;
   if (args.length > 1) return 'helmet() is called with more than one argument';
-  if (args[0].type !== 'ObjectExpression') return 'the helmet options are not an object literal';
+  if (unwrapTs(args[0]).type !== 'ObjectExpression') return 'the helmet options are not an object literal';
   return nonLiteral(args[0]);
+}
+
+/** `{...} as const`, `{...} satisfies HelmetOptions`: the value is the expression's. */
+function unwrapTs(node: any): any {
+  while (['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion'].includes(node?.type)) node = node.expression;
+  return node;
 }
 
 /** The first part of `node` that is not a literal value, described; null when all of it is. */
 function nonLiteral(node: any): string | null {
+  node = unwrapTs(node);
   switch (node.type) {
     case 'StringLiteral':
     case 'NumericLiteral':
@@ -138,7 +145,7 @@ function isPackageCall(at: ASTPath<any>, node: any): boolean {
 /** helmet's xPoweredBy (or its old name hidePoweredBy) is not set to false, in literal options. */
 function keepsRemoval(call: any): boolean {
   if (optionsBlocker(call) !== null) return false;
-  const opts = call.arguments[0];
+  const opts = unwrapTs(call.arguments[0]);
   if (!opts) return true;
-  return !opts.properties.some((p: any) => ['xPoweredBy', 'hidePoweredBy'].includes(p.key.name ?? p.key.value) && p.value.value === false);
+  return !opts.properties.some((p: any) => ['xPoweredBy', 'hidePoweredBy'].includes(p.key.name ?? p.key.value) && unwrapTs(p.value).value === false);
 }

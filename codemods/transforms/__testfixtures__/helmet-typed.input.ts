@@ -3,7 +3,7 @@ import helmet from 'helmet';
 
 const app = express();
 
-app.use(helmet({ crossOriginEmbedderPolicy: true, xFrameOptions: { action: 'sameorigin' } }));
+app.use(helmet({ crossOriginEmbedderPolicy: true, xFrameOptions: { action: 'sameorigin' as const } }));
 
 app.get('/items/:id', (req: Request, res: Response) => {
   res.json({ id: req.params.id });

@@ -12,7 +12,7 @@ const legacyApp = express();
 legacyApp.disable('x-powered-by');
 
 app.requestMiddleware(fixedHeaders(
-  helmet({ crossOriginEmbedderPolicy: true, xFrameOptions: { action: 'sameorigin' } })
+  helmet({ crossOriginEmbedderPolicy: true, xFrameOptions: { action: 'sameorigin' as const } })
 ));
 
 app.get('/items/{id}', async (ctx: Context) => {
