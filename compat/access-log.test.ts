@@ -293,6 +293,27 @@ describe('accessLog: the same lines as morgan on Express', () => {
     expect(logs.runtime[0]).toBe('GET /hello 200 2 - T ms\n');
   });
 
+  it("with morgan's own formats the request keeps node's prototypes; a token of the app's gets Express's", async () => {
+    morgan.token('exw-path', (req: any) => req.path);
+    const seenReqs: Record<string, unknown> = {};
+    const lines = sink();
+    const server = new Server();
+    server.requestMiddleware('/own', accessLog(morgan, 'combined', { stream: lines }));
+    server.requestMiddleware('/app', accessLog(morgan, ':method :exw-path', { stream: lines }));
+    server.get('/own', (ctx) => { seenReqs.own = ctx.req; ctx.text('own'); });
+    server.get('/app', (ctx) => { seenReqs.app = ctx.req; ctx.text('app'); });
+    const running = await serve(server);
+    closers.push(running.close);
+    await send(running.port, { target: '/own' });
+    await send(running.port, { target: '/app' });
+    await until(() => lines.lines.length === 2);
+    expect(lines.lines[1]).toBe('GET /app\n');
+    // Compared as booleans: printing an Express request runs its getters.
+    expect(Object.getPrototypeOf(seenReqs.own) === http.IncomingMessage.prototype).toBe(true);
+    expect(Object.getPrototypeOf(seenReqs.app) === http.IncomingMessage.prototype).toBe(false);
+    expect(express.request.isPrototypeOf(seenReqs.app as object)).toBe(true);
+  });
+
   it('rejects what is not the morgan module', () => {
     expect(() => accessLog((() => {}) as any, 'tiny')).toThrow(expect.objectContaining({ code: 'EXW_ERR_COMPAT_INVALID_OPTION' }));
   });

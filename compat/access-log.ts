@@ -83,7 +83,6 @@ export function accessLog<S extends object = any>(morganModule: Morgan, format?:
   const morgan = morganModule as MorganTable;
   // morgan itself checks the arguments and prints its deprecations (undefined format, buffer, options first).
   morgan(format, options);
-  const own = ownTokens(morgan);
   let fmt: unknown = format;
   let opts: AccessLogOptions = options ?? {};
   if (format && typeof format === 'object') {
@@ -93,10 +92,10 @@ export function accessLog<S extends object = any>(morganModule: Morgan, format?:
   const immediate = opts.immediate;
   const skip = opts.skip || false;
   const formatLine = typeof fmt !== 'function' ? formatFunction(morgan, fmt) : (fmt as AccessLogFormat);
-  const tokens = tokensRead(morgan, formatLine, fmt);
+  const tokens = tokensRead(morgan, formatLine, fmt, ownTokens(morgan));
   let stream: LineStream = opts.stream || process.stdout;
   if (opts.buffer) stream = bufferStream(stream, typeof opts.buffer !== 'number' ? DEFAULT_BUFFER_DURATION : opts.buffer);
-  const log = new LineWriter(morgan, formatLine, skip, stream, tokens, own);
+  const log = new LineWriter(morgan, formatLine, skip, stream, tokens);
 
   if (immediate) {
     return function accessLogImmediate(ctx: Context<any, any>): void {
@@ -199,7 +198,6 @@ class LineWriter {
     private readonly stream: LineStream,
     /** The token functions the format calls when they are morgan's own; null when it may read anything. */
     private readonly tokens: Array<[string, unknown]> | null,
-    private readonly own: Map<string, unknown>,
   ) {}
 
   write(ctx: Context<any, any>): void {
@@ -221,14 +219,14 @@ class LineWriter {
     }
   }
 
-  /** True unless the line is built by morgan's own tokens only, as they are now. */
+  /** True unless the line is built by morgan's own tokens only, still in place (morgan.token may replace one any time). */
   private needsExpress(): boolean {
     const tokens = this.tokens;
     if (tokens === null || this.skip !== false) return true;
     const morgan = this.morgan;
     for (let i = 0; i < tokens.length; i++) {
       const [name, fn] = tokens[i]!;
-      if (morgan[name] !== fn || this.own.get(name) !== fn) return true;
+      if (morgan[name] !== fn) return true;
     }
     return false;
   }
@@ -258,7 +256,7 @@ function formatFunction(morgan: MorganTable, name: unknown): AccessLogFormat {
  * null when the format may read anything (a format function other than
  * morgan's dev, a token the app defined).
  */
-function tokensRead(morgan: MorganTable, formatLine: AccessLogFormat, fmt: unknown): Array<[string, unknown]> | null {
+function tokensRead(morgan: MorganTable, formatLine: AccessLogFormat, fmt: unknown, own: Map<string, unknown>): Array<[string, unknown]> | null {
   if (typeof fmt === 'function') return null;
   // What formatFunction compiled (a named format's string, or the format itself), else morgan's dev function.
   const resolved = fmt ? morgan[fmt as string] || fmt : undefined;
@@ -268,8 +266,9 @@ function tokensRead(morgan: MorganTable, formatLine: AccessLogFormat, fmt: unkno
   else return null;
   const tokens: Array<[string, unknown]> = [];
   for (const name of new Set(names)) {
-    if (!OWN_TOKENS.has(name)) return null;
-    tokens.push([name, morgan[name]]);
+    const fn = morgan[name];
+    if (!OWN_TOKENS.has(name) || own.get(name) !== fn) return null;
+    tokens.push([name, fn]);
   }
   return tokens;
 }
