@@ -17,6 +17,7 @@ import type { RequestBridge } from './response-capture.js';
 import { compatErrors } from './errors.js';
 import { isExpressApp, type ExpressApp } from './express-module.js';
 import { checkTimeout } from './from-express.js';
+import { fallThroughWithoutExpress } from './legacy-fall-through.js';
 import { prepareLastLayer, prepareRequest } from './prepare.js';
 import { DEFAULT_STATE_KEYS, installStateAccessors } from './state-bridge.js';
 
@@ -47,6 +48,8 @@ export function mountExpress<S extends object = any>(app: ExpressApp, opts: Moun
   const withoutNext = finalHandler === 'express';
   installStateAccessors(app.request, stateKeys);
   const call: CallOptions = { name: 'legacy app', timeout, logger, withoutNext };
+  // Only when the runtime answers what Express does not: then a request nothing on the app matches skips the walk.
+  const skipUnmatched = finalHandler === 'runtime';
   let caseChecked = false;
 
   return function legacyExpressApp(ctx: Context<any, any>): Promise<void> | undefined {
@@ -63,12 +66,24 @@ export function mountExpress<S extends object = any>(app: ExpressApp, opts: Moun
     // Without a bridge nothing else puts the builder's headers on what Express writes (a bridge's capture or head hook does).
     if (bridge === null) copyBuilderHeaders(ctx);
     const sharing = shareRuntimeBody(ctx, ctx.req);
-    if (sharing !== undefined) return sharing.then(() => runLegacy(ctx, app, bridge, call, allow));
-    return runLegacy(ctx, app, bridge, call, allow);
+    if (sharing !== undefined) return sharing.then(() => runLegacy(ctx, app, bridge, call, allow, skipUnmatched));
+    return runLegacy(ctx, app, bridge, call, allow, skipUnmatched);
   } as Handler<S>;
 }
 
-function runLegacy(ctx: Context<any, any>, app: ExpressApp, bridge: RequestBridge | null, call: CallOptions, allow: HeaderValue | undefined): Promise<void> | undefined {
+function runLegacy(
+  ctx: Context<any, any>,
+  app: ExpressApp,
+  bridge: RequestBridge | null,
+  call: CallOptions,
+  allow: HeaderValue | undefined,
+  skipUnmatched: boolean,
+): Promise<void> | undefined {
+  // Not with a capturing bridge: its own bookkeeping decides the outcome there (legacy-fall-through.ts).
+  if (skipUnmatched && (bridge === null || bridge.originals === null) && fallThroughWithoutExpress(app, ctx.req, ctx.res)) {
+    const res = ctx.res;
+    return settle(ctx, res.headersSent || res.writableEnded ? 'responded' : 'next', allow);
+  }
   const outcome = callExpress(bridge, app, ctx.req, ctx.res, call);
   if (typeof outcome === 'string') return settle(ctx, outcome, allow); // answered synchronously: nothing to wait for
   return outcome.then((o) => settle(ctx, o, allow));
