@@ -73,6 +73,7 @@ function expressApp(options: CompressOptions, dir: string): express.Express {
   app.get('/vary', (_req, res) => res.set('Vary', 'Origin').json(bigList));
   app.get('/vary-star', (_req, res) => res.set('Vary', '*').json(bigList));
   app.get('/empty-204', (_req, res) => res.status(204).send());
+  app.get('/file', (_req, res) => res.sendFile(join(dir, 'site.css')));
   app.get('/stream', (_req, res) => {
     res.setHeader('Content-Type', 'text/plain');
     Readable.from(chunksOf()).pipe(res);
@@ -125,6 +126,7 @@ function runtimeApp(options: CompressOptions, dir: string): Server {
   server.get('/empty-204', (ctx) => {
     ctx.status = 204;
   });
+  server.get('/file', (ctx) => ctx.file(join(dir, 'site.css')));
   server.get('/stream', (ctx) => {
     ctx.setHeader('content-type', 'text/plain');
     ctx.stream(Readable.from(chunksOf()));
@@ -285,6 +287,8 @@ describe('compress() against compression on Express, threshold 1024', () => {
     expect(big.headers['content-encoding']).toBe('br');
     const fresh = await sideBySide(p, '/site.css', { headers: { ...GZIP, 'if-none-match': String(site.headers.etag) } });
     expect(fresh.status).toBe(304);
+    const file = await sideBySide(p, '/file', { headers: GZIP });
+    expect(file.headers['content-encoding']).toBe('gzip');
     const range = await sideBySide(p, '/big.txt', { headers: { ...GZIP, range: 'bytes=0-2999' } });
     expect(range.status).toBe(206);
   }, RACY_MS + 10_000);
@@ -326,6 +330,41 @@ describe('compress() options against compression', () => {
     const p = await pair({ flush: zlib.constants.Z_SYNC_FLUSH });
     await sideBySide(p, '/json-large', { headers: GZIP });
     await sideBySide(p, '/stream', { headers: GZIP });
+  });
+});
+
+describe('compress() and ctx.sse()', () => {
+  it('compresses an event stream and flushes every event, so each one arrives as it is sent', async () => {
+    let seenFirst!: () => void;
+    const firstSeen = new Promise<void>((resolve) => (seenFirst = resolve));
+    const server = new Server();
+    server.requestMiddleware(compress({ threshold: 0 }, compression));
+    server.get('/events', async (ctx) => {
+      const sse = await ctx.sse();
+      await sse.send({ data: 'one' });
+      await firstSeen; // the client decoded 'one' before 'two' exists
+      await sse.send({ data: 'two' });
+      sse.close();
+    });
+    const running = await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const decoded = await new Promise<string>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port: running.port, path: '/events', headers: GZIP }, (res) => {
+          expect(res.headers['content-encoding']).toBe('gzip');
+          let text = '';
+          const gunzip = res.pipe(zlib.createGunzip());
+          gunzip.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            if (text.includes('data: one')) seenFirst();
+          });
+          gunzip.on('end', () => resolve(text));
+          gunzip.on('error', reject);
+        }).on('error', reject);
+      });
+      expect(decoded).toBe('data: one\n\ndata: two\n\n');
+    } finally {
+      await running.close();
+    }
   });
 });
 
