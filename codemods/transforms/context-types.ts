@@ -38,11 +38,15 @@ const CHAINABLE = new Set([...ROUTE_METHODS, 'on', 'mount', ...OTHER_REGISTRATIO
 /** Locals, P and ReqBody as written in the Express types (null: not written, or the parameters disagree). */
 type Slots = { state: any | null; params: any | null; body: any | null };
 
+/** Files where contextAnnotation wrote something: the only ones the file pass has to walk. */
+const annotatedFiles = new WeakSet<FileContext>();
+
 /** `ctx: Context<Locals, P>` for a handler with Express parameters at `offset` (1 for error handlers). */
 export function contextAnnotation(fc: FileContext, fnNode: any, offset: number): any {
   const { j } = fc;
   const ref: any = j.tsTypeReference(j.identifier('Context'));
   const slots = expressSlots(fc, fnNode, offset);
+  annotatedFiles.add(fc);
   ref[CARRIED] = { state: slots.state && cloneNode(slots.state), params: slots.params && cloneNode(slots.params), body: slots.body && cloneNode(slots.body) };
   writeArguments(fc, ref);
   return j.tsTypeAnnotation(ref);
@@ -68,7 +72,8 @@ function expressSlots(fc: FileContext, fnNode: any, offset: number): Slots {
   if (reqType?.name === 'Request') { params.push(reqType.args[0]); bodies.push(reqType.args[2]); states.push(reqType.args[4]); }
   const resType = expressTypeArgs(fc, fnNode.params[offset + 1]?.typeAnnotation?.typeAnnotation);
   if (resType?.name === 'Response') states.push(resType.args[1]);
-  const held = expressTypeArgs(fc, holderType(fc, fnNode));
+  // The variable's RequestHandler<...> types the parameters only where they are not typed themselves.
+  const held = reqType && resType ? null : expressTypeArgs(fc, holderType(fc, fnNode));
   if (held && (held.name === 'RequestHandler' || held.name === 'ErrorRequestHandler')) { params.push(held.args[0]); bodies.push(held.args[2]); states.push(held.args[4]); }
   return { state: agreed(fc, states), params: agreed(fc, params), body: agreed(fc, bodies) };
 }
@@ -138,6 +143,7 @@ type Carried = { ref: any; fn: ASTPath<any>; registrations: Registration[] | nul
 /** Checks every carried Context against the registrations of its handler; types the registries that take a Locals. */
 export function alignContextTypes(fc: FileContext): void {
   const { j } = fc;
+  if (!annotatedFiles.has(fc)) return;
   const refs = pathsWhere(j, fc.root.get(), (n) => n.type === 'TSTypeReference' && !!n[CARRIED]);
   if (refs.length === 0) return;
   const carried = refs.map((p) => ({ ref: p.node, fn: ownerFunction(p) })).filter((c): c is { ref: any; fn: ASTPath<any> } => c.fn !== null)
