@@ -33,7 +33,7 @@
  */
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { Transform } from 'node:stream';
+import { pipeline, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { negotiateEncoding } from './accept-encoding.js';
 import { compressErrors } from './compress-errors.js';
@@ -209,8 +209,7 @@ export function sendEncoded(plan: CompressPlan, encoding: string, res: ServerRes
     return;
   }
   const encoder = plan.createEncoder(encoding);
-  encoder.pipe(res);
-  encoder.on('error', done);
+  pipeline(encoder, res, done);
   encoder.end(data);
 }
 
@@ -294,7 +293,8 @@ function onEncoderDrain(this: Marked): void {
 }
 
 function onResponseDrain(this: Marked): void {
-  this[kEncoder]?.stream.resume();
+  // onEncoderDrain's 'drain' is for writers; the encoder resumes only once the socket took its output.
+  if (!this.writableNeedDrain) this[kEncoder]?.stream.resume();
 }
 
 function onResponseClose(this: Marked): void {

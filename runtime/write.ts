@@ -64,7 +64,7 @@ export function writeResponse(ctx: Context<any, any>): void {
     }
     // No body goes out; compression still adds its headers when the type it sees qualifies.
     if (plan !== null) decideEncoding(plan, ctx.req, res, headersFor(ctx), 0);
-    res.writeHead(status, (headers ?? undefined) as OutgoingHttpHeaders | undefined);
+    res.writeHead(status, (ctx._headers ?? undefined) as OutgoingHttpHeaders | undefined);
     res.end();
     return;
   }
