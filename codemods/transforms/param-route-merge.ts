@@ -48,6 +48,7 @@ import { expressMajorFor } from './express-version.js';
 import type { ReceiverUse } from './receiver-uses.js';
 import { isLegacy, routeKey, type Plan, type Planned } from './registration-plan.js';
 import { registrationsMeet } from './route-overlap.js';
+import { routePathOf } from './route-demotion.js';
 import { countPlanned } from './registrations.js';
 
 type Registration = Extract<ReceiverUse, { kind: 'registration' }>;
@@ -126,7 +127,7 @@ export function settleMerges(merges: Merge[]): boolean {
 function groupOf(plans: PlanRow[], name: string, params: LegacyOnlyUse[]): PlanRow[] | null {
   const names = new Set([name]);
   const others = new Set(params.flatMap((p) => (p.kind === 'param' && p.name !== name ? [p.name] : [])));
-  const rows = plans.filter((p) => paramRouteReason(pathOf(p.use), names) !== null);
+  const rows = plans.filter((p) => paramRouteReason(routePathOf(p.use), names) !== null);
   if (rows.length === 0) return null;
   const first = rows[0]!.use;
   if (first.kind !== 'registration' || first.method === 'use' || !isStringLiteral(first.args[0])) return null;
@@ -142,12 +143,6 @@ function groupOf(plans: PlanRow[], name: string, params: LegacyOnlyUse[]): PlanR
   const to = plans.indexOf(rows.at(-1)!);
   for (const p of plans.slice(from, to + 1)) if (!rows.includes(p) && registrationsMeet(first, p.use)) return null;
   return rows;
-}
-
-function pathOf(use: ReceiverUse): any {
-  if (use.kind === 'route-chain') return use.path;
-  if (use.kind !== 'registration') return null;
-  return use.method !== 'use' || isStringLiteral(use.args[0]) ? use.args[0] : null;
 }
 
 /** The plans of the group's rows (the last one registers the route), or why they cannot merge. */
