@@ -220,6 +220,29 @@ describe.each([
   });
 });
 
+describe('a render started from inside a template', () => {
+  it('runs as ejs renders it, and the outer render still answers the same', async () => {
+    writeFileSync(join(views, 'outer.ejs'), '<main><%- inner() %></main>\n');
+    const inner = (app: App) => () => {
+      let html = '';
+      // Express 4 calls back synchronously: a helper can render a view into the page.
+      app.render('partials/footer', { site: 'Inner' }, (err, out) => {
+        if (err) throw err;
+        html = out!;
+      });
+      return html;
+    };
+    const { apps } = pair(express4, (app) => {
+      app.locals.inner = inner(app);
+    });
+    const first = await warm(apps, '/outer');
+    expect(first.text).toBe('<main><footer>&copy; Inner</footer>\n</main>\n');
+    expect((await same(apps, '/outer')).compiledByRenderView).toBe(1);
+    expect(ejs.cache).toBe(ownCache);
+    expect(ejs.fileLoader).toBe(ownLoader);
+  });
+});
+
 describe('another engine', () => {
   it('is called as registered, every time', async () => {
     let calls = 0;

@@ -127,7 +127,8 @@ function cachingEngine(ejs: EjsModule, renderFile: Engine): Engine {
       return renderFile.apply(this, arguments as unknown as Parameters<Engine>);
     }
     const opts = expressBranchOptions(file, data as Record<string, unknown>);
-    const files = compiledFilesFor(ejs, opts);
+    // A render started from inside a template (a helper calling app.render) runs as ejs's own, under the lent state.
+    const files = lent.has(ejs) ? undefined : compiledFilesFor(ejs, opts);
     if (files === undefined) return renderFile.call(this, file, data, cb);
     opts.cache = true;
     const giveBack = files.lendTo(ejs);
@@ -174,6 +175,8 @@ function shallowCopy(to: Record<string, unknown>, from: unknown): void {
 }
 
 const optionSets = new WeakMap<EjsModule, Map<string, CompiledFiles>>();
+/** The ejs modules that hold a lent cache and fileLoader right now. */
+const lent = new WeakSet<EjsModule>();
 
 /** The kept functions for exactly these compile options, or undefined when they are not plain enough to key. */
 function compiledFilesFor(ejs: EjsModule, opts: Record<string, unknown>): CompiledFiles | undefined {
@@ -286,10 +289,12 @@ class CompiledFiles {
     this.loader = ownLoader;
     ejs.cache = this.cache;
     ejs.fileLoader = this.fileLoader;
-    let lent = true;
+    lent.add(ejs);
+    let lending = true;
     return () => {
-      if (!lent) return;
-      lent = false;
+      if (!lending) return;
+      lending = false;
+      lent.delete(ejs);
       ejs.cache = ownCache;
       ejs.fileLoader = ownLoader;
       this.loader = undefined;
