@@ -79,6 +79,8 @@ interface Step {
   /** It can return 'route' (Express's next('route'), or next() from the last function of an earlier route). */
   skips: boolean;
   result: Extract<HandlerResult, { ok: true }>;
+  /** The original function and its role, for the report's per-function entry. */
+  origin?: { node: any; role: 'route' | 'middleware' };
   /** Puts the converted function in place (a local function) or gives the const to hoist (inline). */
   place: () => any | null;
 }
@@ -192,7 +194,7 @@ function planMerge(site: MergeSite, param: Extract<LegacyOnlyUse, { kind: 'param
   const method = routes[0]!.method === 'del' ? 'delete' : routes[0]!.method;
   const label = `${method.toUpperCase()} ${pathNode.value}`;
   const lastNode = routes.at(-1)!.stmt.node; // the original statement (it is replaced before entries are added)
-  const entries = [() => addEntry(fc, lastNode, 'migrated', 'param-route-merge', {
+  const entries = [...perRoute.flat().map((s) => () => addEntry(fc, s.origin!.node, 'migrated', `${s.origin!.role}-handler`, { handler: s.name })), () => addEntry(fc, lastNode, 'migrated', 'param-route-merge', {
     handler: label,
     reason: `app.param('${param.name}') and ${routes.length === 1 ? 'its route' : `${routes.length} routes of the same path (next('route') moves on)`} run as one runtime route`,
   })];
@@ -314,10 +316,10 @@ function convertRouteFn(site: MergeSite, argPath: ASTPath<any>, role: 'route' | 
   if (skips && !returnsOnlyRouteOrNothing(result.node)) return "its converted form returns a value where 'route' is read";
   if (ref.kind === 'inline') {
     const name = hoistName();
-    return { name, skips, result, place: () => j.variableDeclaration('const', [j.variableDeclarator(j.identifier(name), result.node)]) };
+    return { name, skips, result, origin: { node: fnNode, role }, place: () => j.variableDeclaration('const', [j.variableDeclarator(j.identifier(name), result.node)]) };
   }
   return {
-    name: ref.name, skips, result,
+    name: ref.name, skips, result, origin: { node: fnNode, role },
     place: () => {
       if (ref.holder.node.type === 'FunctionDeclaration') ref.holder.replace(result.node);
       else {
