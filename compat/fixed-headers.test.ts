@@ -112,6 +112,23 @@ describe('fixedHeaders(helmet(...)) answers as helmet on Express', () => {
     expect(onLegacy.lines).toContain('X-Powered-By: Express');
   });
 
+  it('removals replay too: X-Powered-By set on the response before helmet is gone, as through fromExpress', async () => {
+    const withEarlierHeader = async (handler: Handler<any>) => {
+      const server = new Server({ logErrors: false });
+      server.requestMiddleware(fromExpress((_req: unknown, res: import('node:http').ServerResponse, next: () => void) => { res.setHeader('X-Powered-By', 'Express'); next(); }));
+      server.requestMiddleware(handler);
+      server.get('/native', (ctx) => ctx.text('n'));
+      const served = await serve(server);
+      closers.push(served.close);
+      return served.url;
+    };
+    const replayed = await get(await withEarlierHeader(fixedHeaders(helmet())), '/native');
+    expect(replayed).toEqual(await get(await withEarlierHeader(fromExpress(helmet())), '/native'));
+    expect(replayed.lines.some((l) => /^x-powered-by/i.test(l))).toBe(false);
+    const kept = await get(await withEarlierHeader(fixedHeaders(helmet({ xPoweredBy: false }))), '/native');
+    expect(kept.lines).toContain('X-Powered-By: Express');
+  });
+
   it('path-scoped: only requests under the mount path get the headers, as through fromExpress', async () => {
     const scoped = (handler: Handler<any>) => {
       const server = new Server({ logErrors: false });
