@@ -1,10 +1,13 @@
 /**
  * expressway/helpers: the few helper packages Express itself calls that
- * migrated code calls the same way, typed, at the versions both Express
- * majors depend on (parseurl ~1.3.3, encodeurl ~2.0.0, http-errors ~2.0.0 in
- * Express 4.21+ and 5.x alike). Migrated code imports them from here rather
- * than from the app's node_modules, where they are only present as Express's
- * own (untyped) dependencies and disappear with it.
+ * migrated code calls the same way, typed, in the ranges both Express majors
+ * depend on (parseurl ~1.3.3, encodeurl ~2.0.0, http-errors ~2.0.0 in Express
+ * 4.21+ and 5.x alike). Migrated code imports them from here rather than from
+ * the app's node_modules, where they are only present as Express's own
+ * (untyped) dependencies and disappear with it; the codemod does so only
+ * when the app's Express loads the same version as this package
+ * (codemods/transforms/helper-sources.ts: patch releases differ, encodeurl
+ * 2.0.0 and 2.0.3 encode `%[` differently).
  *
  * accepts and type-is are not here: Express 4 uses accepts 1 / type-is 1 and
  * Express 5 accepts 2 / type-is 2, whose media-type tables differ, so one copy

@@ -1,13 +1,15 @@
 /**
  * Where migrated code imports a helper package Express itself depends on:
- * from expressway/helpers (compat/helpers.ts: typed, the version both Express
- * majors use, still there once Express is removed) unless the app depends on
- * the package itself, in which case its own import stays. accepts, type-is
- * and content-disposition always stay on the app's resolution: their
- * versions differ between Express majors, and the rules that use them rely
- * on the copy the app's Express loads.
+ * from expressway/helpers (compat/helpers.ts: typed, still there once Express
+ * is removed) when the copy expressway ships is the same version as the one
+ * the app's Express loads (the semver ranges are not enough: encodeurl 2.0.0
+ * and 2.0.3 encode `%[` differently), and the app does not depend on the
+ * package itself. Otherwise the app's own resolution stays, as before.
+ * accepts, type-is and content-disposition always stay on the app's
+ * resolution: their majors differ between Express 4 and 5.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { FileContext } from './context.js';
 
@@ -26,8 +28,34 @@ export function helperSource(fc: FileContext, pkg: string): { source: string; na
   const name = HELPERS[pkg];
   if (!name) return null;
   const source = helpersModule(fc.options.compatImport);
-  if (source === null || appDependsOn(fc.options.path, pkg)) return null;
+  if (source === null || appDependsOn(fc.options.path, pkg) || !sameAsExpressLoads(fc.options.path, pkg)) return null;
   return { source, name };
+}
+
+const expresswayRequire = createRequire(import.meta.url);
+const versions = new Map<string, boolean>();
+
+/** True when the express the file resolves loads `pkg` at the version expressway's helpers load. */
+function sameAsExpressLoads(filePath: string, pkg: string): boolean {
+  const from = dirname(resolve(filePath));
+  const key = `${from}\0${pkg}`;
+  const hit = versions.get(key);
+  if (hit !== undefined) return hit;
+  let same = false;
+  try {
+    const expressPackage = createRequire(join(from, 'noop.js')).resolve('express/package.json');
+    const theirs = versionAt(createRequire(expressPackage).resolve(`${pkg}/package.json`));
+    same = theirs !== null && theirs === versionAt(expresswayRequire.resolve(`${pkg}/package.json`));
+  } catch {
+    same = false;
+  }
+  versions.set(key, same);
+  return same;
+}
+
+function versionAt(manifestPath: string): string | null {
+  const version = readManifest(manifestPath)?.version;
+  return typeof version === 'string' ? version : null;
 }
 
 const manifests = new Map<string, Set<string>>();
