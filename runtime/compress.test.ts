@@ -327,9 +327,16 @@ describe('compress() options against compression', () => {
   });
 
   it('a per-write flush option (streams fed by writes, as compression does)', async () => {
-    const p = await pair({ flush: zlib.constants.Z_SYNC_FLUSH });
+    const p = await pair({ flush: zlib.constants.Z_SYNC_FLUSH, chunkSize: 1024 });
     await sideBySide(p, '/json-large', { headers: GZIP });
     await sideBySide(p, '/stream', { headers: GZIP });
+  });
+
+  it('info: true (which changes what one-shot zlib returns, not what streams emit)', async () => {
+    const p = await pair({ info: true });
+    for (const encoding of ['gzip', 'deflate']) {
+      expect((await sideBySide(p, '/json-large', { headers: { 'accept-encoding': encoding } })).headers['content-encoding']).toBe(encoding);
+    }
   });
 });
 

@@ -106,7 +106,9 @@ export class CompressPlan {
     const brotli: zlib.BrotliOptions = Object.assign({}, options.brotli);
     brotli.params = Object.assign({ [zlib.constants.BROTLI_PARAM_QUALITY]: 4 }, brotli.params);
     this.brotliOptions = brotli;
-    this.oneShot = options.flush === undefined && options.maxOutputLength === undefined && brotli.flush === undefined && brotli.maxOutputLength === undefined;
+    // `info` makes the one-shot functions return { buffer, engine }; streams ignore it.
+    this.oneShot = options.flush === undefined && options.maxOutputLength === undefined && !options.info
+      && brotli.flush === undefined && brotli.maxOutputLength === undefined && !(brotli as { info?: boolean }).info;
   }
 
   createEncoder(encoding: string): Encoder {
