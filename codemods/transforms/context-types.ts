@@ -17,7 +17,9 @@
  *   `Router<Locals>`: one Locals type among its handlers, written as an
  *   object type (so plain `Context` handlers, runtime middleware and routers
  *   typed otherwise still fit), and no router from another module mounted on
- *   it. A handler exported or used any other way keeps the default state.
+ *   it; the handler is registered only there (not exported) and uses no
+ *   ctx.state member Locals does not declare (request properties moved
+ *   there). Otherwise the default state.
  * - req.body was ReqBody (`any` unless written) in Express's types, and
  *   ctx.requestBody is `unknown`: each read says what Express said,
  *   `(ctx.requestBody as ReqBody)` / `(ctx.requestBody as any)`.
@@ -149,6 +151,7 @@ export function alignContextTypes(fc: FileContext): void {
   const carried = refs.map((p) => ({ ref: p.node, fn: ownerFunction(p) })).filter((c): c is { ref: any; fn: ASTPath<any> } => c.fn !== null)
     .map((c) => ({ ...c, registrations: registrationsOf(fc, c.fn) }));
   for (const c of carried) if (c.ref[CARRIED].params && !paramsFit(fc, c)) c.ref[CARRIED].params = null;
+  for (const c of carried) if (c.ref[CARRIED].state && !stateUsesFit(fc, c)) c.ref[CARRIED].state = null;
   const typed = typedRegistries(fc, carried);
   for (const c of carried) {
     const slots: Slots = c.ref[CARRIED];
@@ -271,6 +274,31 @@ function registryDeclarations(fc: FileContext): Map<string, ASTPath<any>> {
 function isRegistryConstruction(fc: FileContext, init: any): boolean {
   return init?.type === 'NewExpression' && init.callee.type === 'Identifier'
     && (init.callee.name === 'Router' || init.callee.name === 'Server') && fc.runtimeNames.has(init.callee.name);
+}
+
+/**
+ * Locals stays when the handler touches only ctx.state members Locals declares: request properties moved
+ * to ctx.state (req.user) were not part of res.locals' type, and a computed key has no index signature to use.
+ */
+function stateUsesFit(fc: FileContext, c: Carried): boolean {
+  const members = objectMembers(fc, c.ref[CARRIED].state, new Set());
+  if (!members) return false;
+  const keys = new Set<string>();
+  for (const m of members) {
+    if (m.type !== 'TSPropertySignature' || m.computed) return false;
+    const key = m.key.type === 'Identifier' ? m.key.name : isStringLiteral(m.key) ? m.key.value : null;
+    if (key === null) return false;
+    keys.add(key);
+  }
+  const ctx = c.fn.node.params[0]?.name;
+  const uses = pathsWhere(fc.j, c.fn, (n) => n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier'
+    && n.object.name === ctx && n.property.type === 'Identifier' && n.property.name === 'state');
+  return uses.every((use) => {
+    const outer = use.parent.node;
+    if (outer.type !== 'MemberExpression' || outer.object !== use.node) return true;
+    const key = !outer.computed && outer.property.type === 'Identifier' ? outer.property.name : isStringLiteral(outer.property) ? outer.property.value : null;
+    return key !== null && keys.has(key);
+  });
 }
 
 /** P stays when every registration is a route whose literal pattern sets each required key of P, as a string. */

@@ -1,4 +1,10 @@
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+
+declare global {
+  namespace Express {
+    interface Request { visitor?: string }
+  }
+}
 
 interface SessionLocals { user: string }
 type CartLocals = { cart: string[] };
@@ -19,6 +25,18 @@ orders.get('/cart', (req: Request, res: Response<unknown, CartLocals>) => {
 });
 orders.get('/order', (req: Request, res: Response<unknown, OrderLocals>) => {
   res.json({ order: res.locals.order });
+});
+
+// A request property moves to ctx.state, which res.locals' type did not describe: the default state.
+const notices = express.Router();
+type FlashLocals = { flash: string };
+notices.use((req: Request, res: Response<unknown, FlashLocals>, next: NextFunction) => {
+  req.visitor = 'ann';
+  res.locals.flash = 'welcome';
+  next();
+});
+notices.get('/', (req: Request, res: Response<unknown, FlashLocals>) => {
+  res.json({ flash: res.locals.flash, visitor: req.visitor });
 });
 
 // A value that is not a string: the runtime's params are strings.
@@ -42,5 +60,6 @@ for (const path of ['/a/:slug', '/b/:slug']) {
 const app = express();
 app.use('/shop', shop);
 app.use('/orders', orders);
+app.use('/notices', notices);
 
 export default app;

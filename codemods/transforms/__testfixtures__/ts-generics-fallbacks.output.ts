@@ -4,6 +4,12 @@ import { Router, Server } from 'expressway/runtime';
 import type { Context } from 'expressway/runtime';
 import { mountExpress, mountExpressRouter } from 'expressway/compat';
 
+declare global {
+  namespace Express {
+    interface Request { visitor?: string }
+  }
+}
+
 interface SessionLocals { user: string }
 type CartLocals = { cart: string[] };
 type OrderLocals = { order: number };
@@ -27,6 +33,17 @@ orders.get('/cart', async (ctx: Context) => {
 });
 orders.get('/order', async (ctx: Context) => {
   ctx.json({ order: ctx.state.order });
+});
+
+// A request property moves to ctx.state, which res.locals' type did not describe: the default state.
+const notices = new Router();
+type FlashLocals = { flash: string };
+notices.requestMiddleware(async (ctx: Context) => {
+  ctx.state.visitor = 'ann';
+  ctx.state.flash = 'welcome';
+});
+notices.get('/', async (ctx: Context) => {
+  ctx.json({ flash: ctx.state.flash, visitor: ctx.state.visitor });
 });
 
 // A value that is not a string: the runtime's params are strings.
@@ -56,6 +73,7 @@ const legacyApp = express();
 
 app.mount('/shop', shop);
 app.mount('/orders', orders);
+app.mount('/notices', notices);
 
 app.requestMiddleware(mountExpress(legacyApp));
 
