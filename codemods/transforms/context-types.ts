@@ -140,7 +140,7 @@ function writeArguments(fc: FileContext, ref: any): void {
 // ---------------------------------------------------------------- the file pass
 
 type Registration = { registry: ASTPath<any>; method: string; pattern: string | null };
-type Carried = { ref: any; fn: ASTPath<any>; registrations: Registration[] | null };
+type Carried = { ref: any; fn: ASTPath<any>; registrations: Registration[] | null; /** The Locals as written. */ written: any | null };
 
 /** Checks every carried Context against the registrations of its handler; types the registries that take a Locals. */
 export function alignContextTypes(fc: FileContext): void {
@@ -149,13 +149,14 @@ export function alignContextTypes(fc: FileContext): void {
   const refs = pathsWhere(j, fc.root.get(), (n) => n.type === 'TSTypeReference' && !!n[CARRIED]);
   if (refs.length === 0) return;
   const carried = refs.map((p) => ({ ref: p.node, fn: ownerFunction(p) })).filter((c): c is { ref: any; fn: ASTPath<any> } => c.fn !== null)
-    .map((c) => ({ ...c, registrations: registrationsOf(fc, c.fn) }));
+    .map((c) => ({ ...c, registrations: registrationsOf(fc, c.fn), written: c.ref[CARRIED].state as any | null }));
   for (const c of carried) if (c.ref[CARRIED].params && !paramsFit(fc, c)) c.ref[CARRIED].params = null;
   for (const c of carried) if (c.ref[CARRIED].state && !stateUsesFit(fc, c)) c.ref[CARRIED].state = null;
   const typed = typedRegistries(fc, carried);
   for (const c of carried) {
     const slots: Slots = c.ref[CARRIED];
     if (slots.state && !c.registrations?.every((r) => typed.get(r.registry.node) === sourceOf(j, slots.state))) slots.state = null;
+    if (!slots.state && c.written) typeStateReads(fc, c.fn, c.written);
     if (slots.params && !slots.state) fc.runtimeTypeNames.add('DefaultState');
     writeArguments(fc, c.ref);
     typeBodyReads(fc, c.fn, slots.body);
@@ -274,6 +275,55 @@ function registryDeclarations(fc: FileContext): Map<string, ASTPath<any>> {
 function isRegistryConstruction(fc: FileContext, init: any): boolean {
   return init?.type === 'NewExpression' && init.callee.type === 'Identifier'
     && (init.callee.name === 'Router' || init.callee.name === 'Server') && fc.runtimeNames.has(init.callee.name);
+}
+
+/**
+ * Where the Context cannot carry the Locals, each read of a member it declares says its type, as
+ * res.locals.x had it: `(ctx.state.x as Locals['x'])` (unknown converts to anything). Members Locals does
+ * not declare, and Locals whose members are not written in this file, stay unknown.
+ */
+function typeStateReads(fc: FileContext, fn: ASTPath<any>, locals: any): void {
+  const { j } = fc;
+  const keys = declaredKeys(fc, locals);
+  if (!keys) return;
+  const ctx = fn.node.params[0]?.name;
+  const reads = pathsWhere(j, fn, (n) => n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' && keys.has(n.property.name)
+    && n.object.type === 'MemberExpression' && !n.object.computed && n.object.object.type === 'Identifier' && n.object.object.name === ctx
+    && n.object.property.type === 'Identifier' && n.object.property.name === 'state');
+  for (const read of reads) {
+    const parent = read.parent.node;
+    if ((parent.type === 'AssignmentExpression' && parent.left === read.node) || parent.type === 'TSAsExpression') continue;
+    if (parent.type === 'UpdateExpression' || (parent.type === 'UnaryExpression' && parent.operator === 'delete')) continue;
+    const type = j.tsIndexedAccessType(cloneNode(locals), j.tsLiteralType(j.stringLiteral(read.node.property.name)));
+    const cast = j.tsAsExpression(read.node, type);
+    read.replace(standsAlone(read) ? cast : j.parenthesizedExpression(cast));
+  }
+}
+
+/** The member names of an object type or interface written in this file; null when they are not all known. */
+function declaredKeys(fc: FileContext, type: any): Set<string> | null {
+  let members = objectMembers(fc, type, new Set());
+  if (!members && type?.type === 'TSTypeReference' && type.typeName.type === 'Identifier' && !type.typeParameters) {
+    const iface = localInterface(fc, type.typeName.name);
+    members = iface && !iface.extends?.length && !iface.typeParameters ? iface.body.body : null;
+  }
+  if (!members) return null;
+  const keys = new Set<string>();
+  for (const m of members) {
+    if (m.type !== 'TSPropertySignature' || m.computed) return null;
+    const key = m.key.type === 'Identifier' ? m.key.name : isStringLiteral(m.key) ? m.key.value : null;
+    if (key === null) return null;
+    keys.add(key);
+  }
+  return keys;
+}
+
+function localInterface(fc: FileContext, name: string): any | null {
+  for (const st of fc.root.get().node.program.body as any[]) {
+    const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
+    if (decl?.type === 'TSInterfaceDeclaration' && decl.id.name === name) return decl;
+  }
+  return null;
 }
 
 /**

@@ -24,15 +24,18 @@ const orders = new Router();
 
 // An interface as Locals: Router<SessionLocals> would refuse plain Context handlers and runtime middleware, so the default state.
 shop.get('/session', async (ctx: Context) => {
-  ctx.json({ user: String(ctx.state.user) });
+  ctx.json({ user: String(ctx.state.user as SessionLocals['user']) });
 });
 
-// Two Locals types on one router: both handlers keep the default state.
+// Two Locals types on one router: both handlers keep the default state, and a read of a member
+// Locals declares says its type (ctx.state.cart as CartLocals['cart']), as res.locals.cart had it.
 orders.get('/cart', async (ctx: Context) => {
-  ctx.json({ items: ctx.state.cart });
+  ctx.json(
+    { items: ctx.state.cart as CartLocals['cart'], count: (ctx.state.cart as CartLocals['cart']).length }
+  );
 });
 orders.get('/order', async (ctx: Context) => {
-  ctx.json({ order: ctx.state.order });
+  ctx.json({ order: ctx.state.order as OrderLocals['order'] });
 });
 
 // A request property moves to ctx.state, which res.locals' type did not describe: the default state.
@@ -43,7 +46,9 @@ notices.requestMiddleware(async (ctx: Context) => {
   ctx.state.flash = 'welcome';
 });
 notices.get('/', async (ctx: Context) => {
-  ctx.json({ flash: ctx.state.flash, visitor: ctx.state.visitor });
+  ctx.json(
+    { flash: ctx.state.flash as FlashLocals['flash'], visitor: ctx.state.visitor }
+  );
 });
 
 // A value that is not a string: the runtime's params are strings.
@@ -53,7 +58,7 @@ orders.get('/pages/{page}', async (ctx: Context) => {
 
 // Used outside this module: its registrations are not known here.
 export async function tokenHandler(ctx: Context) {
-  ctx.json({ token: String(ctx.state.token) });
+  ctx.json({ token: (ctx.state.token as Exported['token']).slice(0, 4) });
 }
 shop.get('/token', tokenHandler);
 
