@@ -46,6 +46,22 @@ const limiter: Mw = (req, res, next) => {
   if (req.path.startsWith('/limited')) res.status(429).json(req.path === '/limited-big' ? big : { error: 'slow down' });
   else next();
 };
+/**
+ * One that wraps res.end and lets later code answer, as express-session does: its wrapper must run once,
+ * outside compression's (compression installed over it would call it again: the connection is cut then).
+ */
+const endWrapper: Mw = (_req, res, next) => {
+  const end = res.end;
+  let calls = 0;
+  res.end = function (this: express.Response, ...args: any[]) {
+    if (++calls > 1) {
+      this.destroy(new Error('the end wrapper ran twice'));
+      return this;
+    }
+    return (end as (...a: any[]) => express.Response).apply(this, args);
+  } as express.Response['end'];
+  next();
+};
 /** One that sets headers and lets the route answer, as cors does. */
 const corsLike: Mw = (_req, res, next) => {
   res.setHeader('Vary', 'Origin');
@@ -60,6 +76,7 @@ legacy.get('/legacy/stream', (_req, res) => {
   for (let i = 0; i < 50; i++) res.write(`chunk ${i} ${'-'.repeat(40)}\n`);
   res.end();
 });
+legacy.get('/wrapped/legacy', (_req, res) => res.json(big));
 legacy.get('/legacy/fail', () => {
   throw Object.assign(new Error('boom'), { status: 503 });
 });
@@ -85,10 +102,12 @@ function runtime(responseMiddleware: boolean): Server {
   server.requestMiddleware((ctx) => {
     if (ctx.path === '/limited-vary') ctx.setHeader('vary', 'Origin');
   });
+  server.requestMiddleware('/wrapped', fromExpress(endWrapper, { path: '/wrapped', app: settings }));
   server.requestMiddleware(fromExpress(limiter, { app: settings }));
   server.requestMiddleware('/api', fromExpress(corsLike, { path: '/api', app: settings }));
   server.get('/api/big', (ctx) => ctx.json(big));
   server.get('/api/small', (ctx) => ctx.json({ ok: true }));
+  server.get('/wrapped/native', (ctx) => ctx.json(big));
   server.get('/api/fail', () => {
     throw Object.assign(new Error('boom'), { status: 503 });
   });
@@ -111,10 +130,12 @@ beforeAll(async () => {
     if (req.path === '/limited-vary') res.setHeader('Vary', 'Origin');
     next();
   });
+  app.use('/wrapped', endWrapper);
   app.use(limiter);
   app.use('/api', corsLike);
   app.get('/api/big', (_req, res) => res.json(big));
   app.get('/api/small', (_req, res) => res.json({ ok: true }));
+  app.get('/wrapped/native', (_req, res) => res.json(big));
   app.get('/api/fail', () => {
     throw Object.assign(new Error('boom'), { status: 503 });
   });
@@ -134,7 +155,7 @@ afterAll(async () => {
   await new Promise((r) => httpServer.close(r));
 });
 
-const PATHS = ['/limited', '/limited-vary', '/limited-big', '/api/big', '/api/small', '/api/fail', '/legacy/big', '/legacy/text', '/legacy/stream', '/legacy/fail'];
+const PATHS = ['/limited', '/limited-vary', '/wrapped/native', '/wrapped/legacy', '/limited-big', '/api/big', '/api/small', '/api/fail', '/legacy/big', '/legacy/text', '/legacy/stream', '/legacy/fail'];
 const ACCEPTS = [{ 'accept-encoding': 'gzip' }, { 'accept-encoding': 'br' }, { 'accept-encoding': 'deflate, gzip' }, {}];
 
 describe('compress() with Express code answering inside the runtime', () => {
