@@ -50,6 +50,12 @@ export interface ServerOptions {
   middlewareOrder?: MiddlewareOrder;
   /** Indentation of ctx.json() bodies: JSON.stringify's `space` (Express's 'json spaces' setting). Default none. */
   jsonSpaces?: number | string;
+  /**
+   * A known path requested with another method answers 405 with Allow
+   * (default true). false: it is unmatched like any other request and gets
+   * the notFound answer, as in Express, Fastify and Hono.
+   */
+  methodNotAllowed?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -73,6 +79,7 @@ export interface ResolvedOptions {
   middlewareOrder: MiddlewareOrder;
   /** undefined when JSON is written compact (also for 0 and ''): the write path then calls JSON.stringify(body) alone. */
   jsonSpaces: number | string | undefined;
+  methodNotAllowed: boolean;
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -108,6 +115,12 @@ export function compileTrust(value: TrustProxy | undefined): ((addr: string, hop
   } catch (err) {
     throw runtimeErrors.EXW_ERR_CONFIG_INVALID('trustProxy', (err as Error).message);
   }
+}
+
+function resolveBoolean(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  throw runtimeErrors.EXW_ERR_CONFIG_INVALID(option, `expected true or false, got ${String(value)}`);
 }
 
 function resolveJsonSpaces(value: unknown): number | string | undefined {
@@ -150,5 +163,6 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     logErrors: options.logErrors ?? true,
     middlewareOrder: resolveMiddlewareOrder(options.middlewareOrder),
     jsonSpaces: resolveJsonSpaces(options.jsonSpaces),
+    methodNotAllowed: resolveBoolean(options.methodNotAllowed, 'methodNotAllowed', true),
   };
 }

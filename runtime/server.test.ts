@@ -198,6 +198,21 @@ describe('routing', () => {
     expect(res.headers.allow).toBe('GET, HEAD, POST');
   });
 
+  it('with methodNotAllowed: false, a known path with another method is unmatched: the notFound answer, no Allow (Express)', async () => {
+    const server = new Server({ methodNotAllowed: false });
+    server.requestMiddleware((ctx) => ctx.setHeader('x-mw', 'ran'));
+    server.get('/items', (ctx) => ctx.text('list'));
+    server.notFound((ctx) => ctx.json({ error: 'not found' }, 404));
+    for (const res of [await request(server.handler).delete('/items'), await request(server.handler).options('/items')]) {
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: 'not found' });
+      expect(res.headers.allow).toBeUndefined();
+      expect(res.headers['x-mw']).toBe('ran');
+    }
+    expect((await request(server.handler).get('/items')).text).toBe('list');
+    expect(() => new Server({ methodNotAllowed: 'no' as unknown as boolean })).toThrow(/methodNotAllowed/);
+  });
+
   it('sends Allow only with its own 405: a middleware answering first (a CORS preflight) sends none, as in Express', async () => {
     const server = new Server();
     server.requestMiddleware((ctx) => {

@@ -243,7 +243,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
       return true;
     }
     ctx.params = EMPTY_PARAMS;
-    if (match.kind === 'method-not-allowed') {
+    if (match.kind === 'method-not-allowed' && this.config.methodNotAllowed) {
       ctx._plan = this.methodNotAllowedPlan;
     } else {
       ctx._plan = this.notFoundPlan;

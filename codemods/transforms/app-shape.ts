@@ -130,6 +130,8 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   keepCommentsAbove(r.declarator.parent as ASTPath<any>, settingComments);
   if (withLegacyApp) moveLegacyOnlyUses(fc, state);
   options.push(...state.serverOptions);
+  // Express never answers 405: a known path with another method reached the app's own 404 handler.
+  if (r.kind === 'app' && state.notFound) options.push('methodNotAllowed: false');
   const cls = r.kind === 'app' ? 'Server' : 'Router';
   fc.runtimeNames.add(cls);
   const init = r.declarator.node.init as any;

@@ -149,7 +149,8 @@ const cases: Record<string, Probe[]> = {
   'body-and-static': [{ method: 'post', path: '/echo', body: { a: 1 } }],
   'body-parser-package': [{ method: 'post', path: '/form', body: { a: 'b' } }],
   'error-middleware': [{ path: '/boom' }],
-  'not-found-trailing': [{ path: '/' }, { path: '/nowhere' }],
+  // Another method on a known path reaches the app's own 404 handler, as in Express (methodNotAllowed: false).
+  'not-found-trailing': [{ path: '/' }, { path: '/nowhere' }, { method: 'delete', path: '/' }, { method: 'post', path: '/' }],
   'settings-trust-proxy': [{ path: '/ip', headers: { 'x-forwarded-for': '203.0.113.9' } }],
   'local-handler-functions': [{ path: '/users' }, { path: '/users/4' }],
   'status-then-send-separate': [{ path: '/teapot' }],
@@ -227,13 +228,12 @@ const cases: Record<string, Probe[]> = {
   'req-custom-unknown-stays-express': [{ path: '/tenant' }],
   // app.param and its routes as one runtime route (param-route-merge.ts): the param's own answer, next('route') to
   // the second route, next() from the first route's last function, next('route') from the last route (fall-through),
-  // errors from the callback; HEAD, other cases, a trailing slash, a malformed escape. Another method only without a
-  // 404 handler of the app's own (with one the runtime answers 405: docs/codemod-rules.md "Known limits").
+  // errors from the callback; HEAD, other cases, a trailing slash, a malformed escape, another method.
   'param-route-merge-one-route': [{ path: '/items/3' }, { path: '/items/a%20b' }, { path: '/items/%E0%A4%A', statusOnly: true }, { method: 'post', path: '/items/3' }, { path: '/items' }],
   'param-route-merge-next-route': [
     { path: '/posts/1' }, { path: '/posts/first' }, { path: '/posts/2' }, { path: '/posts/wip?preview=secret' }, { path: '/posts/wip?preview=no' },
     { path: '/posts/nope' }, { path: '/posts/' }, { path: '/posts/1/more' }, { path: '/POSTS/First' }, { path: '/posts/first/' },
-    { method: 'head', path: '/posts/1' }, { method: 'head', path: '/posts/2' },
+    { method: 'head', path: '/posts/1' }, { method: 'head', path: '/posts/2' }, { method: 'delete', path: '/posts/1' },
     { path: '/posts/%E0%A4%A', statusOnly: true },
   ],
   'param-route-merge-next-route-last': [

@@ -4,7 +4,7 @@ const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress, renderView } = require('expressway/compat');
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
 
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();

@@ -2,7 +2,7 @@ const { Server } = require('expressway/runtime');
 const { fromExpress } = require('expressway/compat');
 const api = require('./routes/api');
 
-const app = new Server();
+const app = new Server({ methodNotAllowed: false });
 
 if (typeof api === 'function')
   app.requestMiddleware('/api', fromExpress(api, { path: '/api' }));

@@ -6,7 +6,7 @@ const { mountExpress, renderView } = require('expressway/compat');
 const accepts = require('accepts');
 const { createError } = require('expressway/helpers');
 
-const app = new Server();
+const app = new Server({ methodNotAllowed: false });
 
 // Express answers what no route matches, as before: its 404 page, also for a known path with another method.
 const legacyApp = express();

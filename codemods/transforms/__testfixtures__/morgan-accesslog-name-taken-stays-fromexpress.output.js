@@ -5,7 +5,7 @@ const { Server } = require('expressway/runtime');
 const { fromExpress } = require('expressway/compat');
 const morgan = require('morgan');
 
-const app = new Server();
+const app = new Server({ methodNotAllowed: false });
 const accessLog = fs.createWriteStream('/tmp/access.log', { flags: 'a' });
 
 app.requestMiddleware(fromExpress(morgan('common', { stream: accessLog })));

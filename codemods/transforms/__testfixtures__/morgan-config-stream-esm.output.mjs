@@ -4,7 +4,7 @@ import logger from 'morgan';
 import config from './config.mjs';
 import { accessLogStream } from './log.mjs';
 
-const app = new Server();
+const app = new Server({ methodNotAllowed: false });
 
 // The format comes from config at run time; errors only.
 app.requestMiddleware(accessLog(logger, config.logFormat, {

@@ -1,5 +1,5 @@
 const { Server } = require('expressway/runtime');
-const app = new Server();
+const app = new Server({ methodNotAllowed: false });
 
 app.get('/', async (ctx) => ctx.html('home'));
 

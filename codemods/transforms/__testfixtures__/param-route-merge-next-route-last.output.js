@@ -1,7 +1,7 @@
 const { Server } = require('expressway/runtime');
 const users = require('./users');
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
 
 // app.param('userId'): the GET /users/:userId route below runs it first, once per request (Express did not run it again after next('route')).
 const userIdParam = async (ctx) => {

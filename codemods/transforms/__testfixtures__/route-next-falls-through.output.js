@@ -3,7 +3,7 @@ const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
 const db = require('./db');
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it where they were registered
 const legacyApp = express();

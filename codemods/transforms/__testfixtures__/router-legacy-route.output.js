@@ -25,7 +25,7 @@ docs.get('/{name}/meta', async (ctx) => {
 
 docs.requestMiddlewareAtMount(mountExpressRouter(legacyRouter));
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
 
 app.mount('/docs', docs);
 

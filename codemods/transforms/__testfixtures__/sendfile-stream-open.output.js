@@ -3,7 +3,7 @@ const path = require('path');
 const { Server } = require('expressway/runtime');
 const nodeEvents = require('node:events');
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
 const FILES = path.join(__dirname, '__testfixtures__');
 
 // Streamed as it is read; a missing file falls through to the 404 below.

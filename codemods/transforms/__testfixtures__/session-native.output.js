@@ -1,6 +1,6 @@
 const { Server, session } = require('expressway/runtime');
 
-const app = new Server({ cookieSecret: process.env.SECRET });
+const app = new Server({ cookieSecret: process.env.SECRET, methodNotAllowed: false });
 
 // One secret for both: cookie-parser signs the theme cookie, express-session the session id.
 app.requestMiddleware(session({
