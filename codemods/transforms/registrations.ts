@@ -349,8 +349,10 @@ function planOneFn(shared: Shared, r: Receiver, argPath: ASTPath<any>, role: Rol
   if (role === 'middleware') {
     const translated = translatePackageMiddleware(fc, argPath);
     if (translated !== null && typeof translated !== 'string') {
+      const what = fc.j(argPath.node).toSource().split('\n')[0].slice(0, 60);
       return {
-        node: translated.node, own: false, entries: [],
+        node: translated.node, own: false,
+        entries: [() => addEntry(fc, argPath.node, 'migrated', 'package-counterpart', { reason: `${what} has a counterpart that does not patch res`, handler: what })],
         apply: () => {
           translated.runtimeNames?.forEach((n) => fc.runtimeNames.add(n));
           translated.compatNames?.forEach((n) => fc.compatNames.add(n));
