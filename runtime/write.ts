@@ -7,6 +7,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import { compressPlanOf, decideEncoding, encodeLaterWrites, sendEncoded, type CompressPlan } from './compress.js';
+import { pipeBodyToResponse } from './pipe-body.js';
 import { BODY_BYTES, BODY_JSON, BODY_NONE, BODY_STREAM, BODY_TEXT, HeaderBag, type Context, type HeaderValue } from './context.js';
 
 const debug = debuglog('expressway:runtime');
@@ -112,7 +113,7 @@ function pipeBody(ctx: Context<any, any>, res: ServerResponse): void {
   const body = ctx._body as Readable;
   // Mark it piped so a second writeResponse (commitHead then the pipeline) does not pipe twice.
   ctx._kind = BODY_NONE;
-  pipeline(body, res, onStreamDone);
+  pipeBodyToResponse(body, res, onStreamDone);
 }
 
 function onStreamDone(err: Error | null | undefined): void {
