@@ -9,7 +9,9 @@ import express4 from 'express';
 import express5 from 'express5';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import compression from 'compression';
 import { Server } from '../runtime/index.js';
+import { compress } from '../runtime/compress.js';
 import { renderView, type ViewApp } from './index.js';
 
 const views = mkdtempSync(join(tmpdir(), 'exw-render-view-'));
@@ -118,6 +120,42 @@ describe.each([
   it('rejects with the render error, which the error handler answers', async () => {
     const res = await both(pair(express, undefined, 'boom'), (r) => r.get('/'), { etag: false });
     expect(res).toMatchObject({ status: 500, text: '{"error":"template failed"}' });
+  });
+
+  it("gives the final handler's page compression's treatment under compress(), as app.use(compression()) did", async () => {
+    const configure = (app: App) => app.set('env', 'production');
+    const original = viewApp(express, configure);
+    original.use(compression({ threshold: 0 }));
+    original.get('/', () => {
+      throw Object.assign(new Error('teapot'), { status: 418 });
+    });
+    original.use((err: any, req: any, res: any, next: any) => {
+      res.status(err.status);
+      res.render('boom');
+    });
+    const legacy = viewApp(express, configure) as unknown as ViewApp;
+    const server = new Server();
+    server.requestMiddleware(compress({ threshold: 0 }, compression));
+    server.get('/', () => {
+      throw Object.assign(new Error('teapot'), { status: 418 });
+    });
+    server.panicHook(async (ctx, err) => {
+      ctx.status = (err as { status: number }).status;
+      await renderView(legacy, ctx, 'boom', undefined, { finalHandler: true });
+    });
+    const errors = console.error;
+    console.error = () => {};
+    try {
+      const answers = [];
+      for (const app of [original, server.handler]) {
+        const res = await request(app as Parameters<typeof request>[0]).get('/').set('accept-encoding', 'gzip');
+        answers.push({ status: res.status, vary: res.headers.vary, encoding: res.headers['content-encoding'], type: res.headers['content-type'], text: res.text });
+      }
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[0]).toMatchObject({ status: 418, vary: 'Accept-Encoding', encoding: 'gzip' });
+    } finally {
+      console.error = errors;
+    }
   });
 
   it("answers a render error of the app's last error handler with Express's final handler", async () => {

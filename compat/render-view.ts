@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
 import { basename, dirname } from 'node:path';
 import type { Context } from '../runtime/index.js';
+import { handOverCompression } from './compression-handover.js';
 import { withEjsCompileCache } from './ejs-compile-cache.js';
 import { requireWhereExpressIs, type ExpressApp } from './express-module.js';
 
@@ -186,6 +187,8 @@ function answerWithFinalHandler(app: ViewApp, ctx: Context<any, any>, err: unkno
   const onerror = (e: any) => {
     if (app.get('env') !== 'test') console.error(e?.stack || String(e));
   };
+  // Express code writes the page: under compress() it gets compression's treatment, as every Express answer did.
+  handOverCompression(ctx.req, res);
   expressPartsOf(app).finalhandler(ctx.req, res, { env: app.get('env'), onerror })(err);
   return done;
 }
