@@ -123,68 +123,58 @@ describe.each([
   });
 
   it("gives the final handler's page compression's treatment under compress(), as app.use(compression()) did", async () => {
-    const configure = (app: App) => app.set('env', 'production');
-    const original = viewApp(express, configure);
-    original.use(compression({ threshold: 0 }));
-    original.get('/', () => {
-      throw Object.assign(new Error('teapot'), { status: 418 });
-    });
-    original.use((err: any, req: any, res: any, next: any) => {
-      res.status(err.status);
-      res.render('boom');
-    });
-    const legacy = viewApp(express, configure) as unknown as ViewApp;
-    const server = new Server();
-    server.requestMiddleware(compress({ threshold: 0 }, compression));
-    server.get('/', () => {
-      throw Object.assign(new Error('teapot'), { status: 418 });
-    });
-    server.panicHook(async (ctx, err) => {
-      ctx.status = (err as { status: number }).status;
-      await renderView(legacy, ctx, 'boom', undefined, { finalHandler: true });
-    });
-    const errors = console.error;
-    console.error = () => {};
-    try {
-      const answers = [];
-      for (const app of [original, server.handler]) {
+    const [original, server] = teapotApps(express, true);
+    const answers = await quietly(async () => {
+      const out = [];
+      for (const app of [original, server]) {
         const res = await request(app as Parameters<typeof request>[0]).get('/').set('accept-encoding', 'gzip');
-        answers.push({ status: res.status, vary: res.headers.vary, encoding: res.headers['content-encoding'], type: res.headers['content-type'], text: res.text });
+        out.push({ status: res.status, vary: res.headers.vary, encoding: res.headers['content-encoding'], type: res.headers['content-type'], text: res.text });
       }
-      expect(answers[1]).toEqual(answers[0]);
-      expect(answers[0]).toMatchObject({ status: 418, vary: 'Accept-Encoding', encoding: 'gzip' });
-    } finally {
-      console.error = errors;
-    }
+      return out;
+    });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[0]).toMatchObject({ status: 418, vary: 'Accept-Encoding', encoding: 'gzip' });
   });
 
   it("answers a render error of the app's last error handler with Express's final handler", async () => {
-    const configure = (app: App) => app.set('env', 'production');
-    const original = viewApp(express, configure);
-    original.get('/', () => {
-      throw Object.assign(new Error('teapot'), { status: 418 });
-    });
-    original.use((err: any, req: any, res: any, next: any) => {
-      res.status(err.status);
-      res.render('boom');
-    });
-    const legacy = viewApp(express, configure) as unknown as ViewApp;
-    const server = new Server();
-    server.get('/', () => {
-      throw Object.assign(new Error('teapot'), { status: 418 });
-    });
-    server.panicHook(async (ctx, err) => {
-      ctx.status = (err as { status: number }).status;
-      await renderView(legacy, ctx, 'boom', undefined, { finalHandler: true });
-    });
-    const errors = console.error;
-    console.error = () => {};
-    try {
-      const res = await both([original, server.handler], (r) => r.get('/'), { etag: false });
-      expect(res.status).toBe(418);
-      expect(res.text).toContain('<pre>I&#39;m a Teapot</pre>');
-    } finally {
-      console.error = errors;
-    }
+    const res = await quietly(() => both(teapotApps(express, false), (r) => r.get('/'), { etag: false }));
+    expect(res.status).toBe(418);
+    expect(res.text).toContain('<pre>I&#39;m a Teapot</pre>');
   });
 });
+
+/** A route that throws 418 and an error handler whose render fails, in Express and in the runtime (renderView, finalHandler). */
+function teapotApps(express: Express, compressed: boolean): [App, (req: any, res: any) => void] {
+  const configure = (app: App) => app.set('env', 'production');
+  const original = viewApp(express, configure);
+  if (compressed) original.use(compression({ threshold: 0 }));
+  original.get('/', () => {
+    throw Object.assign(new Error('teapot'), { status: 418 });
+  });
+  original.use((err: any, req: any, res: any, next: any) => {
+    res.status(err.status);
+    res.render('boom');
+  });
+  const legacy = viewApp(express, configure) as unknown as ViewApp;
+  const server = new Server();
+  if (compressed) server.requestMiddleware(compress({ threshold: 0 }, compression));
+  server.get('/', () => {
+    throw Object.assign(new Error('teapot'), { status: 418 });
+  });
+  server.panicHook(async (ctx, err) => {
+    ctx.status = (err as { status: number }).status;
+    await renderView(legacy, ctx, 'boom', undefined, { finalHandler: true });
+  });
+  return [original, server.handler];
+}
+
+/** Express's final handler logs the render error: kept off the test output. */
+async function quietly<T>(run: () => Promise<T>): Promise<T> {
+  const errors = console.error;
+  console.error = () => {};
+  try {
+    return await run();
+  } finally {
+    console.error = errors;
+  }
+}
