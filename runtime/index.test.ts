@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 describe('expressway/runtime', () => {
   it('exports the public API', () => {
     expect(Object.keys(runtime).sort()).toEqual(
-      ['Context', 'MemoryStore', 'Router', 'Server', 'Session', 'SessionCookie', 'formBody', 'hasCode', 'isFallThrough', 'jsonBody', 'normalizePath', 'runtimeErrors', 'sendFile', 'serveStatic', 'session'].sort(),
+      ['Context', 'MemoryStore', 'Router', 'Server', 'Session', 'SessionCookie', 'compress', 'formBody', 'hasCode', 'isFallThrough', 'jsonBody', 'normalizePath', 'runtimeErrors', 'sendFile', 'serveStatic', 'session'].sort(),
     );
   });
 
