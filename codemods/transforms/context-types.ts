@@ -307,7 +307,11 @@ function declaredKeys(fc: FileContext, type: any): Set<string> | null {
     const iface = localInterface(fc, type.typeName.name);
     members = iface && !iface.extends?.length && !iface.typeParameters ? iface.body.body : null;
   }
-  if (!members) return null;
+  return members ? propertyNames(members) : null;
+}
+
+/** The names of type members that are all plain properties (`a: T`, `'b'?: T`); null when one is not. */
+function propertyNames(members: any[]): Set<string> | null {
   const keys = new Set<string>();
   for (const m of members) {
     if (m.type !== 'TSPropertySignature' || m.computed) return null;
@@ -332,14 +336,8 @@ function localInterface(fc: FileContext, name: string): any | null {
  */
 function stateUsesFit(fc: FileContext, c: Carried): boolean {
   const members = objectMembers(fc, c.ref[CARRIED].state, new Set());
-  if (!members) return false;
-  const keys = new Set<string>();
-  for (const m of members) {
-    if (m.type !== 'TSPropertySignature' || m.computed) return false;
-    const key = m.key.type === 'Identifier' ? m.key.name : isStringLiteral(m.key) ? m.key.value : null;
-    if (key === null) return false;
-    keys.add(key);
-  }
+  const keys = members ? propertyNames(members) : null;
+  if (keys === null) return false;
   const ctx = c.fn.node.params[0]?.name;
   const uses = pathsWhere(fc.j, c.fn, (n) => n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier'
     && n.object.name === ctx && n.property.type === 'Identifier' && n.property.name === 'state');
