@@ -14,7 +14,8 @@
  */
 import type { BenchRequest } from '../verify/bench.js';
 import { finaliseReport, type Report } from '../verify/report-model.js';
-import { cpuProbeForPort, type CpuProbe } from './server-cpu.js';
+import { pinForBench } from './cpu-pinning.js';
+import { cpuProbeForPid, pidForPort, type CpuProbe } from './server-cpu.js';
 
 export interface BenchStepOptions {
   baseline: string;
@@ -23,7 +24,15 @@ export interface BenchStepOptions {
   durationSeconds: number;
   rounds: number;
   connections: number;
+  /** Pin the servers to one core and the load generator to another (cpu-pinning.ts). Default true. */
+  pin?: boolean;
   onProgress?: (message: string) => void;
+}
+
+export interface BenchStepResult {
+  cpu?: BenchCpu;
+  /** Where the bench ran when it was pinned. */
+  pinned?: { serverCpu: number; loadCpu: number };
 }
 
 /** Server CPU per answered request in the measured rounds, µs; ratio = original / migrated (above 1: the migrated app needs less). */
@@ -35,7 +44,7 @@ export interface BenchCpu {
 
 type Side = 'baseline' | 'candidate';
 
-export async function benchIntoReport(report: Report, options: BenchStepOptions): Promise<BenchCpu | undefined> {
+export async function benchIntoReport(report: Report, options: BenchStepOptions): Promise<BenchStepResult> {
   const [{ runBench }, { readTraffic }, { BENCH_SAFE_METHODS, isBenchable, toBenchRequest }] = await Promise.all([
     import('../verify/bench.js'), import('../verify/read-traffic.js'), import('../verify/bench-traffic.js'),
   ]);
@@ -43,9 +52,11 @@ export async function benchIntoReport(report: Report, options: BenchStepOptions)
   const { entries } = await readTraffic(options.traffic);
   for await (const entry of entries) if (entry.exchange && isBenchable(entry.exchange)) all.push(toBenchRequest(entry.exchange));
   const safe = all.filter((r) => BENCH_SAFE_METHODS.has(r.method));
-  const baselineProbe = cpuProbeForPort(portOf(options.baseline));
-  const candidateProbe = cpuProbeForPort(portOf(options.candidate));
-  const rounds = baselineProbe && candidateProbe ? new RoundCpu({ baseline: baselineProbe, candidate: candidateProbe }) : undefined;
+  const baselinePid = pidForPort(portOf(options.baseline));
+  const candidatePid = pidForPort(portOf(options.candidate));
+  const found = baselinePid !== undefined && candidatePid !== undefined;
+  const rounds = found ? new RoundCpu({ baseline: cpuProbeForPid(baselinePid), candidate: cpuProbeForPid(candidatePid) }) : undefined;
+  const pinning = found && options.pin !== false ? pinForBench([baselinePid, candidatePid]) : undefined;
   const result = await runBench({
     baseline: options.baseline,
     candidate: options.candidate,
@@ -58,7 +69,7 @@ export async function benchIntoReport(report: Report, options: BenchStepOptions)
       rounds?.at(message);
       options.onProgress?.(message);
     },
-  });
+  }).finally(() => pinning?.restore());
   rounds?.settle();
   report.bench = { ratio: result.ratio, baseline: result.baseline, candidate: result.candidate, perRoute: result.perRoute };
   const rows = new Map(report.routes.map((r) => [r.route, r]));
@@ -70,7 +81,11 @@ export async function benchIntoReport(report: Report, options: BenchStepOptions)
   }
   finaliseReport(report);
   const seconds = options.durationSeconds * options.rounds;
-  return rounds?.perRequest(result.baseline.rps * seconds, result.candidate.rps * seconds);
+  const cpu = rounds?.perRequest(result.baseline.rps * seconds, result.candidate.rps * seconds);
+  return {
+    ...(cpu ? { cpu } : {}),
+    ...(pinning ? { pinned: { serverCpu: pinning.serverCpu, loadCpu: pinning.loadCpu } } : {}),
+  };
 }
 
 function portOf(origin: string): number {

@@ -25,6 +25,8 @@ export interface MigrateBenchOptions {
   rounds?: number;
   /** Default 10. */
   connections?: number;
+  /** Servers on one core, the load generator on another (Linux, taskset). Default true. */
+  pin?: boolean;
 }
 
 export interface MigrateOptions {
@@ -282,13 +284,15 @@ async function bench(options: MigrateOptions, report: Report, traffic: TrafficSo
   }
   const settings = { ...DEFAULT_BENCH, ...options.bench };
   reporter.detail(`${settings.rounds} round(s) x ${settings.durationSeconds}s per side, ${settings.connections} connections, original (primary) vs migrated`);
-  const cpu = await benchIntoReport(report, {
+  const { cpu, pinned } = await benchIntoReport(report, {
     baseline: apps.primary.origin,
     candidate: apps.candidate.origin,
     traffic: traffic.path,
     ...settings,
     onProgress: (message) => reporter.detail(message),
   });
+  if (pinned) reporter.detail(`servers pinned to CPU ${pinned.serverCpu}, load generator to CPU ${pinned.loadCpu}`);
+  else if (settings.pin !== false) reporter.detail('not pinned (needs Linux, taskset and two cores): servers and load generator share the cores');
   if (report.bench) reporter.detail(`QPS ratio (migrated / original): ${report.bench.ratio}`);
   if (cpu) {
     reporter.detail(`server CPU per request: original ${cpu.baseline} µs, migrated ${cpu.candidate} µs (original / migrated: ${cpu.ratio}; steadier than req/s on a shared machine)`);

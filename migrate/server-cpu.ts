@@ -15,13 +15,16 @@ export type CpuProbe = () => number | undefined;
 /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every mainstream Linux. */
 const TICK_MS = 10;
 
-export function cpuProbeForPort(port: number): CpuProbe | undefined {
+export function cpuProbeForPid(pid: number): CpuProbe {
+  return () => cpuMsOf(pid);
+}
+
+/** The process listening on `port` on this machine (Linux), or undefined. */
+export function pidForPort(port: number): number | undefined {
   if (process.platform !== 'linux') return undefined;
   const inodes = listeningInodes(port);
   if (inodes.size === 0) return undefined;
-  const pid = ownerOf(inodes);
-  if (pid === undefined) return undefined;
-  return () => cpuMsOf(pid);
+  return ownerOf(inodes);
 }
 
 /** Socket inodes listening on `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */

@@ -14,6 +14,7 @@ interface MigrateFlags {
   bench: boolean;
   benchDuration: string;
   benchRounds: string;
+  benchPin: boolean;
   minParity: string;
   minQpsRatio?: string;
   json?: string;
@@ -34,6 +35,7 @@ export function registerMigrate(program: Command): void {
     .option('--bench-duration <seconds>', 'seconds per side and round of the bench', '3')
     .option('--bench-rounds <n>', 'bench rounds (original, migrated, original, migrated, ...)', '2')
     .option('--no-bench', 'skip the bench')
+    .option('--no-bench-pin', 'let the servers and the load generator share the cores (default on Linux: servers on one core, load generator on another)')
     .option('--min-parity <percent>', 'minimum parity for exit 0', '100')
     .option('--min-qps-ratio <ratio>', 'minimum migrated/original req/s ratio for exit 0')
     .option('--rules <file>', 'noise rules for the comparison (JSON, see docs/verify.md)')
@@ -73,7 +75,7 @@ async function runAction(appDir: string, flags: MigrateFlags): Promise<number> {
       ...(flags.out !== undefined ? { out: flags.out } : {}),
       force: flags.force === true,
       ...(flags.traffic !== undefined ? { traffic: flags.traffic } : {}),
-      bench: flags.bench ? { durationSeconds, rounds } : false,
+      bench: flags.bench ? { durationSeconds, rounds, pin: flags.benchPin } : false,
       minParity,
       ...(minQpsRatio !== undefined ? { minQpsRatio } : {}),
       ...(flags.json !== undefined ? { json: flags.json } : {}),
