@@ -7,7 +7,9 @@
  * - percent-encoding is decoded exactly once; `%2F` and `%25` stay encoded
  *   so a decoded slash never creates a segment and nothing decodes twice
  *   (route params are fully decoded after matching: decodeParam);
- * - malformed encodings and NUL answer 400;
+ * - malformed encodings and NUL answer 400; with `keepMalformed` (the
+ *   malformedPath option) a segment that cannot be decoded is kept as sent
+ *   instead, as Express routes the raw path (NUL still answers 400);
  * - duplicate slashes collapse, `.` and `..` resolve, never above the root;
  * - a trailing slash is kept (routing drops it when ignoreTrailingSlash).
  */
@@ -33,7 +35,7 @@ export function rawSearchOf(url: string): string {
  * Normalises a raw request path (the part before '?'). Throws a coded 400
  * error for input that cannot be a safe path.
  */
-export function normalizePath(raw: string): string {
+export function normalizePath(raw: string, keepMalformed = false): string {
   if (raw.charCodeAt(0) !== SLASH) {
     // `OPTIONS *` (asterisk-form) is legal; no route can match it, so it answers 404.
     if (raw === '*') return raw;
@@ -41,7 +43,7 @@ export function normalizePath(raw: string): string {
   }
   // Most paths are already clean: one scan, no allocation.
   if (isClean(raw)) return raw;
-  return resolveSegments(decodeOnce(raw));
+  return resolveSegments(decodeOnce(raw, keepMalformed));
 }
 
 /** Path used to look up routes: the normalised path, trailing slash dropped when asked. */
@@ -52,6 +54,15 @@ export function routingPath(path: string, ignoreTrailingSlash: boolean): string 
 /** Route params come from the normalised path, where only %2F and %25 are still encoded. */
 export function decodeParam(value: string): string {
   return value.indexOf('%') === -1 ? value : value.replace(/%2F/g, '/').replace(/%25/g, '%');
+}
+
+/**
+ * A param value holding a segment normalizePath kept as sent (keepMalformed):
+ * a decoded segment has no '%' left but the %2F and %25 it re-escaped, and a
+ * segment that failed to decode always holds another one.
+ */
+export function holdsMalformedSegment(value: string): boolean {
+  return /%(?!2F|25)/.test(value);
 }
 
 function originFormOf(raw: string): string {
@@ -72,22 +83,30 @@ function isClean(path: string): boolean {
   return true;
 }
 
-function decodeOnce(path: string): string {
+function decodeOnce(path: string, keepMalformed: boolean): string {
   if (path.indexOf('%') === -1) {
     if (path.indexOf('\0') !== -1) throw runtimeErrors.EXW_ERR_PATH_NUL();
     return path;
   }
-  if (/%(?![0-9a-fA-F]{2})/.test(path)) throw runtimeErrors.EXW_ERR_PATH_MALFORMED(JSON.stringify(path.slice(0, 100)));
-  // Re-escape %2F and %25 so decodeURIComponent leaves them as (upper-case) escapes.
-  const guarded = path.replace(/%(2f|25)/gi, (m) => `%25${m.slice(1).toUpperCase()}`);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(guarded);
-  } catch {
-    throw runtimeErrors.EXW_ERR_PATH_MALFORMED(JSON.stringify(path.slice(0, 100)));
+  let decoded = decodeGuarded(path);
+  if (decoded === null) {
+    if (!keepMalformed) throw runtimeErrors.EXW_ERR_PATH_MALFORMED(JSON.stringify(path.slice(0, 100)));
+    decoded = path.split('/').map((segment) => decodeGuarded(segment) ?? segment).join('/');
   }
   if (decoded.indexOf('\0') !== -1) throw runtimeErrors.EXW_ERR_PATH_NUL();
   return decoded;
+}
+
+/** Decodes every escape but %2F and %25, or null when the encoding is malformed. */
+function decodeGuarded(text: string): string | null {
+  if (/%(?![0-9a-fA-F]{2})/.test(text)) return null;
+  // Re-escape %2F and %25 so decodeURIComponent leaves them as (upper-case) escapes.
+  const guarded = text.replace(/%(2f|25)/gi, (m) => `%25${m.slice(1).toUpperCase()}`);
+  try {
+    return decodeURIComponent(guarded);
+  } catch {
+    return null;
+  }
 }
 
 function resolveSegments(path: string): string {

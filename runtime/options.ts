@@ -56,7 +56,30 @@ export interface ServerOptions {
    * the notFound answer, as in Express, Fastify and Hono.
    */
   methodNotAllowed?: boolean;
+  /**
+   * OPTIONS on a known path that has no OPTIONS route (nor an any-method
+   * route): false (default) answers it like any other method (405 with
+   * Allow, or notFound). Otherwise it gets Express's automatic answer, 200
+   * with Allow, after the request middleware (one that answers first wins):
+   * 'express4' lists the path's methods in registration order joined with
+   * ',' as a text/html body (Express 4's res.send); 'express5' (or true)
+   * sorts them, joins with ', ', text/plain with nosniff (Express 5).
+   */
+  autoOptions?: boolean | AutoOptionsStyle;
+  /**
+   * A path whose percent-encoding cannot be decoded (`/%ZZ`): 'reject'
+   * (default) answers 400 before any middleware. 'express4' / 'express5':
+   * it goes through as Express lets it, the bad segments kept as sent;
+   * middleware run, an unmatched path gets notFound, and a route whose
+   * param holds such a segment fails where it would run with Express's
+   * URIError "Failed to decode param '...'" (status 400; Express 4 also
+   * sets statusCode).
+   */
+  malformedPath?: MalformedPathMode;
 }
+
+export type AutoOptionsStyle = 'express4' | 'express5';
+export type MalformedPathMode = 'reject' | 'express4' | 'express5';
 
 export interface ResolvedOptions {
   host: string | undefined;
@@ -80,6 +103,9 @@ export interface ResolvedOptions {
   /** undefined when JSON is written compact (also for 0 and ''): the write path then calls JSON.stringify(body) alone. */
   jsonSpaces: number | string | undefined;
   methodNotAllowed: boolean;
+  /** null when OPTIONS is routed like any other method. */
+  autoOptions: AutoOptionsStyle | null;
+  malformedPath: MalformedPathMode;
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -129,6 +155,19 @@ function resolveJsonSpaces(value: unknown): number | string | undefined {
   throw runtimeErrors.EXW_ERR_CONFIG_INVALID('jsonSpaces', `expected a non-negative integer or a string, got ${String(value)}`);
 }
 
+function resolveAutoOptions(value: unknown): AutoOptionsStyle | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return 'express5';
+  if (value === 'express4' || value === 'express5') return value;
+  throw runtimeErrors.EXW_ERR_CONFIG_INVALID('autoOptions', `expected true, false, 'express4' or 'express5', got ${String(value)}`);
+}
+
+function resolveMalformedPath(value: unknown): MalformedPathMode {
+  if (value === undefined) return 'reject';
+  if (value === 'reject' || value === 'express4' || value === 'express5') return value;
+  throw runtimeErrors.EXW_ERR_CONFIG_INVALID('malformedPath', `expected 'reject', 'express4' or 'express5', got ${String(value)}`);
+}
+
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   const headersTimeout = nonNegativeInt(options, 'headersTimeout', 60_000);
   const requestTimeout = nonNegativeInt(options, 'requestTimeout', 300_000);
@@ -164,5 +203,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     middlewareOrder: resolveMiddlewareOrder(options.middlewareOrder),
     jsonSpaces: resolveJsonSpaces(options.jsonSpaces),
     methodNotAllowed: resolveBoolean(options.methodNotAllowed, 'methodNotAllowed', true),
+    autoOptions: resolveAutoOptions(options.autoOptions),
+    malformedPath: resolveMalformedPath(options.malformedPath),
   };
 }

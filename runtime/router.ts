@@ -205,6 +205,22 @@ export class RouteTree<T> {
     return this.registered.map(({ method, pattern, value }) => ({ method, pattern, value }));
   }
 
+  /**
+   * Every route whose pattern matches the path, whatever its method, in
+   * registration order (Express 4 lists a path's methods in that order in
+   * its automatic OPTIONS answer). Walks every branch: off the hot path.
+   */
+  matchingRoutes(path: string): Array<RouteEntry<T>> {
+    if (path.charCodeAt(0) !== 47 /* / */) return [];
+    let end = path.length;
+    if (this.ignoreTrailingSlash && end > 1 && path.charCodeAt(end - 1) === 47) end--;
+    const lower = this.caseSensitive ? path : path.toLowerCase();
+    const found = new Set<Handler<T>>();
+    this.collect(this.root, path, lower.length === path.length ? lower : null, 0, end, found);
+    const order = this.registered;
+    return [...found].sort((a, b) => order.indexOf(a) - order.indexOf(b)).map(({ method, pattern, value }) => ({ method, pattern, value }));
+  }
+
   private insert(segments: Segment[]): Node<T> {
     let node = this.root;
     for (const seg of segments) {
@@ -261,6 +277,25 @@ export class RouteTree<T> {
       }
     }
     return node.tail === null ? undefined : this.matchTail(node.tail, path, start, end, slot);
+  }
+
+  /** walk() without the method and without stopping at the first match: every leaf the path reaches goes to `out`. */
+  private collect(node: Node<T>, path: string, lower: string | null, pos: number, end: number, out: Set<Handler<T>>): void {
+    if (pos >= end) {
+      if (node.handlers !== null) for (const handler of node.handlers) if (handler !== undefined) out.add(handler);
+      if (node.tail !== null && this.ignoreTrailingSlash) collectTail(node.tail, path.slice(end, end), out);
+      return;
+    }
+    const start = pos + 1;
+    let stop = path.indexOf('/', start);
+    if (stop === -1 || stop > end) stop = end;
+    const child = this.staticChildAt(node, path, lower, start, stop);
+    if (child !== undefined) this.collect(child, path, lower, stop, end, out);
+    const segment = path.slice(start, stop);
+    for (const { seg, node: next } of node.mixed ?? []) if (seg.re.exec(segment) !== null) this.collect(next, path, lower, stop, end, out);
+    if (node.param !== null && stop > start) this.collect(node.param, path, lower, stop, end, out);
+    for (const { seg, node: next } of node.regex ?? []) if (seg.re.test(segment)) this.collect(next, path, lower, stop, end, out);
+    if (node.tail !== null) collectTail(node.tail, path.slice(start, end), out);
   }
 
   /** The path is consumed at `node`: its own handler, else (trailing slash ignored) a tail matching "". */
@@ -329,6 +364,13 @@ export class RouteTree<T> {
       }
     }
     return params;
+  }
+}
+
+function collectTail<T>(tails: RegexChild<T>[], rest: string, out: Set<Handler<T>>): void {
+  for (const { seg, node } of tails) {
+    const matches = seg.kind === 'mixed' ? seg.re.exec(rest) !== null : seg.re.test(rest);
+    if (matches && node.handlers !== null) for (const handler of node.handlers) if (handler !== undefined) out.add(handler);
   }
 }
 

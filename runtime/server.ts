@@ -16,7 +16,9 @@ import { withExpressListen, type ExpressShapedListener } from './express-listen.
 import type { Core, DefaultState, ErrorHook, Handler, Params, Plan } from './core.js';
 import type { ClusterHandle } from './cluster.js';
 import type { ListenOptions, RunningServer } from './listen.js';
-import { decodeParam, normalizePath, rawPathOf } from './normalize-path.js';
+import { answerOptions, markAutoOptionsPlan, registrationOrderAllow } from './auto-options.js';
+import { decodeParam, holdsMalformedSegment, normalizePath, rawPathOf } from './normalize-path.js';
+import { paramDecodeFailure } from './param-decode-error.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { PathScope } from './path-scope.js';
 import { withPrefixParams } from './prefix-params.js';
@@ -54,6 +56,11 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
   private dirty = true;
   private notFoundPlan!: Plan;
   private methodNotAllowedPlan!: Plan;
+  /** OPTIONS on a known path with no OPTIONS route, when autoOptions is on. */
+  private autoOptionsPlan: Plan | null = null;
+  /** malformedPath not 'reject': a route whose param holds an undecodable segment fails with Express's URIError; built on first use. */
+  private readonly paramErrorPlans = new Map<RouteValue, Plan>();
+  private readonly keepMalformed: boolean;
   /** Plan for requests that failed before routing: only unscoped response middleware apply. */
   private errorPlan!: Plan;
   /** @internal Set while a listen() handle is open. */
@@ -65,6 +72,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
     super();
     this.config = resolveOptions(options);
     this.middlewareOrder = this.config.middlewareOrder;
+    this.keepMalformed = this.config.malformedPath !== 'reject';
     this._core = {
       options: this.config,
       panicHooks: [],
@@ -134,6 +142,9 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
     this.notFoundPlan = buildPlan(null, req, res, this.notFoundFns);
     this.methodNotAllowedPlan = buildPlan(null, req, res, [(ctx) => this.methodNotAllowed(ctx)]);
     this.errorPlan = buildPlan(null, [], res.filter((e) => e.scope === null), []);
+    const style = this.config.autoOptions;
+    this.autoOptionsPlan = style === null ? null : markAutoOptionsPlan(buildPlan(null, req, res, [(ctx) => this.answerOptions(ctx, style)]));
+    this.paramErrorPlans.clear();
     this.dirty = false;
   }
 
@@ -225,7 +236,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
   private resolve(ctx: Context<S>): boolean {
     let path: string;
     try {
-      path = normalizePath(rawPathOf(ctx.url));
+      path = normalizePath(rawPathOf(ctx.url), this.keepMalformed);
     } catch (err) {
       ctx._plan = this.errorPlan;
       failRequest(ctx, err);
@@ -235,20 +246,58 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
     const match = this.tree.find(ctx.method, path);
     if (match.kind === 'found') {
       const params = match.params;
-      // Only %2F and %25 are still encoded in a normalised path.
-      if (path.indexOf('%') !== -1) for (const key in params) params[key] = decodeParam(params[key]!);
       ctx.params = params;
       ctx.routePattern = match.pattern;
       ctx._plan = match.value.plan;
+      // Only %2F and %25 are still encoded in a normalised path (and, with keepMalformed, segments that could not be decoded).
+      if (path.indexOf('%') !== -1) this.decodeParams(ctx, params, match.value);
       return true;
     }
     ctx.params = EMPTY_PARAMS;
-    if (match.kind === 'method-not-allowed' && this.config.methodNotAllowed) {
+    if (match.kind === 'method-not-allowed' && this.autoOptionsPlan !== null && ctx.method === 'OPTIONS') {
+      ctx._plan = this.autoOptionsPlan;
+    } else if (match.kind === 'method-not-allowed' && this.config.methodNotAllowed) {
       ctx._plan = this.methodNotAllowedPlan;
     } else {
       ctx._plan = this.notFoundPlan;
     }
     return true;
+  }
+
+  /**
+   * A param holding a segment that could not be decoded: Express 4 and 5
+   * throw from the layer's match, after the middleware registered before the
+   * route ran, so the route's own functions are replaced by that throw.
+   */
+  private decodeParams(ctx: Context<S>, params: Params, value: RouteValue): void {
+    for (const key in params) {
+      const raw = params[key]!;
+      if (this.keepMalformed && holdsMalformedSegment(raw)) {
+        let plan = this.paramErrorPlans.get(value);
+        if (plan === undefined) {
+          const fail = paramDecodeFailure(this.config.malformedPath as 'express4' | 'express5');
+          plan = buildPlan(value.pattern, this.requestEntries, this.responseEntries, [fail], value.position);
+          this.paramErrorPlans.set(value, plan);
+        }
+        ctx._plan = plan;
+        return;
+      }
+      params[key] = decodeParam(raw);
+    }
+  }
+
+  /** Express's automatic OPTIONS answer (auto-options.ts), when no request middleware answered first. */
+  private answerOptions(ctx: Context<S>, style: 'express4' | 'express5'): void {
+    const allow = style === 'express4'
+      ? registrationOrderAllow(this.tree.matchingRoutes(ctx.path).map((route) => route.method))
+      : this.allowedOn(ctx.path);
+    answerOptions(ctx, style, allow);
+  }
+
+  /** The path's methods, sorted (HEAD wherever GET is); looked up again: OPTIONS answers are rare. */
+  private allowedOn(path: string): string[] {
+    const match = this.tree.find('OPTIONS', path);
+    return match.kind === 'method-not-allowed' ? match.allowed : [];
   }
 
   /**
