@@ -9,8 +9,16 @@
  * (404 and 405 alike: the legacy app may still serve that method) the
  * runtime's request middleware have run, and its response middleware apply
  * to what Express writes.
+ *
+ * With the runtime's autoOptions on, an OPTIONS request on a path the
+ * runtime knows (no OPTIONS route) still crosses the legacy app, whose own
+ * routes may answer it, as Express's router does for them; what Express
+ * leaves unanswered comes back for the runtime's automatic answer instead
+ * of Express's 404 page, as the one Express app answered before its final
+ * handler. Errors still get Express's final handler.
  */
 import type { Context, Handler, HeaderValue } from '../runtime/index.js';
+import { runtimeAnswersOptions } from '../runtime/auto-options.js';
 import { shareRuntimeBody } from './body-ownership.js';
 import { callExpress, defaultLogger, type CallOptions, type CompatLogger, type Outcome } from './call-express.js';
 import type { RequestBridge } from './response-capture.js';
@@ -48,6 +56,9 @@ export function mountExpress<S extends object = any>(app: ExpressApp, opts: Moun
   const withoutNext = finalHandler === 'express';
   installStateAccessors(app.request, stateKeys);
   const call: CallOptions = { name: 'legacy app', timeout, logger, withoutNext };
+  // OPTIONS the runtime answers when Express does not: the app gets a next, its errors Express's final handler.
+  const optionsCall: CallOptions | null = withoutNext ? { ...call, withoutNext: false } : null;
+  const optionsApp = optionsCall === null ? null : handingBackUnanswered(app);
   // Only when the runtime answers what Express does not: then a request nothing on the app matches skips the walk.
   const skipUnmatched = finalHandler === 'runtime';
   let caseChecked = false;
@@ -66,9 +77,41 @@ export function mountExpress<S extends object = any>(app: ExpressApp, opts: Moun
     // Without a bridge nothing else puts the builder's headers on what Express writes (a bridge's capture or head hook does).
     if (bridge === null) copyBuilderHeaders(ctx);
     const sharing = shareRuntimeBody(ctx, ctx.req);
+    if (optionsApp !== null && ctx.method === 'OPTIONS' && runtimeAnswersOptions(ctx)) {
+      if (sharing !== undefined) return sharing.then(() => runOptions(ctx, optionsApp, bridge, optionsCall!, allow));
+      return runOptions(ctx, optionsApp, bridge, optionsCall!, allow);
+    }
     if (sharing !== undefined) return sharing.then(() => runLegacy(ctx, app, bridge, call, allow, skipUnmatched));
     return runLegacy(ctx, app, bridge, call, allow, skipUnmatched);
   } as Handler<S>;
+}
+
+type LegacyHandler = (req: any, res: any, next?: (err?: unknown) => void) => unknown;
+
+/**
+ * The app called with a callback: Express's app.handle then ends in it
+ * instead of its final handler. Unanswered requests come back (next());
+ * an error goes to the final handler app.handle uses without a callback,
+ * reached through a copy of the app whose router only passes the error on
+ * (Express 4 reads `_router`, Express 5 `router`), so the page, its status
+ * and the error log are Express's own.
+ */
+function handingBackUnanswered(app: ExpressApp): LegacyHandler {
+  return (req, res, next) => {
+    (app as unknown as LegacyHandler)(req, res, (err?: unknown) => {
+      if (err === undefined || err === null || err === 'route' || err === 'router') next!();
+      else answerWithExpressFinalHandler(app, req, res, err);
+    });
+  };
+}
+
+function answerWithExpressFinalHandler(app: ExpressApp, req: unknown, res: unknown, err: unknown): void {
+  const passesError = { handle: (_req: unknown, _res: unknown, done: (e: unknown) => void) => done(err) };
+  const errorOnly = Object.create(app as object, {
+    _router: { value: passesError },
+    router: { value: passesError },
+  }) as { handle(req: unknown, res: unknown): void };
+  errorOnly.handle(req, res);
 }
 
 function runLegacy(
@@ -86,6 +129,12 @@ function runLegacy(
   }
   const outcome = callExpress(bridge, app, ctx.req, ctx.res, call);
   if (typeof outcome === 'string') return settle(ctx, outcome, allow); // answered synchronously: nothing to wait for
+  return outcome.then((o) => settle(ctx, o, allow));
+}
+
+function runOptions(ctx: Context<any, any>, handler: LegacyHandler, bridge: RequestBridge | null, call: CallOptions, allow: HeaderValue | undefined): Promise<void> | undefined {
+  const outcome = callExpress(bridge, handler as Parameters<typeof callExpress>[1], ctx.req, ctx.res, call);
+  if (typeof outcome === 'string') return settle(ctx, outcome, allow);
   return outcome.then((o) => settle(ctx, o, allow));
 }
 

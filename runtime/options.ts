@@ -68,18 +68,17 @@ export interface ServerOptions {
   autoOptions?: boolean | AutoOptionsStyle;
   /**
    * A path whose percent-encoding cannot be decoded (`/%ZZ`): 'reject'
-   * (default) answers 400 before any middleware. 'express4' / 'express5':
-   * it goes through as Express lets it, the bad segments kept as sent;
-   * middleware run, an unmatched path gets notFound, and a route whose
-   * param holds such a segment fails where it would run with Express's
-   * URIError "Failed to decode param '...'" (status 400; Express 4 also
-   * sets statusCode).
+   * (default) answers 400 before any middleware. 'express': it goes through
+   * as Express 4 and 5 let it, the bad segments kept as sent; middleware
+   * run, an unmatched path gets notFound, and a route whose param holds
+   * such a segment fails where it would run with Express's URIError
+   * "Failed to decode param '...'" (status and statusCode 400).
    */
   malformedPath?: MalformedPathMode;
 }
 
 export type AutoOptionsStyle = 'express4' | 'express5';
-export type MalformedPathMode = 'reject' | 'express4' | 'express5';
+export type MalformedPathMode = 'reject' | 'express';
 
 export interface ResolvedOptions {
   host: string | undefined;
@@ -164,8 +163,8 @@ function resolveAutoOptions(value: unknown): AutoOptionsStyle | null {
 
 function resolveMalformedPath(value: unknown): MalformedPathMode {
   if (value === undefined) return 'reject';
-  if (value === 'reject' || value === 'express4' || value === 'express5') return value;
-  throw runtimeErrors.EXW_ERR_CONFIG_INVALID('malformedPath', `expected 'reject', 'express4' or 'express5', got ${String(value)}`);
+  if (value === 'reject' || value === 'express') return value;
+  throw runtimeErrors.EXW_ERR_CONFIG_INVALID('malformedPath', `expected 'reject' or 'express', got ${String(value)}`);
 }
 
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {

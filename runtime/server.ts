@@ -275,7 +275,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
       if (this.keepMalformed && holdsMalformedSegment(raw)) {
         let plan = this.paramErrorPlans.get(value);
         if (plan === undefined) {
-          const fail = paramDecodeFailure(this.config.malformedPath as 'express4' | 'express5');
+          const fail = paramDecodeFailure();
           plan = buildPlan(value.pattern, this.requestEntries, this.responseEntries, [fail], value.position);
           this.paramErrorPlans.set(value, plan);
         }
