@@ -31,3 +31,7 @@ export { fixedHeaders } from './fixed-headers.js';
 export type { FixedHeadersOptions } from './fixed-headers.js';
 export { accessLog } from './access-log.js';
 export type { AccessLogFormat, AccessLogOptions, Morgan } from './access-log.js';
+export { limitRequests, rateLimited } from './rate-limit.js';
+export type { RateLimitFactory } from './rate-limit.js';
+export { corsPolicy } from './cors-policy.js';
+export type { CorsModule, CorsOptions, CorsPolicyOptions } from './cors-policy.js';
