@@ -20,6 +20,7 @@ import { addTodoComment } from './todo-comments.js';
 import { bindLegacyApp, legacyOnlyUses, moveUseToLegacy } from './app-legacy-uses.js';
 import { isOwnImportedHandler } from './imported-refs.js';
 import { poweredByRemoval } from './helmet-rule.js';
+import { expressMajorFor } from './express-version.js';
 
 /** Why a setting keeps the app on Express, or null when it translates, drops or moves (app-settings.ts). */
 export function settingBlocker(fc: FileContext, state: ReceiverState, use: Extract<ReceiverUse, { kind: 'setting' }>): string | null {
@@ -132,6 +133,7 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   options.push(...state.serverOptions);
   // Express never answers 405: a known path with another method reached the app's own 404 handler.
   if (r.kind === 'app' && state.notFound) options.push('methodNotAllowed: false');
+  if (r.kind === 'app') options.push(...expressAnswerOptions(fc, state));
   const cls = r.kind === 'app' ? 'Server' : 'Router';
   fc.runtimeNames.add(cls);
   const init = r.declarator.node.init as any;
@@ -141,6 +143,19 @@ export function rewriteDeclaration(fc: FileContext, state: ReceiverState, withLe
   r.declarator.node.init = j.newExpression(j.identifier(cls), options.length ? [parseExpression(j, `{ ${options.join(', ')} }`)] : []);
   addEntry(fc, r.declarator.node, 'migrated', r.kind === 'app' ? 'express-app' : 'express-router', { handler: r.name });
   fc.changed = true;
+}
+
+/**
+ * Express routes a path it cannot decode (`/%ZZ`): middleware run, the 404
+ * handler answers, a route's param fails with its URIError (400). Without
+ * a 404 handler of the app's own, Express's router answers OPTIONS on a
+ * known path itself (200 with Allow, in the bytes of the app's major)
+ * before its final handler would; with one, that handler answers first.
+ */
+function expressAnswerOptions(fc: FileContext, state: ReceiverState): string[] {
+  const options = ["malformedPath: 'express'"];
+  if (!state.notFound) options.push(`autoOptions: '${expressMajorFor(fc.options.path) >= 5 ? 'express5' : 'express4'}'`);
+  return options;
 }
 
 /** Comments as leading comments of the statement (after its own), trailing ones included. */
@@ -215,7 +230,7 @@ export function addLegacyApp(fc: FileContext, state: ReceiverState, expressName:
     const decl = parseStatement(j, `const ${segment.name} = ${expressName}();`);
     const empty = i === segments.length - 1 && state.legacySegments.length === i;
     decl.comments = [j.commentLine(empty
-      ? ` Express answers what no route matches, as before: its 404 page, also for a known path with another method.`
+      ? ` Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).`
       : segment.closed
         ? ` expressway-todo: routes on ${segment.name} stay on Express until migrated; ${r.name} mounts it where they were registered`
         : ` expressway-todo: routes on ${segment.name} stay on Express until migrated; ${r.name} mounts it last`, true, false)];

@@ -2,7 +2,7 @@ const { Server } = require('expressway/runtime');
 const { fromExpress } = require('expressway/compat');
 const api = require('./routes/api');
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 if (typeof api === 'function')
   app.requestMiddleware('/api', fromExpress(api, { path: '/api' }));

@@ -5,9 +5,9 @@ const { Server } = require('expressway/runtime');
 const { fromExpress, mountExpress } = require('expressway/compat');
 const compression = require('compression');
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 // A custom filter reads Express req/res: compression stays on Express.

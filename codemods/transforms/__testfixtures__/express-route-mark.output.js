@@ -3,9 +3,11 @@ const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
 const { Readable } = require('stream');
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server(
+  { middlewareOrder: 'registration', malformedPath: 'express', autoOptions: 'express4' }
+);
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 // Express middleware of this app (through fromExpress) may read req.route: runtime routes set it as Express's router did.

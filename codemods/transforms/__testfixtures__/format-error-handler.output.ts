@@ -2,7 +2,7 @@ import { Server } from 'expressway/runtime';
 import type { Context } from 'expressway/runtime';
 import accepts from 'accepts';
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 app.get('/boom', async (ctx: Context) => {
   throw new Error('boom');

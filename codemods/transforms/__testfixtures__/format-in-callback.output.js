@@ -4,9 +4,9 @@ const { mountExpress } = require('expressway/compat');
 const accepts = require('accepts');
 const db = require('./db');
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 // The row arrives in a Node-style callback; the answer is negotiated there.

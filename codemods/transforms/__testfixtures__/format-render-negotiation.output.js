@@ -6,9 +6,9 @@ const { mountExpress, renderView } = require('expressway/compat');
 const accepts = require('accepts');
 const { createError } = require('expressway/helpers');
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 legacyApp.set('view engine', 'ejs');

@@ -3,12 +3,14 @@ const { Server } = require('expressway/runtime');
 const { fixedHeaders, mountExpress } = require('expressway/compat');
 const helmet = require('helmet');
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server(
+  { middlewareOrder: 'registration', malformedPath: 'express', autoOptions: 'express4' }
+);
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it where they were registered
 const legacyApp = express();
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp2 = express();
 
 legacyApp2.disable('x-powered-by');

@@ -2,7 +2,7 @@ import { Server } from 'expressway/runtime';
 import { fixedHeaders } from 'expressway/compat';
 import helmet from 'helmet';
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 app.requestMiddleware(
   fixedHeaders(helmet({

@@ -3,7 +3,7 @@ const { Server } = require('expressway/runtime');
 const { fixedHeaders, mountExpress } = require('expressway/compat');
 const helmet = require('helmet');
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
 const legacyApp = express();

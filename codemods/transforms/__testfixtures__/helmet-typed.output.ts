@@ -4,7 +4,7 @@ import type { Context } from 'expressway/runtime';
 import { fixedHeaders, mountExpress } from 'expressway/compat';
 import helmet from 'helmet';
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
 const legacyApp = express();

@@ -1,7 +1,9 @@
 const express = require('express');
 const { Server, jsonBody } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server(
+  { middlewareOrder: 'registration', malformedPath: 'express', autoOptions: 'express4' }
+);
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it where they were registered
 const legacyApp = express();

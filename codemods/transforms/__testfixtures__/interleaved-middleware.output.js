@@ -1,9 +1,11 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server(
+  { middlewareOrder: 'registration', malformedPath: 'express', autoOptions: 'express4' }
+);
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 app.get('/public', async (ctx) => ctx.json({ public: true }));

@@ -1,7 +1,7 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
 const legacyApp = express();

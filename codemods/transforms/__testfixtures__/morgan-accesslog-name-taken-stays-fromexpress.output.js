@@ -5,7 +5,7 @@ const { Server } = require('expressway/runtime');
 const { fromExpress } = require('expressway/compat');
 const morgan = require('morgan');
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 const accessLog = fs.createWriteStream('/tmp/access.log', { flags: 'a' });
 
 app.requestMiddleware(fromExpress(morgan('common', { stream: accessLog })));

@@ -4,7 +4,7 @@ const { Server } = require('expressway/runtime');
 const { accessLog } = require('expressway/compat');
 const morgan = require('morgan');
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 // One access-log line per request, Apache combined format.
 app.requestMiddleware(accessLog(morgan, 'combined'));

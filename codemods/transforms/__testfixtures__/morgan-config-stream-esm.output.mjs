@@ -4,7 +4,7 @@ import logger from 'morgan';
 import config from './config.mjs';
 import { accessLogStream } from './log.mjs';
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 // The format comes from config at run time; errors only.
 app.requestMiddleware(accessLog(logger, config.logFormat, {

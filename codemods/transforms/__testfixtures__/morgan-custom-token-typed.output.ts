@@ -4,7 +4,7 @@ import type { Context } from 'expressway/runtime';
 import { accessLog } from 'expressway/compat';
 import morgan from 'morgan';
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 morgan.token('id', (req: Request) => String(req.headers['x-request-id'] ?? '-'));
 

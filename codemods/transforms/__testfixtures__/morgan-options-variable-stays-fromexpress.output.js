@@ -5,7 +5,7 @@ const { fromExpress } = require('expressway/compat');
 const morgan = require('morgan');
 const logOptions = require('./log-options');
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 // Options from elsewhere: their shape is not known here, so morgan stays behind fromExpress.
 app.requestMiddleware(fromExpress(morgan('tiny', logOptions)));

@@ -4,7 +4,7 @@ const { Server } = require('expressway/runtime');
 const { accessLog } = require('expressway/compat');
 const morgan = require('morgan');
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 app.get('/health', async (ctx) => {
   ctx.json({ ok: true });

@@ -3,9 +3,9 @@ const { Server } = require('expressway/runtime');
 const { fromExpress, mountExpress } = require('expressway/compat');
 const usersRouter = require('./routes/users');
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 if (typeof usersRouter === 'function')

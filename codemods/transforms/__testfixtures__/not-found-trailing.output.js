@@ -1,5 +1,5 @@
 const { Server } = require('expressway/runtime');
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 app.get('/', async (ctx) => ctx.html('home'));
 

@@ -3,9 +3,9 @@ import { Server } from 'expressway/runtime';
 import { mountExpress } from 'expressway/compat';
 import { load } from './store.mjs';
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 // app.param('slug'): the GET /pages/:slug route below runs it first, once per request (Express did not run it again after next('route')).

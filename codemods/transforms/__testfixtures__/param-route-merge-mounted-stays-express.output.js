@@ -3,7 +3,7 @@ const { Router, Server } = require('expressway/runtime');
 const { mountExpress, mountExpressRouter } = require('expressway/compat');
 const comments = require('./comments');
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
 const legacyApp = express();

@@ -1,7 +1,9 @@
 const { Server } = require('expressway/runtime');
 const users = require('./users');
 
-const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
+const app = new Server(
+  { middlewareOrder: 'registration', methodNotAllowed: false, malformedPath: 'express' }
+);
 
 // app.param('userId'): the GET /users/:userId route below runs it first, once per request (Express did not run it again after next('route')).
 const userIdParam = async (ctx) => {

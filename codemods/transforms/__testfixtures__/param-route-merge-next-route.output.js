@@ -1,7 +1,7 @@
 const { Server } = require('expressway/runtime');
 const posts = require('./posts');
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 // Loads the post once per request, also when next('route') moves on.
 // app.param('postId'): the GET /posts/:postId route below runs it first, once per request (Express did not run it again after next('route')).

@@ -1,9 +1,9 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 app.requestMiddleware('/admin', async (ctx) => {

@@ -7,9 +7,9 @@ import { mountExpress, renderView } from 'expressway/compat';
 import accepts from 'accepts';
 import { createError } from 'expressway/helpers';
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 legacyApp.set('view engine', 'ejs');

@@ -6,9 +6,9 @@ import { Server } from 'expressway/runtime';
 import { mountExpress, renderView } from 'expressway/compat';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 legacyApp.set('view engine', 'ejs');

@@ -3,9 +3,11 @@ const { Server } = require('expressway/runtime');
 const { fromExpress, mountExpress } = require('expressway/compat');
 const cookieParser = require('cookie-parser');
 
-const app = new Server({ cookieSecret: 's3cret' });
+const app = new Server(
+  { cookieSecret: 's3cret', malformedPath: 'express', autoOptions: 'express4' }
+);
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 app.requestMiddleware(fromExpress(cookieParser('s3cret')));

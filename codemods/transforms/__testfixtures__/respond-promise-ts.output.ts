@@ -4,9 +4,9 @@ import type { Context } from 'expressway/runtime';
 import { mountExpress } from 'expressway/compat';
 import { queue } from './queue.js';
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 app.post('/jobs', async (ctx: Context) => {

@@ -3,12 +3,14 @@ const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
 const db = require('./db');
 
-const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
+const app = new Server(
+  { middlewareOrder: 'registration', methodNotAllowed: false, malformedPath: 'express' }
+);
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it where they were registered
 const legacyApp = express();
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp2 = express();
 
 app.get('/health', async (ctx) => {

@@ -40,9 +40,9 @@ legacyRouter2.get('/export', (req, res) => {
 
 router.requestMiddlewareAtMount(mountExpressRouter(legacyRouter2));
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 app.mount('/account', router);

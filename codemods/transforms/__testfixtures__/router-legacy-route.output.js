@@ -25,7 +25,9 @@ docs.get('/{name}/meta', async (ctx) => {
 
 docs.requestMiddlewareAtMount(mountExpressRouter(legacyRouter));
 
-const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
+const app = new Server(
+  { middlewareOrder: 'registration', methodNotAllowed: false, malformedPath: 'express' }
+);
 
 app.mount('/docs', docs);
 

@@ -6,9 +6,11 @@ import { Server } from 'expressway/runtime';
 import { mountExpress } from 'expressway/compat';
 import nodePath from 'node:path';
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server(
+  { middlewareOrder: 'registration', malformedPath: 'express', autoOptions: 'express4' }
+);
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 const PUBLIC = fileURLToPath(new URL('./public', import.meta.url));

@@ -2,7 +2,9 @@ const path = require('path');
 const { Server } = require('expressway/runtime');
 const nodePath = require('node:path');
 
-const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
+const app = new Server(
+  { middlewareOrder: 'registration', methodNotAllowed: false, malformedPath: 'express' }
+);
 
 // The fixtures folder stands in for a folder of documents.
 const FILES = path.join(__dirname, '__testfixtures__');

@@ -5,9 +5,11 @@ import { Server } from 'expressway/runtime';
 import { mountExpress } from 'expressway/compat';
 import nodeEvents from 'node:events';
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server(
+  { middlewareOrder: 'registration', malformedPath: 'express', autoOptions: 'express4' }
+);
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 app.get('/logs/{day}', async (ctx) => {

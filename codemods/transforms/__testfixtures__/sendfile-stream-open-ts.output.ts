@@ -7,9 +7,9 @@ import type { Context } from 'expressway/runtime';
 import { mountExpress } from 'expressway/compat';
 import nodeEvents from 'node:events';
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 const EXPORTS = path.resolve('exports');

@@ -3,7 +3,9 @@ const path = require('path');
 const { Server } = require('expressway/runtime');
 const nodeEvents = require('node:events');
 
-const app = new Server({ middlewareOrder: 'registration', methodNotAllowed: false });
+const app = new Server(
+  { middlewareOrder: 'registration', methodNotAllowed: false, malformedPath: 'express' }
+);
 const FILES = path.join(__dirname, '__testfixtures__');
 
 // Streamed as it is read; a missing file falls through to the 404 below.

@@ -2,7 +2,7 @@ import { Server } from 'expressway/runtime';
 import { fromExpress } from 'expressway/compat';
 import session from 'express-session';
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 // The cookie settings are computed per request: the runtime's session() takes them as an object only.
 app.requestMiddleware(fromExpress(

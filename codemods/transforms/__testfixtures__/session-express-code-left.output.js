@@ -4,7 +4,9 @@ const cookieParser = require('cookie-parser');
 const session = require('express-session');
 const passport = require('passport');
 
-const app = new Server({ cookieSecret: 'secret', methodNotAllowed: false });
+const app = new Server(
+  { cookieSecret: 'secret', methodNotAllowed: false, malformedPath: 'express' }
+);
 
 app.requestMiddleware(fromExpress(cookieParser('secret')));
 app.requestMiddleware(fromExpress(session({ secret: 'secret', resave: false, saveUninitialized: false })));

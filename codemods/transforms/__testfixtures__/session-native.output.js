@@ -1,6 +1,8 @@
 const { Server, session } = require('expressway/runtime');
 
-const app = new Server({ cookieSecret: process.env.SECRET, methodNotAllowed: false });
+const app = new Server(
+  { cookieSecret: process.env.SECRET, methodNotAllowed: false, malformedPath: 'express' }
+);
 
 // One secret for both: cookie-parser signs the theme cookie, express-session the session id.
 app.requestMiddleware(session({

@@ -1,7 +1,7 @@
 import { Server, session } from 'expressway/runtime';
 import RedisStore from './redis-store.js';
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 app.requestMiddleware(session(
   { store: new RedisStore(), secret: ['new-secret', 'old-secret'], resave: false, saveUninitialized: false, rolling: true }

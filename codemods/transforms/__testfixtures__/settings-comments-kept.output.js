@@ -5,7 +5,7 @@ const { Server } = require('expressway/runtime');
 // Hide the framework from scanners.
 // readable answers
 
-const app = new Server({ jsonSpaces: 2, methodNotAllowed: false });
+const app = new Server({ jsonSpaces: 2, methodNotAllowed: false, malformedPath: 'express' });
 
 app.get('/ok', async (ctx) => {
   ctx.json({ ok: true });

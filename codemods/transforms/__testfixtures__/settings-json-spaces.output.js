@@ -1,6 +1,6 @@
 const { Server } = require('expressway/runtime');
 const app = new Server(
-  { jsonSpaces: process.env.NODE_ENV === 'development' ? 2 : 0, ignoreTrailingSlash: false, queryParser: 'simple', methodNotAllowed: false }
+  { jsonSpaces: process.env.NODE_ENV === 'development' ? 2 : 0, ignoreTrailingSlash: false, queryParser: 'simple', methodNotAllowed: false, malformedPath: 'express' }
 );
 
 app.get('/item', async (ctx) => {

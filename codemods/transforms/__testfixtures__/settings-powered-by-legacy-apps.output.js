@@ -5,12 +5,12 @@ const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress } = require('expressway/compat');
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
 const legacyApp = express();
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp2 = express();
 
 legacyApp2.disable('x-powered-by');

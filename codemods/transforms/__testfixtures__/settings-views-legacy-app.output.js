@@ -2,9 +2,9 @@ const path = require('path');
 const express = require('express');
 const { Server } = require('expressway/runtime');
 const { mountExpress, renderView } = require('expressway/compat');
-const app = new Server({ jsonSpaces: 2 });
+const app = new Server({ jsonSpaces: 2, malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 // Only res.render reads these: they stay with the routes left on Express.

@@ -3,9 +3,9 @@ import express from 'express';
 import { Server } from 'expressway/runtime';
 import { mountExpress } from 'expressway/compat';
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 // Express middleware of this app (through fromExpress) may read req.route: runtime routes set it as Express's router did.

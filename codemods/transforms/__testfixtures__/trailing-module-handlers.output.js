@@ -3,7 +3,7 @@ const { fromExpress, fromExpressErrorHandler } = require('expressway/compat');
 const api = require('./routes');
 const { notFound, errorHandler } = require('./middleware/errors');
 
-const app = new Server({ methodNotAllowed: false });
+const app = new Server({ methodNotAllowed: false, malformedPath: 'express' });
 
 app.get('/health', async (ctx) => ctx.json({ ok: true }));
 

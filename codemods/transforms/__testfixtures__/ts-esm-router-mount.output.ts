@@ -10,9 +10,9 @@ router.get('/', async (ctx: Context) => {
   ctx.json({ projects: [] });
 });
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 app.requestMiddleware(jsonBody());

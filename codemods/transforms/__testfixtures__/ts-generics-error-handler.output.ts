@@ -3,7 +3,7 @@ import type { Context } from 'expressway/runtime';
 
 type RequestLocals = { requestId: string };
 
-const app = new Server<RequestLocals>({ methodNotAllowed: false });
+const app = new Server<RequestLocals>({ methodNotAllowed: false, malformedPath: 'express' });
 
 app.requestMiddleware(async (ctx: Context<RequestLocals>) => {
   ctx.state.requestId = String(ctx.headers['x-request-id'] ?? 'none');

@@ -71,9 +71,9 @@ for (const path of ['/a/:slug', '/b/:slug']) {
   shop.requestMiddlewareAtMount(mountExpressRouter(legacyRouter));
 }
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 app.mount('/shop', shop);

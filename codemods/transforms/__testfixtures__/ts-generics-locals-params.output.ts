@@ -10,9 +10,9 @@ type InvoiceParams = AccountParams & { invoiceId: string };
 type ReportParams = { accountId: string; format?: string };
 type AccountLocals = { account: Account };
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 const accounts = new Router<AccountLocals>();

@@ -4,9 +4,9 @@ import type { Context } from 'expressway/runtime';
 import { mountExpress } from 'expressway/compat';
 import { findPost } from './posts';
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
-// Express answers what no route matches, as before: its 404 page, also for a known path with another method.
+// Express answers what no route matches, as before: its 404 page, also for a known path with another method (OPTIONS there: autoOptions).
 const legacyApp = express();
 
 // app.param('postId'): the GET /posts/:postId route below runs it first, once per request (Express did not run it again after next('route')).

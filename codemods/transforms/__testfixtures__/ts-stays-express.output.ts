@@ -3,7 +3,7 @@ import express, { Request, Response } from 'express';
 import { Server } from 'expressway/runtime';
 import { mountExpress } from 'expressway/compat';
 
-const app = new Server();
+const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
 const legacyApp = express();

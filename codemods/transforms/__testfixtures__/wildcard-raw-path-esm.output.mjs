@@ -6,7 +6,9 @@ import { Router, Server } from 'expressway/runtime';
 import { mountExpress, mountExpressRouter } from 'expressway/compat';
 import { parseurl } from 'expressway/helpers';
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server(
+  { middlewareOrder: 'registration', malformedPath: 'express', autoOptions: 'express4' }
+);
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
 const legacyApp = express();

@@ -5,7 +5,9 @@ const { Router, Server } = require('expressway/runtime');
 const { mountExpress, mountExpressRouter } = require('expressway/compat');
 const { parseurl } = require('expressway/helpers');
 
-const app = new Server({ middlewareOrder: 'registration' });
+const app = new Server(
+  { middlewareOrder: 'registration', malformedPath: 'express', autoOptions: 'express4' }
+);
 
 // expressway-todo: routes on legacyApp stay on Express until migrated; app mounts it last
 const legacyApp = express();
