@@ -16,6 +16,7 @@ import { calleeModule } from './handler-refs.js';
 import { translateCompression } from './compression-rule.js';
 import { translateHelmet } from './helmet-rule.js';
 import { translateMorgan } from './morgan-rule.js';
+import { translateRateLimited } from './rate-limit-rule.js';
 
 export interface PackageTranslation {
   /** The expression registered in place of the package's middleware call. */
@@ -36,6 +37,9 @@ TRANSLATORS.set('compression', translateCompression);
 /** Null when `argPath` is not a direct call of a package with a translator. */
 export function translatePackageMiddleware(fc: FileContext, argPath: ASTPath<any>): PackageTranslation | string | null {
   const node = argPath.node;
+  // express-rate-limit: a rateLimit(...) call or a name bound to a limiter (rate-limit-rule.ts).
+  const limiter = translateRateLimited(fc, argPath);
+  if (limiter !== null) return limiter;
   if (node?.type !== 'CallExpression') return null;
   const pkg = calleeModule(argPath, node.callee);
   const translate = pkg === null ? undefined : TRANSLATORS.get(pkg);

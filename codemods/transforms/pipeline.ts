@@ -15,10 +15,15 @@ import { rewriteImports } from './imports.js';
 import { legacyOnlyUse } from './app-legacy-uses.js';
 import { addTodoComment } from './todo-comments.js';
 import { pathsWhere } from './ast-utils.js';
+import { noExpressBinding, rewriteRateLimitDefinitions } from './rate-limit-rule.js';
 
 export function runPipeline(fc: FileContext): void {
   const b = findExpressBinding(fc);
-  if (!b) return;
+  if (!b) {
+    // A module that only defines express-rate-limit limiters (rate-limit-rule.ts).
+    if (rewriteRateLimitDefinitions(fc)) rewriteImports(fc, noExpressBinding());
+    return;
+  }
   const receivers = findReceivers(fc, b);
   const states = new Map<Receiver, ReceiverState>();
   for (const r of receivers) states.set(r, { receiver: r, uses: collectUses(fc, r), staysExpress: null, legacyCount: 0, legacySegments: [], notFound: false, hasErrorHandler: false, serverOptions: [] });
@@ -59,6 +64,8 @@ export function runPipeline(fc: FileContext): void {
     }
   }
   reportUnboundApps(fc, b);
+  // Limiters defined here share their store with their runtime counterpart, once the file moves at all.
+  if (fc.changed) rewriteRateLimitDefinitions(fc);
   if (fc.changed) {
     dropUnusedHelperImports(fc);
     rewriteImports(fc, b);

@@ -1,0 +1,9 @@
+'use strict';
+
+const { rateLimit } = require('express-rate-limit');
+
+const common = { windowMs: 60 * 1000, standardHeaders: true };
+
+// Defined here, registered by the app's modules.
+exports.loginLimiter = rateLimit({ ...common, limit: 5, message: 'too many attempts' });
+exports.searchLimiter = rateLimit();
