@@ -42,9 +42,10 @@ import { bridgeOf } from './response-capture.js';
 /** The cors module (`require('cors')`): a factory of Express middleware. */
 export type CorsModule = (options?: any) => ExpressMiddleware;
 
-/** cors's options, as cors reads them (any value it accepts is accepted). */
+/** cors's options, as cors reads them (@types/cors's CorsOptions fits). */
 export interface CorsOptions {
-  origin?: unknown;
+  /** Any other value counts by truthiness, as in cors. */
+  origin?: boolean | string | RegExp | ReadonlyArray<boolean | string | RegExp> | ((requestOrigin: string | undefined, callback: (err: any, origin?: any) => void) => void);
   methods?: string | readonly string[];
   allowedHeaders?: string | readonly string[];
   headers?: string | readonly string[];
@@ -53,8 +54,10 @@ export interface CorsOptions {
   maxAge?: number | string;
   preflightContinue?: boolean;
   optionsSuccessStatus?: number;
-  [key: string]: unknown;
 }
+
+/** cors's per-request options delegate: it receives Express's req (corsPolicy leaves it to fromExpress). */
+export type CorsOptionsDelegate = (req: any, callback: (err: unknown, options?: CorsOptions) => void) => void;
 
 export type CorsPolicyOptions = FromExpressOptions;
 
@@ -72,7 +75,7 @@ const DEFAULTS = Object.freeze({
 
 const requireHere = createRequire(import.meta.url);
 
-export function corsPolicy<S extends object = any>(cors: CorsModule, options?: CorsOptions | ((req: any, cb: (err: unknown, options?: CorsOptions) => void) => void), opts: CorsPolicyOptions = {}): Handler<S> {
+export function corsPolicy<S extends object = any>(cors: CorsModule, options?: CorsOptions | CorsOptionsDelegate, opts: CorsPolicyOptions = {}): Handler<S> {
   if (typeof cors !== 'function') throw compatErrors.EXW_ERR_COMPAT_INVALID_OPTION('corsPolicy()', 'cors', "must be the cors module (require('cors'))");
   // Built first: fromExpress checks opts as it always did, and it is the way back.
   const viaExpress = fromExpress<S>(cors(options), opts);
@@ -136,7 +139,7 @@ function callOriginFunction(vary: Vary, fn: OriginFunction, corsOptions: CorsOpt
       finish(err);
       return;
     }
-    corsOptions.origin = origin;
+    corsOptions.origin = origin as CorsOptions['origin'];
     setActualHeaders(vary, corsOptions, req, res);
     finish(undefined);
   };

@@ -34,4 +34,4 @@ export type { AccessLogFormat, AccessLogOptions, Morgan } from './access-log.js'
 export { limitRequests, rateLimited } from './rate-limit.js';
 export type { RateLimitFactory } from './rate-limit.js';
 export { corsPolicy } from './cors-policy.js';
-export type { CorsModule, CorsOptions, CorsPolicyOptions } from './cors-policy.js';
+export type { CorsModule, CorsOptions, CorsOptionsDelegate, CorsPolicyOptions } from './cors-policy.js';

@@ -14,6 +14,7 @@ import type { ASTPath } from 'jscodeshift';
 import type { FileContext } from './context.js';
 import { calleeModule } from './handler-refs.js';
 import { translateCompression } from './compression-rule.js';
+import { translateCors } from './cors-rule.js';
 import { translateHelmet } from './helmet-rule.js';
 import { translateMorgan } from './morgan-rule.js';
 import { translateRateLimited } from './rate-limit-rule.js';
@@ -33,6 +34,7 @@ const TRANSLATORS = new Map<string, PackageTranslator>();
 TRANSLATORS.set('helmet', translateHelmet);
 TRANSLATORS.set('morgan', translateMorgan);
 TRANSLATORS.set('compression', translateCompression);
+TRANSLATORS.set('cors', translateCors);
 
 /** Null when `argPath` is not a direct call of a package with a translator. */
 export function translatePackageMiddleware(fc: FileContext, argPath: ASTPath<any>): PackageTranslation | string | null {

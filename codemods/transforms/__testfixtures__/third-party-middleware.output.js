@@ -1,6 +1,6 @@
 const express = require('express');
 const { Server } = require('expressway/runtime');
-const { accessLog, fixedHeaders, fromExpress, mountExpress } = require('expressway/compat');
+const { accessLog, corsPolicy, fixedHeaders, mountExpress } = require('expressway/compat');
 const cors = require('cors');
 const helmet = require('helmet');
 const morgan = require('morgan');
@@ -11,7 +11,7 @@ const app = new Server({ malformedPath: 'express', autoOptions: 'express4' });
 const legacyApp = express();
 
 legacyApp.disable('x-powered-by');
-app.requestMiddleware(fromExpress(cors()));
+app.requestMiddleware(corsPolicy(cors));
 app.requestMiddleware(fixedHeaders(helmet()));
 app.requestMiddleware(accessLog(morgan, 'dev'));
 
