@@ -155,7 +155,12 @@ function uncountWhenSkipped(cfg: RateLimitConfig, req: IncomingMessage, res: Ser
 /** The library's default handler: res.status(statusCode).send(message). */
 async function reply(limiter: Limiter, ctx: Context<any, any>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { cfg } = limiter;
-  const message = typeof cfg.message === 'function' ? await cfg.message(req, res) : cfg.message;
+  let message = cfg.message;
+  if (typeof message === 'function') {
+    // The library's res.status(statusCode) comes first: the function sees the status it answers with.
+    res.statusCode = cfg.statusCode;
+    message = await message(req, res);
+  }
   ctx.abort();
   // A message function that answered itself: the library does not send.
   if (res.writableEnded) return;

@@ -131,7 +131,7 @@ describe('rateLimited: the same answers as express-rate-limit on Express', () =>
     ['legacy headers only, max, statusCode 503, a string message', () => ({ windowMs: 120_000, max: 2, statusCode: 503, message: '<b>busy</b>' })],
     ['no headers at all', () => ({ windowMs: 60_000, limit: 2, legacyHeaders: false })],
     ['a limit function and a message function reading Express\'s req', () => ({ windowMs: 60_000, limit: (req: any) => (req.get('x-plan') === 'gold' ? 4 : 2), standardHeaders: 'draft-7', message: (req: any) => ({ error: `slow down ${req.method} ${req.path}`, limit: req.rateLimit.limit }) })],
-    ['an async message function returning text', () => ({ windowMs: 60_000, limit: 1, message: async (req: any) => `wait, ${req.ip}` })],
+    ['an async message function returning text', () => ({ windowMs: 60_000, limit: 1, message: async (req: any, res: any) => `wait, ${req.ip} (${res.statusCode})` })],
     ['a Buffer message (written by Express\'s res.send)', () => ({ windowMs: 60_000, limit: 1, message: Buffer.from('stop') })],
     ['requestPropertyName', () => ({ windowMs: 60_000, limit: 2, requestPropertyName: 'quota', standardHeaders: 'draft-6', legacyHeaders: false })],
   ];
