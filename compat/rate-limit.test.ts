@@ -183,6 +183,29 @@ describe('rateLimited: the same answers as express-rate-limit on Express', () =>
     expect(answers.map((a) => a.status)).toEqual([200, 200, 429, 429, 429]);
   });
 
+  it('two draft-8 limiters append their quotas to one pair of headers, in order', async () => {
+    const first = (): Options => ({ windowMs: 60_000, limit: 3, standardHeaders: 'draft-8', legacyHeaders: false, identifier: 'burst' });
+    const second = (): Options => ({ windowMs: 3_600_000, limit: 2, standardHeaders: 'draft-8', legacyHeaders: false });
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(rateLimit(first()), rateLimit(second()));
+    expressRoutes(app);
+    const a = await listenExpress(app);
+    const server = new Server({ logErrors: false });
+    server.requestMiddleware(rateLimited(limitRequests(rateLimit as any, first(), MemoryStore as any)));
+    server.requestMiddleware(rateLimited(limitRequests(rateLimit as any, second(), MemoryStore as any)));
+    runtimeRoutes(server);
+    const served = await serve(server);
+    closers.push(served.close);
+    for (let i = 0; i < 4; i++) {
+      const expected = await request(a, '/ok');
+      const actual = await request(served.url, '/ok');
+      expect([actual.status, actual.lines, actual.body]).toEqual([expected.status, expected.lines, expected.body]);
+      // The fourth is over the first limiter's budget: the second never runs.
+      expect(actual.lines.filter((l) => l.startsWith('RateLimit-Policy:'))).toHaveLength(i < 3 ? 2 : 1);
+    }
+  });
+
   it('a HEAD over the limit', async () => {
     const options = (): Options => ({ windowMs: 60_000, limit: 1, standardHeaders: 'draft-7', message: { error: 'slow' } });
     const a = await expressApp(options());
