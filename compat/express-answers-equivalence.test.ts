@@ -82,10 +82,14 @@ function expressRoutesApp(express: any): RequestListener {
   app.options('/opt', (_req: any, res: any) => res.status(204).end());
   app.get(/^\/re\/\d+$/, (_req: any, res: any) => res.send('re'));
   app.put('/cors/thing', (_req: any, res: any) => res.send('put'));
+  // A mounted router with a match answers OPTIONS with its own routes' methods only.
+  app.put('/api/users', (_req: any, res: any) => res.send('outer put'));
   const api = express.Router();
   api.get('/users', (_req: any, res: any) => res.json([]));
   api.delete('/users', (_req: any, res: any) => res.sendStatus(204));
   app.use('/api', api);
+  app.post('/api/users', (_req: any, res: any) => res.send('outer post'));
+  app.patch('/api/other', (_req: any, res: any) => res.send('outer patch'));
   return app;
 }
 
@@ -108,12 +112,15 @@ function runtimeRoutesApp(express: any, major: 4 | 5): RequestListener {
   });
   app.get('/re/{n:\\d+}', (ctx) => ctx.html('re'));
   app.put('/cors/thing', (ctx) => ctx.html('put'));
+  app.put('/api/users', (ctx) => ctx.html('outer put'));
   const api = new Router();
   api.get('/users', (ctx) => ctx.json([]));
   api.delete('/users', (ctx) => {
     ctx.status = 204;
   });
   app.mount('/api', api);
+  app.post('/api/users', (ctx) => ctx.html('outer post'));
+  app.patch('/api/other', (ctx) => ctx.html('outer patch'));
   app.requestMiddleware(mountExpress(legacyApp));
   return app.handler;
 }
@@ -189,6 +196,7 @@ const ROUTES_CASES: Array<[string, string, Record<string, string>?]> = [
   ['OPTIONS', '/opt'],
   ['OPTIONS', '/re/12'],
   ['OPTIONS', '/api/users'],
+  ['OPTIONS', '/api/other'],
   ['OPTIONS', '/cors/thing', PREFLIGHT],
   ['OPTIONS', '/nothing'],
   ['GET', '/items'],

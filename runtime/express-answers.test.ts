@@ -110,6 +110,19 @@ describe('autoOptions', () => {
     expect((await request(server.handler).options('/users')).status).toBe(404);
   });
 
+  it('a mounted Router holding a match answers with its own routes only, in stack order (routes it gets after the mount sit at the mount)', async () => {
+    const server = new Server({ autoOptions: 'express4' });
+    server.put('/api/users', (ctx) => ctx.text('outer put'));
+    const api = new Router();
+    api.delete('/users', (ctx) => ctx.text('gone'));
+    server.mount('/api', api);
+    server.post('/api/users', (ctx) => ctx.text('outer post'));
+    server.patch('/api/other', (ctx) => ctx.text('outer patch'));
+    api.get('/users', (ctx) => ctx.json([]));
+    expect((await request(server.handler).options('/api/users')).headers.allow).toBe('DELETE,GET,HEAD');
+    expect((await request(server.handler).options('/api/other')).headers.allow).toBe('PATCH');
+  });
+
   it('rejects other values', () => {
     expect(() => new Server({ autoOptions: 'express3' as 'express4' })).toThrow(/autoOptions/);
   });

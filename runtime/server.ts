@@ -16,7 +16,7 @@ import { withExpressListen, type ExpressShapedListener } from './express-listen.
 import type { Core, DefaultState, ErrorHook, Handler, Params, Plan } from './core.js';
 import type { ClusterHandle } from './cluster.js';
 import type { ListenOptions, RunningServer } from './listen.js';
-import { answerOptions, markAutoOptionsPlan, registrationOrderAllow } from './auto-options.js';
+import { allowFor, answerOptions, markAutoOptionsPlan } from './auto-options.js';
 import { decodeParam, holdsMalformedSegment, normalizePath, rawPathOf } from './normalize-path.js';
 import { paramDecodeFailure } from './param-decode-error.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
@@ -286,18 +286,10 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
     }
   }
 
-  /** Express's automatic OPTIONS answer (auto-options.ts), when no request middleware answered first. */
+  /** Express's automatic OPTIONS answer (auto-options.ts), when no request middleware answered first. The path is walked again: OPTIONS answers are rare. */
   private answerOptions(ctx: Context<S>, style: 'express4' | 'express5'): void {
-    const allow = style === 'express4'
-      ? registrationOrderAllow(this.tree.matchingRoutes(ctx.path).map((route) => route.method))
-      : this.allowedOn(ctx.path);
-    answerOptions(ctx, style, allow);
-  }
-
-  /** The path's methods, sorted (HEAD wherever GET is); looked up again: OPTIONS answers are rare. */
-  private allowedOn(path: string): string[] {
-    const match = this.tree.find('OPTIONS', path);
-    return match.kind === 'method-not-allowed' ? match.allowed : [];
+    const routes = this.tree.matchingRoutes(ctx.path).map(({ method, value }) => ({ method, position: value.position }));
+    answerOptions(ctx, style, allowFor(routes, style));
   }
 
   /**
