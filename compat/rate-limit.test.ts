@@ -311,6 +311,12 @@ describe('rateLimited: the way back', () => {
     expect((await request(base, '/ok')).status).toBe(429);
   });
 
+  it('option functions under a mount path keep fromExpress (they would see the url unstripped)', () => {
+    const logged: string[] = [];
+    rateLimited(limitRequests(rateLimit as any, { skip: (req: any) => req.path === '/health' }, MemoryStore as any), { path: '/api', logger: (m) => logged.push(m) });
+    expect(logged.join('\n')).toContain('option functions under the mount path /api');
+  });
+
   it('a mount path: only requests below it are counted', async () => {
     const options = (): Options => ({ windowMs: 60_000, limit: 1, standardHeaders: 'draft-7', legacyHeaders: false });
     const app = express();

@@ -19,7 +19,7 @@ import type { ExpressMiddleware } from './express-module.js';
 import { fromExpress, type FromExpressOptions } from './from-express.js';
 import { literalMount } from './mount-path.js';
 import { kReply, nativeRateLimit } from './rate-limit-native.js';
-import { parseRateLimitOptions, type ParsedOptions, type RateLimitStore } from './rate-limit-options.js';
+import { parseRateLimitOptions, type ParsedOptions, type RateLimitConfig, type RateLimitStore } from './rate-limit-options.js';
 import { DEFAULT_STATE_KEYS } from './state-bridge.js';
 
 /** express-rate-limit's default export (its CommonJS export also carries MemoryStore). */
@@ -54,20 +54,17 @@ export function rateLimited<S extends object = any>(limiter: ExpressMiddleware, 
   const viaExpress = fromExpress<S>(limiter, opts);
   const logger = opts.logger ?? defaultLogger;
   const parsed = (limiter as Limited)[kRateLimit];
-  const why = parsed === undefined ? 'it was not made by limitRequests()' : 'unsupported' in parsed ? parsed.unsupported : null;
   const mount = opts.path === undefined ? '' : literalMount(opts.path);
-  const blocker = why ?? (mount === null ? `the mount path ${opts.path} has parameters or patterns` : null);
-  if (blocker !== null || parsed === undefined || 'unsupported' in parsed || mount === null) {
-    logger(`expressway:compat: rateLimited(${(limiter as { name?: string }).name || 'anonymous'}) runs through fromExpress: ${blocker}`);
+  const fallBack = (why: string) => {
+    logger(`expressway:compat: rateLimited(${(limiter as { name?: string }).name || 'anonymous'}) runs through fromExpress: ${why}`);
     return viaExpress;
-  }
+  };
+  if (parsed === undefined) return fallBack('it was not made by limitRequests()');
+  if ('unsupported' in parsed) return fallBack(parsed.unsupported);
+  if (mount === null) return fallBack(`the mount path ${opts.path} has parameters or patterns`);
   const cfg = parsed.config;
-  const readsRequest = cfg.skip !== null || cfg.keyGenerator !== null || typeof cfg.limit === 'function' || typeof cfg.message === 'function' || typeof cfg.identifier === 'function';
-  if (mount !== '' && readsRequest) {
-    // fromExpress strips the mount path from req.url while the limiter runs; its functions would see the full url here.
-    logger(`expressway:compat: rateLimited runs through fromExpress: option functions under the mount path ${opts.path}`);
-    return viaExpress;
-  }
+  // fromExpress strips the mount path from req.url while the limiter runs; its functions would see the full url here.
+  if (mount !== '' && readsRequestUrl(cfg)) return fallBack(`option functions under the mount path ${opts.path}`);
   const stateKeys = opts.stateKeys ?? DEFAULT_STATE_KEYS;
   const sendThroughExpress = fromExpress<S>(function rateLimitReply(req: any, res: any) {
     const { status, message } = req[kReply] as { status: number; message: unknown };
@@ -75,4 +72,9 @@ export function rateLimited<S extends object = any>(limiter: ExpressMiddleware, 
     res.send(message);
   }, { app: opts.app, express: opts.express, stateKeys, logger });
   return nativeRateLimit(cfg, { mount, app: opts.app, express: opts.express, stateKeys, sendThroughExpress }) as Handler<S>;
+}
+
+/** Option functions called while the limiter runs, when fromExpress has the mount path stripped from req.url. */
+function readsRequestUrl(cfg: RateLimitConfig): boolean {
+  return cfg.skip !== null || cfg.keyGenerator !== null || typeof cfg.limit === 'function' || typeof cfg.message === 'function' || typeof cfg.identifier === 'function';
 }
