@@ -15,7 +15,7 @@
  *   with options it reproduces, and otherwise is fromExpress itself, so a
  *   name that turns out not to be a limiter answers exactly as before.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { ASTPath } from 'jscodeshift';
 import { resolveRelative } from '../project/resolve-module.js';
 import { parseExpression } from './ast-utils.js';
@@ -173,9 +173,20 @@ function requiredSpecifier(init: any): string | null {
 function definedByRateLimitModule(fc: FileContext, specifier: string | null): boolean {
   if (specifier === null || !specifier.startsWith('.')) return false;
   const file = resolveRelative(fc.options.path, specifier);
-  if (file === null) return false;
+  return file !== null && importsRateLimit(file);
+}
+
+/** Per module, while it is unchanged on disk: every registration of an imported name asks, and route modules are imported often. */
+const importsSeen = new Map<string, { mtimeMs: number; result: boolean }>();
+
+function importsRateLimit(file: string): boolean {
   try {
-    return /(?:from\s*|require\s*\(\s*|import\s*\(\s*)['"]express-rate-limit['"]/.test(readFileSync(file, 'utf8'));
+    const { mtimeMs } = statSync(file);
+    const seen = importsSeen.get(file);
+    if (seen?.mtimeMs === mtimeMs) return seen.result;
+    const result = /(?:from\s*|require\s*\(\s*|import\s*\(\s*)['"]express-rate-limit['"]/.test(readFileSync(file, 'utf8'));
+    importsSeen.set(file, { mtimeMs, result });
+    return result;
   } catch {
     return false;
   }
