@@ -134,6 +134,7 @@ function expressHandlersApp(express: any): RequestListener {
   });
   app.use('/static', express.static(staticDir));
   app.get('/files/:name', (req: any, res: any) => res.json({ name: req.params.name }));
+  app.post('/files/:name/archive', (req: any, res: any) => res.json({ archived: req.params.name }));
   app.use((req: any, res: any) => res.status(404).json({ error: 'not found', path: req.path }));
   app.use((err: any, _req: any, res: any, _next: any) =>
     res.status(err.status || 500).json({ name: err.name, message: err.message, status: err.status, statusCode: err.statusCode ?? null }));
@@ -145,6 +146,7 @@ function runtimeHandlersApp(major: 4 | 5): RequestListener {
   app.requestMiddleware((ctx) => ctx.setHeader('x-middleware', 'ran'));
   app.requestMiddleware(serveStatic(staticDir, { prefix: '/static' }));
   app.get('/files/{name}', (ctx) => ctx.json({ name: ctx.params.name }));
+  app.post('/files/{name}/archive', (ctx) => ctx.json({ archived: ctx.params.name }));
   app.notFound((ctx) => ctx.json({ error: 'not found', path: ctx.path }, 404));
   app.panicHook((ctx, err) => {
     const e = err as Error & { status?: number; statusCode?: number };
@@ -217,6 +219,10 @@ const HANDLERS_CASES: Array<[string, string]> = [
   ['GET', '/static/%ZZ'],
   ['GET', '/static/hello.bin'],
   ['OPTIONS', '/files/x'],
+  // Express matches the path (decoding params) before it checks the method.
+  ['GET', '/files/%ZZ/archive'],
+  ['OPTIONS', '/files/%ZZ'],
+  ['DELETE', '/files/%E0%A4%A'],
 ];
 
 for (const major of [4, 5] as const) {

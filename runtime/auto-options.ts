@@ -23,6 +23,7 @@ import type { Context } from './context.js';
 import type { Plan } from './core.js';
 import type { AutoOptionsStyle } from './options.js';
 import type { Position } from './registration-order.js';
+import { comparePositions } from './stack-order.js';
 
 const optionsPlans = new WeakSet<Plan>();
 
@@ -66,12 +67,6 @@ function answeringRoutes(sorted: readonly MatchedRoute[], depth: number): readon
     return answeringRoutes(sorted.filter((r) => r.position.length > depth + 1 && r.position[depth]!.seq === mount), depth + 1);
   }
   return own;
-}
-
-function comparePositions(a: Position, b: Position): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i]!.seq !== b[i]!.seq) return a[i]!.seq - b[i]!.seq;
-  return a.length - b.length;
 }
 
 /** Writes the answer; `allow` is registration-ordered for express4, sorted for express5. */

@@ -203,6 +203,18 @@ describe('malformedPath', () => {
     expect(seen).toEqual({ message: "Failed to decode param '%C3%28'", status: 400, statusCode: 400 });
   });
 
+  it('a route of another method whose param holds the segment fails the request too (Express matches the path first)', async () => {
+    const server = new Server({ malformedPath: 'express', autoOptions: 'express4', logErrors: false });
+    server.post('/files/{name}/archive', (ctx) => ctx.text('archived'));
+    server.panicHook((ctx, err) => ctx.text((err as Error).message, (err as { status: number }).status));
+    for (const method of ['get', 'options'] as const) {
+      const res = await request(server.handler)[method]('/files/%ZZ/archive');
+      expect(res.status).toBe(400);
+      expect(res.text).toBe("Failed to decode param '%ZZ'");
+    }
+    expect((await request(server.handler).get('/files/%ZZ/other')).status).toBe(404);
+  });
+
   it('still answers 400 for NUL, and rejects unknown modes', async () => {
     const server = new Server({ malformedPath: 'express', logErrors: false });
     server.get('/files/{name}', (ctx) => ctx.text(ctx.params.name));

@@ -9,7 +9,11 @@ import type { Context } from './context.js';
 import type { Handler } from './core.js';
 import { holdsMalformedSegment } from './normalize-path.js';
 
-/** The route step that throws it, for the first param (in the pattern's order) holding a segment kept as sent. */
+/**
+ * The route step that throws it, for the first param (in the pattern's
+ * order) holding a segment kept as sent; without such params (a route of
+ * another method, whose params were not taken), the first such segment.
+ */
 export function paramDecodeFailure(): Handler<any, any> {
   return function failedToDecodeParam(ctx: Context<any, any>): void {
     const params = ctx.params as Record<string, string>;
@@ -17,6 +21,8 @@ export function paramDecodeFailure(): Handler<any, any> {
       const value = params[key]!;
       if (holdsMalformedSegment(value)) throw paramDecodeError(value);
     }
+    const segment = ctx.path.split('/').find(holdsMalformedSegment);
+    throw paramDecodeError(segment ?? ctx.path);
   };
 }
 

@@ -19,6 +19,7 @@ import type { ListenOptions, RunningServer } from './listen.js';
 import { allowFor, answerOptions, markAutoOptionsPlan } from './auto-options.js';
 import { decodeParam, holdsMalformedSegment, normalizePath, rawPathOf } from './normalize-path.js';
 import { paramDecodeFailure } from './param-decode-error.js';
+import { comparePositions } from './stack-order.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { PathScope } from './path-scope.js';
 import { withPrefixParams } from './prefix-params.js';
@@ -254,6 +255,7 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
       return true;
     }
     ctx.params = EMPTY_PARAMS;
+    if (match.kind === 'method-not-allowed' && this.keepMalformed && path.indexOf('%') !== -1 && this.failsOnOtherMethod(ctx, path)) return true;
     if (match.kind === 'method-not-allowed' && this.autoOptionsPlan !== null && ctx.method === 'OPTIONS') {
       ctx._plan = this.autoOptionsPlan;
     } else if (match.kind === 'method-not-allowed' && this.config.methodNotAllowed) {
@@ -273,17 +275,39 @@ export class Server<S extends object = DefaultState> extends Registry<S> {
     for (const key in params) {
       const raw = params[key]!;
       if (this.keepMalformed && holdsMalformedSegment(raw)) {
-        let plan = this.paramErrorPlans.get(value);
-        if (plan === undefined) {
-          const fail = paramDecodeFailure();
-          plan = buildPlan(value.pattern, this.requestEntries, this.responseEntries, [fail], value.position);
-          this.paramErrorPlans.set(value, plan);
-        }
-        ctx._plan = plan;
+        ctx._plan = this.paramErrorPlan(value);
         return;
       }
       params[key] = decodeParam(raw);
     }
+  }
+
+  /**
+   * Express matches a route's path (and decodes its params) before it looks
+   * at the method: a route of another method whose param holds an
+   * undecodable segment fails the request too, at the first such route in
+   * stack order. Only for paths holding such a segment.
+   */
+  private failsOnOtherMethod(ctx: Context<S>, path: string): boolean {
+    const routes = this.tree.matchingRoutes(path);
+    if (routes.length === 0) return false;
+    const first = routes.reduce((a, b) => (comparePositions(b.value.position, a.value.position) < 0 ? b : a));
+    const own = this.tree.find(first.method, path);
+    const params = own.kind === 'found' && own.value === first.value ? own.params : EMPTY_PARAMS;
+    if (!Object.values(params).some(holdsMalformedSegment) && !path.split('/').some(holdsMalformedSegment)) return false;
+    ctx.params = params;
+    ctx.routePattern = first.pattern;
+    ctx._plan = this.paramErrorPlan(first.value);
+    return true;
+  }
+
+  private paramErrorPlan(value: RouteValue): Plan {
+    let plan = this.paramErrorPlans.get(value);
+    if (plan === undefined) {
+      plan = buildPlan(value.pattern, this.requestEntries, this.responseEntries, [paramDecodeFailure()], value.position);
+      this.paramErrorPlans.set(value, plan);
+    }
+    return plan;
   }
 
   /** Express's automatic OPTIONS answer (auto-options.ts), when no request middleware answered first. The path is walked again: OPTIONS answers are rare. */
