@@ -1,6 +1,7 @@
 /**
  * Well-known Express middleware packages with a faithful counterpart that
- * does not patch res: `compression(...)`, `helmet(...)`, `morgan(...)`.
+ * does not patch res: `compression(...)`, `cors(...)`, `helmet(...)`,
+ * `morgan(...)`, and limiters made by express-rate-limit (`rateLimited`).
  * Through fromExpress they cost more than the rest of a migrated request
  * (each wraps res.writeHead/write/end or listens for the end of every
  * response); their counterparts give the same bytes on the wire.

@@ -5,7 +5,7 @@
  *   app.route('/x').get(a).post(b)        -> app.get('/x', a'); app.post('/x', b')
  *   app.use(fn)                           -> app.requestMiddleware(fn')
  *   app.use('/api', router)               -> app.mount('/api', router)
- *   app.use(cors())                       -> app.requestMiddleware(fromExpress(cors()))
+ *   app.use(session(opts))                -> app.requestMiddleware(fromExpress(session(opts)))
  *   app.use(express.json())               -> app.requestMiddleware(jsonBody())
  *   app.use((err, req, res, next) => ..)  -> app.panicHook(async (ctx, err) => ..)
  *   trailing app.use((req, res) => 404)   -> app.notFound(async (ctx) => ..)
