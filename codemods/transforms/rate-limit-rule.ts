@@ -31,8 +31,9 @@ function factoryBinding(at: ASTPath<any>, name: string): { esm: boolean; decl: A
   if (!binding) return null;
   const holder = binding.parent;
   const node = holder?.node;
-  if ((node?.type === 'ImportDefaultSpecifier' || (node?.type === 'ImportSpecifier' && ['rateLimit', 'default'].includes(node.imported.name)))
-    && holder.parent.node.source.value === PACKAGE && holder.parent.node.importKind !== 'type') {
+  // Optional steps: after other rewrites of the file a binding's path may hang off a replaced declaration.
+  if ((node?.type === 'ImportDefaultSpecifier' || (node?.type === 'ImportSpecifier' && ['rateLimit', 'default'].includes(node.imported?.name)))
+    && holder.parent?.node?.source?.value === PACKAGE && holder.parent.node.importKind !== 'type') {
     return { esm: true, decl: holder.parent };
   }
   let declarator: ASTPath<any> | null = null;
@@ -47,6 +48,16 @@ function factoryBinding(at: ASTPath<any>, name: string): { esm: boolean; decl: A
     return { esm: false, decl: declarator!.parent };
   }
   return null;
+}
+
+/**
+ * Whether the file names express-rate-limit in a string at all. Checked first so that files without
+ * it cost no scope lookups: ast-types caches a scope's bindings on first use, and a file whose other
+ * rewrites already ran (this runs last in the pipeline) must not be scanned again for nothing.
+ */
+function namesLibrary(fc: FileContext): boolean {
+  const { j, root } = fc;
+  return root.find(j.Literal, { value: PACKAGE }).size() > 0 || root.find(j.StringLiteral, { value: PACKAGE }).size() > 0;
 }
 
 /** A call of the library's factory with at most one, non-spread, argument. */
@@ -77,6 +88,7 @@ function nameTaken(fc: FileContext, name: string): boolean {
  */
 export function rewriteRateLimitDefinitions(fc: FileContext): boolean {
   const { j, root } = fc;
+  if (!namesLibrary(fc)) return false;
   const calls: ASTPath<any>[] = [];
   root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
     if (p.node.callee.type === 'Identifier' && factoryBinding(p, p.node.callee.name) !== null) calls.push(p);
@@ -152,14 +164,15 @@ function isLimiterName(fc: FileContext, at: ASTPath<any>, name: string): boolean
   const holder = binding?.parent;
   const decl = holder?.node;
   if (decl?.type === 'VariableDeclarator' && decl.id === binding!.node) {
-    if (holder!.parent.node.kind === 'const' && isFactoryCall(holder!, decl.init)) return true;
+    if (holder!.parent?.node?.kind === 'const' && isFactoryCall(holder!, decl.init)) return true;
     return definedByRateLimitModule(fc, requiredSpecifier(decl.init));
   }
   if (['Property', 'ObjectProperty'].includes(decl?.type) && decl.value === binding!.node && holder!.parent?.parent?.node.type === 'VariableDeclarator') {
     return definedByRateLimitModule(fc, requiredSpecifier(holder!.parent.parent.node.init));
   }
   if (decl?.type === 'ImportDefaultSpecifier' || decl?.type === 'ImportSpecifier') {
-    return definedByRateLimitModule(fc, String(holder!.parent.node.source.value));
+    const source = holder!.parent?.node?.source?.value;
+    return typeof source === 'string' && definedByRateLimitModule(fc, source);
   }
   return false;
 }
