@@ -96,7 +96,7 @@ async function migrateAndTest(name: string): Promise<SuiteResult> {
   const codemod = await run([CLI, 'codemod', 'run', '.', '--no-gitignore', '--ignore-pattern', 'test/', '--cpus', '1', '--silent', '--report', codemodReport], copy);
   const report = existsSync(codemodReport) ? (JSON.parse(readFileSync(codemodReport, 'utf8')) as CodemodReportFile) : undefined;
   const changedFiles = report?.totals.changed ?? 0;
-  const leftOnCompat = (report?.files ?? []).flatMap((f) => f.entries.filter((e) => e.kind === 'compat').map((e) => `${e.rule}: ${e.handler ?? e.reason ?? ''}`));
+  const leftOnCompat = (report?.files ?? []).flatMap((f) => f.entries.filter((e) => e.kind === 'compat' || e.rule === 'codemod-round-failed').map((e) => `${e.rule}: ${e.handler ?? e.reason ?? ''}`));
   const suiteReport = join(work, `${name}.vitest.json`);
   const suite = await run([VITEST, 'run', '--root', copy, '--no-file-parallelism', '--reporter=json', `--outputFile=${suiteReport}`], copy, suiteEnv());
   const result: SuiteResult = { codemod, changedFiles, leftOnCompat, suite };
