@@ -6,11 +6,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import cors from 'cors';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Handler } from 'expressway/runtime';
 import { corsPolicy, fromExpress, mountExpress } from 'expressway/compat';
 import { serve } from './__testfixtures__/serve.js';
+import { headerLines, rawRequest } from './__testfixtures__/raw-answer.js';
 
 type Answer = { status: number; lines: string[]; body: string };
 type Mw = (req: any, res: any, next: (err?: unknown) => void) => void;
@@ -20,24 +20,10 @@ afterAll(async () => {
   await Promise.all(closers.map((close) => close()));
 });
 
-/** Raw header lines but Date, as `Name: value`, in the order they came. */
-function request(base: string, method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(base + path, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const lines: string[] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) {
-          if (res.rawHeaders[i]!.toLowerCase() !== 'date') lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
-        }
-        resolve({ status: res.statusCode ?? 0, lines, body: Buffer.concat(chunks).toString() });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** Status, raw header lines but Date (as sent, in order) and body. */
+async function request(base: string, method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const answer = await rawRequest(base + path, { method, headers });
+  return { status: answer.status, lines: headerLines(answer), body: answer.body };
 }
 
 function addRoutes(app: express.Express): express.Express {
