@@ -7,7 +7,7 @@ export { Router } from './router-group.js';
 export { Context } from './context.js';
 export type { HeaderValue, ResponseBody, RedirectOptions } from './context.js';
 export type { Handler, ErrorHook, DefaultState, Params } from './core.js';
-export type { ServerOptions, TrustProxy, QueryParser } from './options.js';
+export type { ServerOptions, TrustProxy, QueryParser, AutoOptionsStyle, MalformedPathMode } from './options.js';
 export type { ListenOptions, CloseOptions, RunningServer } from './listen.js';
 export type { ClusterHandle } from './cluster.js';
 export type { CookieOptions, Cookies } from './cookies.js';
