@@ -3,10 +3,12 @@
  * res.render on the same views (real ejs, real Express, view cache off):
  * the same bytes for every request, edits and deletions seen on the next
  * request, locals-carried and module-level compile options honoured, ejs's
- * own state given back, and other engines left alone.
+ * own state given back, and other engines left alone; and the checked
+ * in-memory copies of view texts read through ejs's own fileLoader.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ejs from 'ejs';
@@ -15,6 +17,8 @@ import express5 from 'express5';
 import request from 'supertest';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Server } from '../runtime/index.js';
+import { RACY_MS } from '../runtime/static-cache.js';
+import { useViewCopies, ViewCopies } from './ejs-compile-cache.js';
 import { renderView, type ViewApp } from './index.js';
 
 type Express = typeof express4;
@@ -258,5 +262,140 @@ describe('another engine', () => {
     for (let i = 0; i < 2; i++) expect((await same(apps, '/card')).text).toBe('<b>Ann & Bo</b>');
     expect(calls).toBe(4);
     expect((legacy as unknown as { engines: Record<string, unknown> }).engines['.tpl']).toBe(engine);
+  });
+});
+
+/**
+ * Waits until the file system clock has moved past `file`'s ctime, so that
+ * the next change of it gets a new ctime (clocks are coarse: 1-4 ms on Linux).
+ * The copies under test take racyMs: 0, which trusts a file the moment it
+ * was written; this stands in for the quiet time RACY_MS gives real apps.
+ */
+async function pastCtimeOf(file: string): Promise<void> {
+  const probe = join(root, 'clock-probe');
+  const ctime = statSync(file).ctimeMs;
+  for (;;) {
+    writeFileSync(probe, '');
+    if (statSync(probe).ctimeMs > ctime) return;
+    await sleep(1);
+  }
+}
+
+describe.each([
+  ['Express 4', express4],
+  ['Express 5', express5 as unknown as Express],
+])("view text copies (ejs's own fileLoader) with %s", (_name, express) => {
+  let copies: ViewCopies;
+  let before: ViewCopies;
+  beforeEach(() => {
+    copies = new ViewCopies({ racyMs: 0 });
+    before = useViewCopies(copies);
+  });
+  afterEach(() => {
+    useViewCopies(before);
+  });
+
+  const page = () => join(views, 'page.ejs');
+  const footer = () => join(views, 'partials/footer.ejs');
+
+  it('answers from copies, and shows an edited view and an edited include on the next request', async () => {
+    const { apps } = pair(express);
+    const first = await warm(apps, '/page');
+    expect(copies.has(page())).toBe(true);
+    expect(copies.has(footer())).toBe(true);
+    expect((await same(apps, '/page')).text).toBe(first.text);
+    await pastCtimeOf(page());
+    writeFileSync(page(), "<%- include('partials/header', { title: 'Edited' }) %>\n<%- include('partials/footer') %>\n");
+    const edited = await same(apps, '/page');
+    expect(edited.text).toContain('Edited');
+    expect(edited.compiledByRenderView).toBe(1);
+    await pastCtimeOf(footer());
+    writeFileSync(footer(), '<footer>&trade; <%= site %></footer>\n');
+    expect((await same(apps, '/page')).text).toContain('&trade; Notes');
+  });
+
+  it('sees an edit that keeps the size and sets the mtime back (ctime moves)', async () => {
+    const { apps } = pair(express);
+    const second = 1_700_000_000; // a whole second, which utimes sets exactly
+    utimesSync(footer(), second, second);
+    await warm(apps, '/page');
+    const old = statSync(footer());
+    await pastCtimeOf(footer());
+    writeFileSync(footer(), '<footer>&#174; <%= site %></footer>\n');
+    utimesSync(footer(), second, second);
+    const now = statSync(footer());
+    expect([now.size, now.mtimeMs]).toEqual([old.size, old.mtimeMs]);
+    expect(now.ctimeMs).not.toBe(old.ctimeMs);
+    expect((await same(apps, '/page')).text).toContain('&#174; Notes');
+  });
+
+  it('sees a file renamed onto the path', async () => {
+    const { apps } = pair(express);
+    await warm(apps, '/page');
+    const next = join(views, 'footer.next');
+    writeFileSync(next, '<footer>&#169; <%= site %></footer>\n');
+    renameSync(next, footer());
+    expect((await same(apps, '/page')).text).toContain('&#169; Notes');
+    writeFileSync(next, "<%- include('partials/footer') %>\n");
+    renameSync(next, page());
+    const replaced = await same(apps, '/page');
+    expect(replaced.text).toBe('<footer>&#169; Notes</footer>\n\n');
+  });
+
+  it('fails like Express for a deleted include and view, and for an include that is not a file', async () => {
+    const { apps } = pair(express);
+    await warm(apps, '/page');
+    expect(copies.has(footer())).toBe(true);
+    rmSync(footer());
+    const include = await same(apps, '/page');
+    expect(include.status).toBe(500);
+    expect(include.text).toContain('Could not find the include file');
+    mkdirSync(footer());
+    const folder = await same(apps, '/page');
+    expect(folder.status).toBe(500);
+    expect(folder.text).toContain('EISDIR');
+    rmSync(page());
+    expect((await same(apps, '/page')).text).toContain('Failed to lookup view');
+  });
+
+  it('reads through a fileLoader the app set on ejs on every render, and copies nothing', async () => {
+    const { apps } = pair(express);
+    await warm(apps, '/page');
+    const reads: string[][] = [[], []];
+    for (const [i, app] of apps.entries()) {
+      ejs.fileLoader = (file: string) => {
+        reads[i]!.push(file);
+        return readFileSync(file, 'utf8').replace('<ul>', '<ol>');
+      };
+      for (let n = 0; n < 3; n++) expect((await request(app as Parameters<typeof request>[0]).get('/page')).text).toContain('<ol>');
+    }
+    expect(reads[0]).toHaveLength(9);
+    expect(reads[1]).toEqual(reads[0]);
+  });
+
+  it('copies no file changed less than racyMs before it is read: it is read from disk each time', async () => {
+    useViewCopies(new ViewCopies({ racyMs: RACY_MS }));
+    const { apps } = pair(express);
+    for (let n = 0; n < 3; n++) await same(apps, '/page');
+    const racy = useViewCopies(copies);
+    expect(racy.has(page())).toBe(false);
+    expect(racy.has(footer())).toBe(false);
+  });
+});
+
+describe('view text copies, bounds', () => {
+  it('keeps no file over maxFile, and drops the oldest copy past the budget', () => {
+    const dir = join(root, 'bounds');
+    mkdirSync(dir, { recursive: true });
+    const file = (name: string, size: number) => {
+      writeFileSync(join(dir, name), 'x'.repeat(size));
+      return join(dir, name);
+    };
+    const copies = new ViewCopies({ racyMs: 0, maxFile: 100, budget: 250 });
+    const [big, a, b, c] = [file('big', 101), file('a', 100), file('b', 100), file('c', 100)];
+    expect(copies.read(big, readFileSync)).toBe('x'.repeat(101));
+    expect(copies.has(big)).toBe(false);
+    for (const f of [a, b, c]) expect(copies.read(f, readFileSync)).toBe('x'.repeat(100));
+    expect([a, b, c].map((f) => copies.has(f))).toEqual([false, true, true]);
   });
 });

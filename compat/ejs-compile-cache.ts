@@ -24,13 +24,26 @@
  * keeps it. Everything is put back before ejs calls back, and before
  * app.render returns.
  *
+ * While ejs.fileLoader is ejs's own (fs.readFileSync, by identity) the read
+ * itself is answered from an in-memory copy of the file's text, with the
+ * rules of runtime/static-cache.ts: a fresh fs.statSync on every read (so
+ * once per file per render), the copy used only while it shows the same
+ * device, inode, size, mtime and ctime as when the copy was read (ctime
+ * changes on every write, rename onto the path and chmod, and utimes cannot
+ * set it back), a file changed less than RACY_MS before the read is not
+ * copied, and small files within a byte budget only. A failed stat or
+ * anything but a regular file is read by ejs's own loader, so every error
+ * is ejs's. A fileLoader the app set is called on every read, as ejs does.
+ *
  * Only ejs versions whose internals this relies on were read (3.1.10), only
  * the ejs engine itself (the module's renderFile, by identity), and only
  * plain compile options: client, async, debug (logs each compile), includer
  * (may hand over a different template each time), context, scope or an
  * already true cache keep ejs's own path, as does anything unusual.
  */
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isQuietSince, MAX_CACHED_FILE, RACY_MS, sameFile, type FileCacheOptions } from '../runtime/static-cache.js';
 
 type Callback = (err: Error | null, html?: string) => void;
 type Engine = (this: unknown, file: string, data: object, cb: Callback) => unknown;
@@ -66,6 +79,8 @@ const MODULE_OPTIONS = ['openDelimiter', 'closeDelimiter', 'delimiter', 'localsN
 const BOM = /^\uFEFF/;
 const MAX_OPTION_SETS = 32;
 const MAX_FILES_PER_SET = 1000;
+/** Bytes of view text copies kept in all (the oldest copy goes first); each file at most MAX_CACHED_FILE. */
+export const VIEW_COPY_BUDGET = 8 * 1024 * 1024;
 
 /**
  * Runs `render` (a call of app.render) with each engine in `engines` (the
@@ -304,7 +319,8 @@ class CompiledFiles {
 
   /** ejs's handleCache asks first: read the file as ejs would, and answer only a function compiled from this very text. */
   private get(file: string): unknown {
-    const loaded = this.loader!(file).toString();
+    const loader = this.loader!;
+    const loaded = loader === readFileSync ? viewCopies.read(file, loader) : loader(file).toString();
     const text = loaded.replace(BOM, '');
     const kept = this.byFile.get(file);
     if (kept !== undefined && kept.text === text) return kept.fn;
@@ -330,4 +346,88 @@ class CompiledFiles {
     if (this.byFile.size >= MAX_FILES_PER_SET && !this.byFile.has(file)) this.byFile.clear();
     this.byFile.set(file, { text: miss.text, fn });
   }
+}
+
+interface TextCopy extends Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'> {
+  text: string;
+}
+
+/**
+ * Checked in-memory copies of view and include texts, for reads through
+ * ejs's own fileLoader (see the top of this file for the rules).
+ */
+export class ViewCopies {
+  private readonly copies = new Map<string, TextCopy>();
+  private bytes = 0;
+  private readonly maxFile: number;
+  private readonly budget: number;
+  private readonly racyMs: number;
+
+  constructor(options: FileCacheOptions = {}) {
+    this.maxFile = options.maxFile ?? MAX_CACHED_FILE;
+    this.budget = options.budget ?? VIEW_COPY_BUDGET;
+    this.racyMs = options.racyMs ?? RACY_MS;
+  }
+
+  /** The text of `file` as `readOwn` (ejs's own fileLoader) would give it, from a copy while the file is unchanged. */
+  read(file: string, readOwn: FileLoader): string {
+    const stat = statOf(file);
+    if (stat === undefined || !stat.isFile()) return readOwn(file).toString(); // ejs's own read, and its own error
+    const copy = this.copies.get(file);
+    if (copy !== undefined) {
+      if (sameFile(copy, stat)) return copy.text;
+      this.drop(file, copy);
+    }
+    const quietSince = Date.now() - this.racyMs;
+    const body = readOwn(file);
+    const text = body.toString();
+    if (this.mayCopy(stat, quietSince) && Buffer.isBuffer(body) && body.length === stat.size && isUnchanged(file, stat)) this.keep(file, stat, text);
+    return text;
+  }
+
+  /** Whether a copy of `file` is kept now. */
+  has(file: string): boolean {
+    return this.copies.has(file);
+  }
+
+  private mayCopy(stat: Stats, quietSince: number): boolean {
+    return stat.size <= this.maxFile && stat.size <= this.budget && isQuietSince(stat, quietSince);
+  }
+
+  private keep(file: string, stat: Stats, text: string): void {
+    while (this.bytes + stat.size > this.budget && this.copies.size > 0) {
+      const [oldestFile, oldest] = this.copies.entries().next().value!;
+      this.drop(oldestFile, oldest);
+    }
+    this.copies.set(file, { text, dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
+    this.bytes += stat.size;
+  }
+
+  private drop(file: string, copy: TextCopy): void {
+    this.copies.delete(file);
+    this.bytes -= copy.size;
+  }
+}
+
+let viewCopies = new ViewCopies();
+
+/** Puts `copies` in use for every later render (tests pass their own racyMs); returns the copies used until now. */
+export function useViewCopies(copies: ViewCopies): ViewCopies {
+  const previous = viewCopies;
+  viewCopies = copies;
+  return previous;
+}
+
+function statOf(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file did not change while it was read: a second stat still shows `before`. */
+function isUnchanged(file: string, before: Stats): boolean {
+  const after = statOf(file);
+  return after !== undefined && after.isFile() && sameFile(before, after);
 }

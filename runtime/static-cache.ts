@@ -119,13 +119,19 @@ export class FileCache {
 
 /** The file's bytes when they are what `before` describes, read after it had been quiet since `quietSince`; else null. */
 async function readCopy(path: string, before: Stats, quietSince: number): Promise<Buffer | null> {
-  if (before.ctimeMs >= quietSince || before.mtimeMs >= quietSince) return null;
+  if (!isQuietSince(before, quietSince)) return null;
   const body = await readFile(path);
   const after = await statAsync(path);
   if (!after.isFile() || !sameFile(before, after) || body.length !== before.size) return null;
   return body;
 }
 
-function sameFile(a: Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, b: Stats): boolean {
+/** Whether the file this stat describes had been left alone (no write, rename onto it or chmod) since `since` (ms): the racy-copy rule above. */
+export function isQuietSince(stat: Pick<Stats, 'mtimeMs' | 'ctimeMs'>, since: number): boolean {
+  return stat.ctimeMs < since && stat.mtimeMs < since;
+}
+
+/** Whether a fresh stat `b` still shows the file `a` was taken from (device, inode, size, mtime, ctime; see above). */
+export function sameFile(a: Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, b: Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.dev === b.dev;
 }
