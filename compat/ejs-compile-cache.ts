@@ -43,7 +43,7 @@
  */
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isQuietSince, MAX_CACHED_FILE, RACY_MS, sameFile, type FileCacheOptions } from '../runtime/static-cache.js';
+import { CheckedCopies, isQuietSince, sameFile, type FileCacheOptions, type FileIdentity } from '../runtime/static-cache.js';
 
 type Callback = (err: Error | null, html?: string) => void;
 type Engine = (this: unknown, file: string, data: object, cb: Callback) => unknown;
@@ -348,7 +348,7 @@ class CompiledFiles {
   }
 }
 
-interface TextCopy extends Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'> {
+interface TextCopy extends FileIdentity {
   text: string;
 }
 
@@ -357,55 +357,30 @@ interface TextCopy extends Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'cti
  * ejs's own fileLoader (see the top of this file for the rules).
  */
 export class ViewCopies {
-  private readonly copies = new Map<string, TextCopy>();
-  private bytes = 0;
-  private readonly maxFile: number;
-  private readonly budget: number;
-  private readonly racyMs: number;
+  private readonly copies: CheckedCopies<TextCopy>;
 
   constructor(options: FileCacheOptions = {}) {
-    this.maxFile = options.maxFile ?? MAX_CACHED_FILE;
-    this.budget = options.budget ?? VIEW_COPY_BUDGET;
-    this.racyMs = options.racyMs ?? RACY_MS;
+    this.copies = new CheckedCopies(options, VIEW_COPY_BUDGET);
   }
 
   /** The text of `file` as `readOwn` (ejs's own fileLoader) would give it, from a copy while the file is unchanged. */
   read(file: string, readOwn: FileLoader): string {
     const stat = statOf(file);
     if (stat === undefined || !stat.isFile()) return readOwn(file).toString(); // ejs's own read, and its own error
-    const copy = this.copies.get(file);
-    if (copy !== undefined) {
-      if (sameFile(copy, stat)) return copy.text;
-      this.drop(file, copy);
-    }
-    const quietSince = Date.now() - this.racyMs;
+    const copy = this.copies.lookup(file, stat);
+    if (copy !== undefined) return copy.text;
+    const quietSince = Date.now() - this.copies.racyMs;
     const body = readOwn(file);
     const text = body.toString();
-    if (this.mayCopy(stat, quietSince) && Buffer.isBuffer(body) && body.length === stat.size && isUnchanged(file, stat)) this.keep(file, stat, text);
+    if (this.copies.fits(stat) && isQuietSince(stat, quietSince) && Buffer.isBuffer(body) && body.length === stat.size && isUnchanged(file, stat)) {
+      this.copies.keep(file, { text, dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
+    }
     return text;
   }
 
   /** Whether a copy of `file` is kept now. */
   has(file: string): boolean {
     return this.copies.has(file);
-  }
-
-  private mayCopy(stat: Stats, quietSince: number): boolean {
-    return stat.size <= this.maxFile && stat.size <= this.budget && isQuietSince(stat, quietSince);
-  }
-
-  private keep(file: string, stat: Stats, text: string): void {
-    while (this.bytes + stat.size > this.budget && this.copies.size > 0) {
-      const [oldestFile, oldest] = this.copies.entries().next().value!;
-      this.drop(oldestFile, oldest);
-    }
-    this.copies.set(file, { text, dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
-    this.bytes += stat.size;
-  }
-
-  private drop(file: string, copy: TextCopy): void {
-    this.copies.delete(file);
-    this.bytes -= copy.size;
   }
 }
 

@@ -53,22 +53,30 @@ export interface FileCacheOptions {
   racyMs?: number;
 }
 
-export class FileCache {
-  private readonly copies = new Map<string, CachedFile>();
-  private readonly filling = new Set<string>();
+/** What a copy remembers of the stat it was taken with (sameFile compares these). */
+export type FileIdentity = Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>;
+
+/**
+ * Copies of files under a byte budget, the oldest dropped first, each one
+ * good only while a fresh stat of its path matches it (sameFile). The rules
+ * at the top of this file; serveStatic's FileCache and the ejs template
+ * copies (compat/ejs-compile-cache.ts) keep theirs here.
+ */
+export class CheckedCopies<T extends FileIdentity> {
+  private readonly copies = new Map<string, T>();
   private bytes = 0;
   private readonly maxFile: number;
   private readonly budget: number;
-  private readonly racyMs: number;
+  readonly racyMs: number;
 
-  constructor(options: FileCacheOptions = {}) {
+  constructor(options: FileCacheOptions, defaultBudget: number) {
     this.maxFile = options.maxFile ?? MAX_CACHED_FILE;
-    this.budget = options.budget ?? CACHE_BUDGET;
+    this.budget = options.budget ?? defaultBudget;
     this.racyMs = options.racyMs ?? RACY_MS;
   }
 
   /** The copy of `path` when it matches this stat of it; a stale copy is dropped. */
-  lookup(path: string, stat: Stats): CachedFile | undefined {
+  lookup(path: string, stat: Stats): T | undefined {
     const copy = this.copies.get(path);
     if (copy === undefined) return undefined;
     if (sameFile(copy, stat)) return copy;
@@ -76,45 +84,73 @@ export class FileCache {
     return undefined;
   }
 
+  /** Whether a file of `stat.size` bytes fits the limits at all. */
+  fits(stat: Stats): boolean {
+    return stat.size <= this.maxFile && stat.size <= this.budget;
+  }
+
+  /** Keeps `copy` for `path` (its size counted), dropping the oldest copies until it fits the budget. */
+  keep(path: string, copy: T): void {
+    const old = this.copies.get(path);
+    if (old !== undefined) this.drop(path, old);
+    while (this.bytes + copy.size > this.budget && this.copies.size > 0) {
+      const [oldestPath, oldest] = this.copies.entries().next().value!;
+      this.drop(oldestPath, oldest);
+    }
+    this.copies.set(path, copy);
+    this.bytes += copy.size;
+  }
+
+  has(path: string): boolean {
+    return this.copies.has(path);
+  }
+
+  private drop(path: string, copy: T): void {
+    this.copies.delete(path);
+    this.bytes -= copy.size;
+  }
+}
+
+export class FileCache {
+  private readonly copies: CheckedCopies<CachedFile>;
+  private readonly filling = new Set<string>();
+
+  constructor(options: FileCacheOptions = {}) {
+    this.copies = new CheckedCopies(options, CACHE_BUDGET);
+  }
+
+  /** The copy of `path` when it matches this stat of it; a stale copy is dropped. */
+  lookup(path: string, stat: Stats): CachedFile | undefined {
+    return this.copies.lookup(path, stat);
+  }
+
   /** Starts reading a copy of `path` in the background (once at a time per path), when it is small enough. */
   fill(path: string, stat: Stats, helpers: HeaderHelpers): void {
-    if (stat.size > this.maxFile || stat.size > this.budget || this.filling.has(path)) return;
+    if (!this.copies.fits(stat) || this.filling.has(path)) return;
     this.filling.add(path);
     const started = Date.now();
-    readCopy(path, stat, started - this.racyMs).then(
+    readCopy(path, stat, started - this.copies.racyMs).then(
       (body) => {
         this.filling.delete(path);
-        if (body !== null) this.keep(path, stat, body, helpers);
+        if (body !== null) this.copies.keep(path, copyOf(path, stat, body, helpers));
       },
       () => this.filling.delete(path), // unreadable now: send answers (and reports) on its own
     );
   }
+}
 
-  private keep(path: string, stat: Stats, body: Buffer, helpers: HeaderHelpers): void {
-    const old = this.copies.get(path);
-    if (old !== undefined) this.drop(path, old);
-    while (this.bytes + body.length > this.budget && this.copies.size > 0) {
-      const [oldestPath, oldest] = this.copies.entries().next().value!;
-      this.drop(oldestPath, oldest);
-    }
-    this.copies.set(path, {
-      body,
-      etag: helpers.etag(stat),
-      lastModified: stat.mtime.toUTCString(),
-      contentType: helpers.contentType(extname(path)) || 'application/octet-stream',
-      dev: stat.dev,
-      ino: stat.ino,
-      size: stat.size,
-      mtimeMs: stat.mtimeMs,
-      ctimeMs: stat.ctimeMs,
-    });
-    this.bytes += body.length;
-  }
-
-  private drop(path: string, copy: CachedFile): void {
-    this.copies.delete(path);
-    this.bytes -= copy.body.length;
-  }
+function copyOf(path: string, stat: Stats, body: Buffer, helpers: HeaderHelpers): CachedFile {
+  return {
+    body,
+    etag: helpers.etag(stat),
+    lastModified: stat.mtime.toUTCString(),
+    contentType: helpers.contentType(extname(path)) || 'application/octet-stream',
+    dev: stat.dev,
+    ino: stat.ino,
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    ctimeMs: stat.ctimeMs,
+  };
 }
 
 /** The file's bytes when they are what `before` describes, read after it had been quiet since `quietSince`; else null. */
@@ -132,6 +168,6 @@ export function isQuietSince(stat: Pick<Stats, 'mtimeMs' | 'ctimeMs'>, since: nu
 }
 
 /** Whether a fresh stat `b` still shows the file `a` was taken from (device, inode, size, mtime, ctime; see above). */
-export function sameFile(a: Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, b: Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>): boolean {
+export function sameFile(a: FileIdentity, b: FileIdentity): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.dev === b.dev;
 }
