@@ -36,6 +36,7 @@ import { canonicalUrl } from './canonical-path.js';
 import { compatErrors, WARN_NEXT_TWICE } from './errors.js';
 import type { ExpressMiddleware } from './express-module.js';
 import { fromExpress, type FromExpressOptions } from './from-express.js';
+import { loadedModuleWhere } from './loaded-modules.js';
 import { literalMount, matchMount } from './mount-path.js';
 import { bridgeOf } from './response-capture.js';
 
@@ -72,8 +73,6 @@ const DEFAULTS = Object.freeze({
   preflightContinue: false,
   optionsSuccessStatus: 204,
 });
-
-const requireHere = createRequire(import.meta.url);
 
 export function corsPolicy<S extends object = any>(cors: CorsModule, options?: CorsOptions | CorsOptionsDelegate, opts: CorsPolicyOptions = {}): Handler<S> {
   if (typeof cors !== 'function') throw compatErrors.EXW_ERR_COMPAT_INVALID_OPTION('corsPolicy()', 'cors', "must be the cors module (require('cors'))");
@@ -232,8 +231,7 @@ function corsModuleInfo(cors: CorsModule): CorsModuleInfo | string {
 }
 
 function readCorsModule(cors: CorsModule): CorsModuleInfo | string {
-  // ESM imports of a CommonJS package go through the same cache.
-  const loaded = Object.values(requireHere.cache).find((m) => m !== undefined && m.exports === cors);
+  const loaded = loadedModuleWhere((exports) => exports === cors);
   if (loaded === undefined) return 'the cors function given is not a loaded cors module';
   const pkg = packageJsonOf(loaded.filename);
   if (pkg === null) return `no package.json of cors found above ${loaded.filename}`;

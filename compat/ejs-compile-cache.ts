@@ -42,8 +42,8 @@
  * already true cache keep ejs's own path, as does anything unusual.
  */
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { createRequire } from 'node:module';
 import { CheckedCopies, isQuietSince, sameFile, type FileCacheOptions, type FileIdentity } from '../runtime/static-cache.js';
+import { loadedModuleWhere } from './loaded-modules.js';
 
 type Callback = (err: Error | null, html?: string) => void;
 type Engine = (this: unknown, file: string, data: object, cb: Callback) => unknown;
@@ -119,14 +119,9 @@ function cachingEngineFor(engine: Engine): Engine | undefined {
 
 /** The loaded ejs module whose renderFile (= __express) `engine` is, when it is a verified release with plain, writable cache and fileLoader. */
 function ejsModuleOf(engine: Engine): EjsModule | undefined {
-  const modules = Object.values(createRequire(import.meta.url).cache);
-  for (const m of modules) {
-    const ejs = m?.exports as Partial<EjsModule> | undefined;
-    if (ejs === undefined || ejs === null || ejs.renderFile !== engine || ejs.__express !== engine) continue;
-    if (!VERIFIED_EJS.has(ejs.VERSION as string) || !isPlainWritable(ejs, 'cache') || !isPlainWritable(ejs, 'fileLoader')) return undefined;
-    return ejs as EjsModule;
-  }
-  return undefined;
+  const ejs = loadedModuleWhere((e: Partial<EjsModule>) => e.renderFile === engine && e.__express === engine)?.exports as EjsModule | undefined;
+  if (ejs === undefined || !VERIFIED_EJS.has(ejs.VERSION as string) || !isPlainWritable(ejs, 'cache') || !isPlainWritable(ejs, 'fileLoader')) return undefined;
+  return ejs;
 }
 
 function isPlainWritable(o: object, name: string): boolean {

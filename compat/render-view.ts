@@ -19,6 +19,7 @@ import type { Context } from '../runtime/index.js';
 import { handOverCompression } from './compression-handover.js';
 import { withEjsCompileCache } from './ejs-compile-cache.js';
 import { requireWhereExpressIs, type ExpressApp } from './express-module.js';
+import { loadedModuleWhere } from './loaded-modules.js';
 
 /** What renderView uses of an Express app: app.render, and req.fresh from its request prototype. */
 export interface ViewApp extends ExpressApp {
@@ -137,8 +138,7 @@ function expressPartsOf(app: ViewApp): ExpressParts {
   const proto = Object.getPrototypeOf(app.request) as object;
   let found = partsByProto.get(proto);
   if (found !== undefined) return found;
-  const modules = Object.values(createRequire(import.meta.url).cache);
-  const own = modules.find((m) => (m?.exports as { request?: unknown } | undefined)?.request === proto);
+  const own = loadedModuleWhere((exports: { request?: unknown }) => exports.request === proto);
   found = own ? partsAt(own.filename) : (resolvedParts ??= requireWhereExpressIs((require) => partsAt(require.resolve('express'))));
   partsByProto.set(proto, found);
   return found;
