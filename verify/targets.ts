@@ -196,7 +196,28 @@ class CommandTarget extends BaseTarget {
   }
 }
 
+/** Starts a command target, again on a fresh port when the one chosen was taken before the app could bind it. */
 async function startCommandTarget(spec: string, options: StartTargetOptions): Promise<Target> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCommandOnce(spec, options);
+    } catch (err) {
+      // freePort() releases the port before the app binds it: another process may take it in between.
+      if (attempt >= PORT_ATTEMPTS || !(err instanceof PortTaken)) throw err instanceof PortTaken ? err.failure : err;
+    }
+  }
+}
+
+const PORT_ATTEMPTS = 3;
+
+/** The app exited with EADDRINUSE on the port chosen for it. */
+class PortTaken extends Error {
+  constructor(readonly failure: Error) {
+    super(failure.message);
+  }
+}
+
+async function startCommandOnce(spec: string, options: StartTargetOptions): Promise<Target> {
   const outDir = options.outDir ?? process.cwd();
   await mkdir(outDir, { recursive: true });
   const log = join(outDir, `${options.side}.log`);
@@ -217,7 +238,8 @@ async function startCommandTarget(spec: string, options: StartTargetOptions): Pr
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {
     if (target.deathReason !== undefined) {
-      throw VerifyErrors.EXW_ERR_VERIFY_TARGET_START(options.side, `"${spec}" exited before its port ${port} answered (${target.deathReason})${logTail(log)}`);
+      const failure = VerifyErrors.EXW_ERR_VERIFY_TARGET_START(options.side, `"${spec}" exited before its port ${port} answered (${target.deathReason})${logTail(log)}`);
+      throw portTakenIn(log) ? new PortTaken(failure) : failure;
     }
     if (await portAnswers('127.0.0.1', port, 500)) return target;
     await new Promise((r) => setTimeout(r, 50));
@@ -227,6 +249,14 @@ async function startCommandTarget(spec: string, options: StartTargetOptions): Pr
     options.side,
     `"${spec}" did not answer on PORT=${port} within ${options.startTimeoutMs ?? 30_000} ms (does it listen on process.env.PORT?); log: ${log}${logTail(log)}`,
   );
+}
+
+function portTakenIn(log: string): boolean {
+  try {
+    return readFileSync(log, 'utf8').includes('EADDRINUSE');
+  } catch {
+    return false;
+  }
 }
 
 function logTail(log: string): string {
